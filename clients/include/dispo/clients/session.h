@@ -1,0 +1,79 @@
+// Session: one client's request/reply conversation with the broker's api socket (DEALER).
+//
+// call() waits for the reply with a timeout; on timeout it reconnects and resends the SAME
+// request id (the ZeroMQ guide's Lazy Pirate), so the broker applies a retried write once.
+// send()/receive() keep many requests in flight for publishers and benchmarks.
+// Not thread-safe: one Session per thread; the zmq::context_t may be shared.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "dispo/schemas/wire.h"
+
+namespace dispo::client {
+
+inline constexpr const char* kDefaultBroker = "tcp://127.0.0.1:7401";
+inline constexpr const char* kDefaultFeed = "tcp://127.0.0.1:7402";
+
+struct SessionOptions {
+  std::string broker = kDefaultBroker;              // api endpoint
+  std::chrono::milliseconds timeout{2500};          // per attempt
+  int attempts = 3;                                 // 1 = no retry
+  std::string client_id;                            // empty = a random id for this process
+};
+
+// A verified reply; owns its bytes.
+class ReplyMessage {
+ public:
+  ReplyMessage(std::string bytes, const wire::Reply* reply) : bytes_(std::move(bytes)), reply_(reply) {}
+  ReplyMessage(ReplyMessage&& other) noexcept;
+  ReplyMessage& operator=(ReplyMessage&& other) noexcept;
+  ReplyMessage(const ReplyMessage&) = delete;
+  ReplyMessage& operator=(const ReplyMessage&) = delete;
+
+  const wire::Reply* operator->() const { return reply_; }
+  const wire::Reply& get() const { return *reply_; }
+
+ private:
+  std::string bytes_;
+  const wire::Reply* reply_;
+};
+
+class Session {
+ public:
+  Session(zmq::context_t& context, SessionOptions options);
+  Session(Session&&) = default;
+  Session& operator=(Session&&) = default;
+
+  // Sends `body` and waits for its reply, retrying as described above.
+  // Errors: `unavailable` with a French message when the broker does not answer;
+  // the broker's own status and message when it refuses the request.
+  Result<ReplyMessage> call(wire::RequestBodyUnion body);
+
+  // Pipelined use: send() returns the request id at once (never blocks for long: the
+  // socket queues); receive() returns the next reply or nothing after `wait`.
+  std::uint64_t send(const wire::RequestBodyUnion& body);
+  std::optional<ReplyMessage> receive(std::chrono::milliseconds wait);
+
+  const std::string& client_id() const { return options_.client_id; }
+  const std::string& broker() const { return options_.broker; }
+
+ private:
+  void connect();
+  std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body) const;
+
+  zmq::context_t* context_;
+  SessionOptions options_;
+  zmq::socket_t socket_;
+  std::uint64_t next_request_id_ = 1;
+};
+
+// A fresh random client id (hex), e.g. for a process that does not persist one.
+std::string random_client_id();
+
+}  // namespace dispo::client
