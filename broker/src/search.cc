@@ -1,17 +1,402 @@
-// Placeholder replaced by the search implementation (work in progress in this session).
 #include "search.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <span>
+
+#include "group_placement.h"
 
 namespace dispo::broker {
+namespace {
 
-wire::SearchResultT search(const AvailabilityIndex&, const wire::SearchQueryT&,
+constexpr double kEarthRadiusKm = 6371.0088;
+
+// The query, prepared once for the scan.
+struct Criteria {
+  const wire::SearchQueryT* query = nullptr;
+  std::string today;
+  std::int64_t now_ms = 0;
+  std::int64_t stale_after_ms = 0;
+  bool has_near = false;
+  double near_lat = 0.0;
+  double near_lon = 0.0;
+  std::size_t child_count = 0;  // children of the query (may exceed the group placed)
+};
+
+// One child of a facility's placement; `child` is kUnplaced when the query has no children.
+struct PlacedChild {
+  std::uint32_t unit;  // index in FacilityRecord::units
+  int child;           // index in SearchQuery.children
+};
+
+// A facility that places at least one child, before it becomes a wire::MatchT.
+struct Candidate {
+  const FacilityRecord* facility = nullptr;
+  double distance_km = 0.0;            // 0 without a near point
+  std::int64_t oldest_confirmed_at = 0;  // 0 when a unit used was never confirmed
+  int placed = 0;
+  bool whole_group = false;
+  bool stale = false;
+  std::uint32_t first = 0;  // its PlacedChild range in the arena
+  std::uint32_t count = 0;
+};
+
+// Scratch space reused for every facility of one search.
+struct Scan {
+  std::vector<UnitOption> options;
+  std::vector<std::uint32_t> option_units;  // index in FacilityRecord::units of each option
+  std::vector<int> assignment;
+  GroupPlacement placement;
+};
+
+bool is_iso_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+std::string utc_date(std::int64_t unix_ms) {
+  using namespace std::chrono;
+  const year_month_day date{floor<days>(sys_time<milliseconds>{milliseconds{unix_ms}})};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+// CASF L.221-2-3: authorised, or under an emergency derogation that has not ended.
+bool authorised(const wire::FacilityT& facility, std::string_view today) {
+  switch (facility.authorisation) {
+    case wire::Authorisation::autorise:
+      return true;
+    case wire::Authorisation::derogatoire:
+      return is_iso_date(facility.derogation_end) && facility.derogation_end >= today;
+    default:
+      return false;
+  }
+}
+
+template <typename T>
+bool contains(const std::vector<T>& values, T value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+bool facility_admits(const wire::FacilityT& facility, const Criteria& criteria) {
+  const wire::SearchQueryT& query = *criteria.query;
+  if (!query.departement.empty() && facility.departement != query.departement) return false;
+  if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
+  return authorised(facility, criteria.today);
+}
+
+// Places available now, and the query's unit-level filters.
+bool unit_admits(const UnitRecord& record, const Criteria& criteria) {
+  const wire::SearchQueryT& query = *criteria.query;
+  if (record.availability.available == 0) return false;
+  if (query.emergency_only && !record.unit.emergency) return false;
+  for (wire::Specialty need : query.needs) {
+    if (!contains(record.unit.specialties, need)) return false;
+  }
+  return true;
+}
+
+bool sex_admitted(wire::UnitSex unit, wire::ChildSex child) {
+  switch (unit) {
+    case wire::UnitSex::mixte:
+      return true;
+    case wire::UnitSex::filles:
+      return child == wire::ChildSex::fille || child == wire::ChildSex::non_precise;
+    case wire::UnitSex::garcons:
+      return child == wire::ChildSex::garcon || child == wire::ChildSex::non_precise;
+    default:
+      return false;
+  }
+}
+
+bool child_fits(const wire::UnitT& unit, const wire::ChildT& child) {
+  return unit.age_min <= child.age && child.age <= unit.age_max && sex_admitted(unit.sex, child.sex);
+}
+
+// Bit i set when child group[i] fits the unit.
+ChildSet children_admitted(const wire::UnitT& unit, std::span<const int> group,
+                           const Criteria& criteria) {
+  ChildSet admitted = 0;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const auto& child = criteria.query->children[group[i]];
+    if (child && child_fits(unit, *child)) admitted |= ChildSet{1} << i;
+  }
+  return admitted;
+}
+
+bool is_stale(const wire::AvailabilityT& availability, const Criteria& criteria) {
+  return availability.confirmed_at == 0 ||
+         criteria.now_ms - availability.confirmed_at > criteria.stale_after_ms;
+}
+
+int unit_capacity(const UnitRecord& record) {
+  return std::min<int>(record.availability.available, std::max<int>(1, record.unit.max_siblings));
+}
+
+// Fills scan.options with the facility's units that can take at least one child of `group`
+// (every admitted unit when the group is empty). Counts the stale ones left out.
+void collect_options(const FacilityRecord& record, std::span<const int> group,
+                     const Criteria& criteria, Scan& scan, std::uint32_t* stale_excluded) {
+  scan.options.clear();
+  scan.option_units.clear();
+  for (std::uint32_t i = 0; i < record.units.size(); ++i) {
+    const UnitRecord& unit = record.units[i];
+    if (!unit_admits(unit, criteria)) continue;
+    const ChildSet admitted = children_admitted(unit.unit, group, criteria);
+    if (!group.empty() && admitted == 0) continue;
+    if (is_stale(unit.availability, criteria) && !criteria.query->include_stale) {
+      if (stale_excluded) ++*stale_excluded;
+      continue;
+    }
+    scan.options.push_back({unit_capacity(unit), admitted, unit.availability.confirmed_at});
+    scan.option_units.push_back(i);
+  }
+}
+
+// Appends to the arena, grouped by unit in registration order, the children of `group` that
+// the facility places (each option, with no children, when the group is empty).
+int place_children(std::span<const int> group, Scan& scan, std::vector<PlacedChild>& arena) {
+  if (group.empty()) {
+    for (std::uint32_t unit : scan.option_units) arena.push_back({unit, kUnplaced});
+    return 0;
+  }
+  scan.assignment.resize(group.size());
+  const int placed = scan.placement.place(scan.options, static_cast<int>(group.size()),
+                                          scan.assignment);
+  for (std::size_t option = 0; option < scan.options.size(); ++option) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (scan.assignment[i] == static_cast<int>(option)) {
+        arena.push_back({scan.option_units[option], group[i]});
+      }
+    }
+  }
+  return placed;
+}
+
+// How `record` places the children of `group`, or nothing when it places none.
+std::optional<Candidate> evaluate(const FacilityRecord& record, double distance,
+                                  std::span<const int> group, const Criteria& criteria,
+                                  Scan& scan, std::vector<PlacedChild>& arena,
+                                  std::uint32_t* stale_excluded) {
+  collect_options(record, group, criteria, scan, stale_excluded);
+  if (scan.options.empty()) return std::nullopt;
+  Candidate candidate;
+  candidate.facility = &record;
+  candidate.distance_km = distance;
+  candidate.first = static_cast<std::uint32_t>(arena.size());
+  candidate.placed = place_children(group, scan, arena);
+  candidate.count = static_cast<std::uint32_t>(arena.size()) - candidate.first;
+  if (!group.empty() && candidate.placed == 0) return std::nullopt;
+  candidate.whole_group = static_cast<std::size_t>(candidate.placed) == criteria.child_count;
+  candidate.oldest_confirmed_at = std::numeric_limits<std::int64_t>::max();
+  for (std::uint32_t i = candidate.first; i < candidate.first + candidate.count; ++i) {
+    const wire::AvailabilityT& availability = record.units[arena[i].unit].availability;
+    candidate.oldest_confirmed_at = std::min(candidate.oldest_confirmed_at, availability.confirmed_at);
+    candidate.stale = candidate.stale || is_stale(availability, criteria);
+  }
+  return candidate;
+}
+
+// Fresher first; never confirmed (0) last.
+int compare_freshness(const Candidate& a, const Candidate& b) {
+  if (a.oldest_confirmed_at == b.oldest_confirmed_at) return 0;
+  if (a.oldest_confirmed_at == 0) return 1;
+  if (b.oldest_confirmed_at == 0) return -1;
+  return a.oldest_confirmed_at > b.oldest_confirmed_at ? -1 : 1;
+}
+
+// Nearer (when a point was given), then fresher, then facility id.
+bool closer(const Candidate& a, const Candidate& b, const Criteria& criteria) {
+  if (criteria.has_near && a.distance_km != b.distance_km) return a.distance_km < b.distance_km;
+  if (const int freshness = compare_freshness(a, b); freshness != 0) return freshness < 0;
+  return a.facility->facility.id < b.facility->facility.id;
+}
+
+bool ranks_before(const Candidate& a, const Candidate& b, const Criteria& criteria) {
+  if (a.whole_group != b.whole_group) return a.whole_group;
+  return closer(a, b, criteria);
+}
+
+std::int64_t age_seconds(const Candidate& candidate, const Criteria& criteria) {
+  if (candidate.oldest_confirmed_at == 0) return -1;
+  return std::max<std::int64_t>(0, (criteria.now_ms - candidate.oldest_confirmed_at) / 1000);
+}
+
+std::unique_ptr<wire::PlacementT> make_placement(const UnitRecord& unit) {
+  auto placement = std::make_unique<wire::PlacementT>();
+  placement->unit_id = unit.unit.id;
+  placement->availability = std::make_unique<wire::AvailabilityT>(unit.availability);
+  return placement;
+}
+
+std::unique_ptr<wire::MatchT> make_match(const Candidate& candidate,
+                                         const std::vector<PlacedChild>& arena,
+                                         const Criteria& criteria) {
+  const FacilityRecord& record = *candidate.facility;
+  const wire::FacilityT& facility = record.facility;
+  auto match = std::make_unique<wire::MatchT>();
+  match->facility_id = facility.id;
+  match->name = facility.name;
+  match->kind = facility.kind;
+  match->departement = facility.departement;
+  match->commune_insee = facility.commune_insee;
+  match->phone = facility.phone;
+  match->lat = facility.lat;
+  match->lon = facility.lon;
+  if (criteria.has_near) match->distance_km = candidate.distance_km;
+  match->whole_group = candidate.whole_group;
+  match->stale = candidate.stale;
+  match->age_s = age_seconds(candidate, criteria);
+  for (std::uint32_t i = candidate.first; i < candidate.first + candidate.count; ++i) {
+    const PlacedChild& placed = arena[i];
+    if (i == candidate.first || arena[i - 1].unit != placed.unit) {
+      match->placements.push_back(make_placement(record.units[placed.unit]));
+    }
+    if (placed.child != kUnplaced) {
+      match->placements.back()->children.push_back(static_cast<std::uint8_t>(placed.child));
+    }
+  }
+  return match;
+}
+
+Criteria make_criteria(const wire::SearchQueryT& query, const SearchContext& context) {
+  Criteria criteria;
+  criteria.query = &query;
+  criteria.today = context.today.empty() ? utc_date(context.now_ms) : context.today;
+  criteria.now_ms = context.now_ms;
+  criteria.stale_after_ms = context.stale_after_ms;
+  criteria.has_near = query.near_lat.has_value() && query.near_lon.has_value();
+  if (criteria.has_near) {
+    criteria.near_lat = *query.near_lat;
+    criteria.near_lon = *query.near_lon;
+  }
+  criteria.child_count = query.children.size();
+  return criteria;
+}
+
+// The children that can be placed: indices into query.children (at most kMaxGroupChildren).
+std::vector<int> placeable_group(const wire::SearchQueryT& query) {
+  const auto size = std::min<std::size_t>(query.children.size(), kMaxGroupChildren);
+  std::vector<int> group(size);
+  for (std::size_t i = 0; i < size; ++i) group[i] = static_cast<int>(i);
+  return group;
+}
+
+// Every facility of the index placing at least one child (or, with no children, having an
+// admitted unit), in index order.
+std::vector<Candidate> scan_index(const AvailabilityIndex& index, std::span<const int> group,
+                                  const Criteria& criteria, Scan& scan,
+                                  std::vector<PlacedChild>& arena, std::uint32_t& stale_excluded) {
+  std::optional<double> max_km;
+  if (criteria.has_near && criteria.query->max_km.has_value()) max_km = *criteria.query->max_km;
+  std::vector<Candidate> candidates;
+  for (const auto& [id, record] : index.facilities()) {
+    if (!facility_admits(record.facility, criteria)) continue;
+    double distance = 0.0;
+    if (criteria.has_near) {
+      distance = distance_km(criteria.near_lat, criteria.near_lon, record.facility.lat,
+                             record.facility.lon);
+      if (max_km && distance > *max_km) continue;
+    }
+    if (auto candidate = evaluate(record, distance, group, criteria, scan, arena, &stale_excluded)) {
+      candidates.push_back(*candidate);
+    }
+  }
+  return candidates;
+}
+
+void remove_placed(std::vector<int>& unplaced, const Candidate& chosen,
+                   const std::vector<PlacedChild>& arena) {
+  for (std::uint32_t i = chosen.first; i < chosen.first + chosen.count; ++i) {
+    std::erase(unplaced, arena[i].child);
+  }
+}
+
+// Greedy split: repeatedly the facility placing the most children still unplaced (ties: the
+// closer), until every child is placed or nobody takes the rest.
+std::vector<std::unique_ptr<wire::MatchT>> propose_split(const std::vector<Candidate>& candidates,
+                                                         std::span<const int> group,
+                                                         const Criteria& criteria, Scan& scan) {
+  std::vector<std::unique_ptr<wire::MatchT>> split;
+  std::vector<int> unplaced(group.begin(), group.end());
+  std::vector<char> used(candidates.size(), 0);
+  std::vector<PlacedChild> arena;
+  std::vector<PlacedChild> trial;
+  while (!unplaced.empty()) {
+    std::optional<Candidate> best;
+    std::size_t best_index = 0;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (used[i]) continue;
+      trial.clear();
+      const auto& facility = *candidates[i].facility;
+      auto option = evaluate(facility, candidates[i].distance_km, unplaced, criteria, scan, trial,
+                             nullptr);
+      if (!option) continue;
+      if (!best || option->placed > best->placed ||
+          (option->placed == best->placed && closer(*option, *best, criteria))) {
+        best = option;
+        best_index = i;
+      }
+    }
+    if (!best) break;
+    used[best_index] = 1;
+    auto chosen = evaluate(*best->facility, best->distance_km, unplaced, criteria, scan, arena,
+                           nullptr);
+    chosen->whole_group = false;
+    split.push_back(make_match(*chosen, arena, criteria));
+    remove_placed(unplaced, *chosen, arena);
+  }
+  return split;
+}
+
+}  // namespace
+
+wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQueryT& query,
                            const SearchContext& context) {
+  const Criteria criteria = make_criteria(query, context);
+  const std::vector<int> group = placeable_group(query);
+  Scan scan;
+  std::vector<PlacedChild> arena;
   wire::SearchResultT result;
   result.sequence = context.sequence;
+
+  std::vector<Candidate> candidates =
+      scan_index(index, group, criteria, scan, arena, result.stale_excluded);
+  const auto by_rank = [&](const Candidate& a, const Candidate& b) {
+    return ranks_before(a, b, criteria);
+  };
+  const std::size_t shown =
+      query.limit == 0 ? candidates.size() : std::min<std::size_t>(query.limit, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + shown, candidates.end(), by_rank);
+
+  result.whole_group_found = !candidates.empty() && candidates.front().whole_group;
+  for (std::size_t i = 0; i < shown; ++i) {
+    result.matches.push_back(make_match(candidates[i], arena, criteria));
+  }
+  if (group.size() >= 2 && !result.whole_group_found) {
+    result.split = propose_split(candidates, group, criteria, scan);
+  }
   return result;
 }
 
-double distance_km(double, double, double, double) { return 0.0; }
+double distance_km(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRadians = std::numbers::pi / 180.0;
+  const double dlat = (lat2 - lat1) * kRadians;
+  const double dlon = (lon2 - lon1) * kRadians;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) * std::sin(dlon / 2) *
+                       std::sin(dlon / 2);
+  return 2.0 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
+}
 
 }  // namespace dispo::broker

@@ -1,14 +1,28 @@
 // Search: ranks the places of the index that match a query (DESIGN.md §3, issue #2).
 //
-// Only authorised places (autorise, or derogatoire whose end date is not past) with places
-// available now. A facility that can take the whole sibling group together ranks first, then
-// distance from the query's point, then freshness. When no single facility can take the group,
-// `split` proposes the closest split. Stale units (confirmed longer ago than the freshness
-// limit, or never) are left out unless the query includes them, and counted in stale_excluded.
+// Eligible: units of authorised facilities (autorise, or derogatoire whose derogation_end is
+// not before `today`; any other authorisation never), with places available now, passing the
+// query's filters (departement, kinds, emergency_only, every need offered, max_km from the near
+// point). A child fits a unit by age range and sex (mixte takes all; filles / garcons take their
+// sex and non_precise). A unit takes together at most min(available, max(1, max_siblings))
+// children. Within a facility the most children possible are placed, in as few units as possible
+// (one unit for the whole group when one can). With no children, each eligible unit is a
+// placement without children.
+//
+// `matches`: facilities placing at least one child: whole group first, then distance from the
+// near point (when given), then freshness (never confirmed last), then facility id; truncated to
+// `limit` (0 = no limit). `split` (>= 2 children, no facility takes them all): greedily the
+// facility placing the most still-unplaced children (ties: nearer, fresher), until all are placed
+// or nobody takes the rest; children nobody takes are absent. Stale units (confirmed_at == 0 or
+// older than stale_after_ms) are left out unless include_stale, and counted in stale_excluded
+// (units that matched but for staleness). age_s: seconds since the oldest confirmation of the
+// units used (never negative), -1 when one was never confirmed. Only the first
+// kMaxGroupChildren (64) children can be placed; the broker should refuse larger groups.
 // Pure function of its inputs; thread-safe as long as the index is not being modified.
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "availability_index.h"
 
@@ -18,13 +32,13 @@ struct SearchContext {
   std::int64_t now_ms = 0;
   std::int64_t stale_after_ms = 12LL * 3600 * 1000;
   std::uint64_t sequence = 0;   // copied into the result
-  std::string today;            // "YYYY-MM-DD", to check derogation end dates
+  std::string today;            // "YYYY-MM-DD" for derogation end dates; empty = UTC date of now_ms
 };
 
 wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQueryT& query,
                            const SearchContext& context);
 
-// Great-circle distance in kilometres.
+// Great-circle (haversine) distance in kilometres, Earth radius 6371.0088 km.
 double distance_km(double lat1, double lon1, double lat2, double lon2);
 
 }  // namespace dispo::broker

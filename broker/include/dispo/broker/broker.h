@@ -1,0 +1,61 @@
+// Front door of dispo::broker: the broker daemon's lifecycle.
+//
+//   auto broker = Broker::open(options);   // opens RocksDB, rebuilds the index, binds sockets
+//   broker.value()->run(stop);             // serves until `stop` becomes true
+//
+// One thread runs the event loop and owns all state (DESIGN.md §4 "one writer"); `stop` is the
+// only thing another thread (or a signal handler) touches.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "dispo/schemas/result.h"
+
+namespace dispo::broker {
+
+struct BrokerOptions {
+  std::filesystem::path data_dir = "var/dispo";
+  std::string api = "tcp://127.0.0.1:7401";     // ROUTER: every request
+  std::string feed = "tcp://127.0.0.1:7402";    // XPUB: changes and heartbeats
+  std::chrono::seconds stale_after{12 * 3600};  // freshness limit of availability
+  std::chrono::milliseconds heartbeat{500};     // at most 1 s (issue #2)
+  std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
+  std::size_t max_batch = 2048;                 // requests drained into one group commit
+  int feed_high_water_mark = 100'000;           // per subscriber, then it misses and resyncs
+};
+
+// What start-up found, for the log and the restart benchmark.
+struct StartupReport {
+  std::size_t facilities = 0;
+  std::size_t units = 0;
+  std::uint64_t sequence = 0;
+  std::chrono::microseconds load_time{0};
+};
+
+class Broker {
+ public:
+  // Errors: storage_error (RocksDB cannot open, e.g. another broker holds the lock),
+  // invalid (an endpoint cannot be bound, with ZeroMQ's reason).
+  static Result<std::unique_ptr<Broker>> open(const BrokerOptions& options);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  const StartupReport& startup() const;
+
+  // Serves requests until `stop` is true (checked at least every heartbeat period).
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  struct Impl;
+  explicit Broker(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dispo::broker

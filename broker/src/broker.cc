@@ -1,0 +1,230 @@
+#include "dispo/broker/broker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "broker_state.h"
+#include "dispatcher.h"
+#include "replies.h"
+#include "reply_cache.h"
+#include "store.h"
+#include "validation.h"
+
+namespace dispo::broker {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+  auto log = spdlog::get("broker");
+  return log ? log : spdlog::default_logger();
+}
+
+// A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply].
+struct OutgoingReply {
+  zmq::message_t routing_id;
+  bool delimiter = false;
+  std::string bytes;
+};
+
+}  // namespace
+
+struct Broker::Impl {
+  BrokerOptions options;
+  zmq::context_t context{1};
+  zmq::socket_t api{context, zmq::socket_type::router};
+  zmq::socket_t feed{context, zmq::socket_type::xpub};
+  std::unique_ptr<Store> store;
+  BrokerState state;
+  std::unique_ptr<ReplyCache> replies;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<PendingCommit> pending;
+  std::vector<OutgoingReply> outgoing;
+  StartupReport startup;
+  std::chrono::steady_clock::time_point next_heartbeat;
+
+  Result<void> load();
+  Result<void> bind();
+  void serve_batch();
+  std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
+  void commit_and_send();
+  void roll_back_to_store(const Error& error);
+  void publish(std::string_view topic, std::string_view bytes);
+  void heartbeat_if_due();
+  void drain_subscriptions();
+};
+
+Result<void> Broker::Impl::load() {
+  const auto started = std::chrono::steady_clock::now();
+  if (auto loaded = store->load(state.index); !loaded) return loaded.error();
+  auto sequence = store->last_sequence();
+  if (!sequence) return sequence.error();
+  state.sequence = *sequence;
+  startup.facilities = state.index.facilities().size();
+  startup.units = state.index.unit_count();
+  startup.sequence = state.sequence;
+  startup.load_time = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  return {};
+}
+
+Result<void> Broker::Impl::bind() {
+  try {
+    api.set(zmq::sockopt::linger, 0);
+    api.set(zmq::sockopt::sndhwm, 0);
+    api.set(zmq::sockopt::rcvhwm, 0);
+    // A hard ceiling well above the reply-with-error limit, so huge frames cannot exhaust memory.
+    api.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_message_bytes * 4));
+    api.set(zmq::sockopt::router_mandatory, false);
+    api.bind(options.api);
+    feed.set(zmq::sockopt::linger, 0);
+    feed.set(zmq::sockopt::sndhwm, options.feed_high_water_mark);
+    feed.bind(options.feed);
+  } catch (const zmq::error_t& error) {
+    return make_error(wire::Status::invalid, std::string("cannot bind ") + options.api + " / " +
+                                                 options.feed + ": " + error.what());
+  }
+  return {};
+}
+
+std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
+                                                           const std::string& today) {
+  std::vector<zmq::message_t> frames;
+  const auto received = zmq::recv_multipart(api, std::back_inserter(frames), zmq::recv_flags::dontwait);
+  if (!received) return std::nullopt;
+  OutgoingReply reply;
+  reply.routing_id = std::move(frames[0]);
+  // [id, payload] from a DEALER, or [id, "", payload] from a REQ socket.
+  const bool delimited = frames.size() == 3 && frames[1].size() == 0;
+  if (frames.size() != 2 && !delimited) {
+    reply.bytes = encode_error(
+        0, make_error(wire::Status::malformed, "a request is exactly one frame, got " +
+                                                   std::to_string(frames.size() - 1)),
+        state.sequence);
+    return reply;
+  }
+  reply.delimiter = delimited;
+  const zmq::message_t& payload = frames.back();
+  reply.bytes = dispatcher->handle(payload.to_string_view(), *pending, now_ms, today);
+  return reply;
+}
+
+void Broker::Impl::serve_batch() {
+  const std::int64_t now_ms = wire::now_ms();
+  const std::string today = today_utc();
+  for (std::size_t i = 0; i < options.max_batch; ++i) {
+    auto reply = receive_request(now_ms, today);
+    if (!reply) break;
+    outgoing.push_back(std::move(*reply));
+  }
+  commit_and_send();
+}
+
+void Broker::Impl::roll_back_to_store(const Error& error) {
+  logger()->error("commit failed, nothing acknowledged: {}", error.message);
+  // The in-memory state ran ahead of the store: rebuild it from the durable truth.
+  replies->clear();
+  if (auto reloaded = load(); !reloaded) {
+    logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
+  }
+  for (auto& reply : outgoing) {
+    auto message = wire::decode(reply.bytes.data(), reply.bytes.size(), SIZE_MAX);
+    const auto* body = message ? (*message)->body_as_Reply() : nullptr;
+    if (body == nullptr || body->status() != wire::Status::ok) continue;  // refusals stand
+    reply.bytes = encode_error(
+        body->request_id(),
+        make_error(wire::Status::storage_error,
+                   "le broker n'a pas pu enregistrer durablement la modification ; rien n'a été "
+                   "appliqué, réessayez"),
+        state.sequence);
+  }
+  pending->events.clear();
+}
+
+void Broker::Impl::commit_and_send() {
+  if (!pending->empty()) {
+    if (auto committed = store->commit(pending->batch); !committed) {
+      roll_back_to_store(committed.error());
+      pending->clear();
+    } else {
+      replies->trim();
+    }
+  }
+  for (auto& reply : outgoing) {
+    api.send(std::move(reply.routing_id), zmq::send_flags::sndmore);
+    if (reply.delimiter) api.send(zmq::message_t(), zmq::send_flags::sndmore);
+    api.send(zmq::buffer(reply.bytes), zmq::send_flags::none);
+  }
+  outgoing.clear();
+  for (const auto& event : pending->events) publish("ev", event);
+  if (!pending->events.empty()) {
+    next_heartbeat = std::chrono::steady_clock::now();  // tell quiet subscribers at once
+  }
+  pending->events.clear();
+}
+
+void Broker::Impl::publish(std::string_view topic, std::string_view bytes) {
+  feed.send(zmq::buffer(topic), zmq::send_flags::sndmore);
+  feed.send(zmq::buffer(bytes), zmq::send_flags::dontwait);
+}
+
+void Broker::Impl::heartbeat_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_heartbeat) return;
+  flatbuffers::FlatBufferBuilder builder(64);
+  wire::finish(builder, wire::CreateHeartbeat(builder, state.sequence, wire::now_ms()));
+  publish("hb", {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()});
+  next_heartbeat = now + options.heartbeat;
+}
+
+void Broker::Impl::drain_subscriptions() {
+  zmq::message_t subscription;
+  while (feed.recv(subscription, zmq::recv_flags::dontwait)) {
+  }
+}
+
+Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
+  auto store = Store::open(options.data_dir);
+  if (!store) return store.error();
+  impl->store = std::move(*store);
+  if (auto loaded = impl->load(); !loaded) return loaded.error();
+  impl->replies = std::make_unique<ReplyCache>(*impl->store);
+  impl->dispatcher =
+      std::make_unique<Dispatcher>(impl->state, *impl->replies, options.max_message_bytes);
+  impl->pending = std::make_unique<PendingCommit>(impl->store->batch());
+  if (auto bound = impl->bind(); !bound) return bound.error();
+  impl->next_heartbeat = std::chrono::steady_clock::now();
+  return std::unique_ptr<Broker>(new Broker(std::move(impl)));
+}
+
+Broker::Broker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Broker::~Broker() = default;
+
+const StartupReport& Broker::startup() const { return impl_->startup; }
+
+void Broker::run(const std::atomic<bool>& stop) {
+  Impl& impl = *impl_;
+  zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
+                             {impl.feed.handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stop.load()) {
+    impl.heartbeat_if_due();
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        impl.next_heartbeat - std::chrono::steady_clock::now());
+    try {
+      zmq::poll(items, 2, std::max(wait, std::chrono::milliseconds(0)));
+    } catch (const zmq::error_t& error) {
+      if (error.num() == EINTR) continue;  // a signal: re-check `stop`
+      throw;
+    }
+    if (items[1].revents & ZMQ_POLLIN) impl.drain_subscriptions();
+    if (items[0].revents & ZMQ_POLLIN) impl.serve_batch();
+  }
+  const auto& stats = impl.dispatcher->stats();
+  logger()->info("stopping: sequence={} writes={} reads={} refusals={} duplicates={}",
+                 impl.state.sequence, stats.writes, stats.reads, stats.refusals, stats.duplicates);
+}
+
+}  // namespace dispo::broker

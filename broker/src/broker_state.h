@@ -1,0 +1,42 @@
+// The broker's in-memory state and what one group commit will make durable and visible.
+// Both are owned by the event loop thread: not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "availability_index.h"
+#include "store.h"
+
+namespace dispo::broker {
+
+struct BrokerState {
+  AvailabilityIndex index;
+  std::uint64_t sequence = 0;      // last sequence assigned (committed or staged)
+  std::int64_t stale_after_ms = 12LL * 3600 * 1000;
+};
+
+// Writes staged for the next commit, and the feed events to publish once it is durable.
+struct PendingCommit {
+  explicit PendingCommit(Store::Batch batch) : batch(std::move(batch)) {}
+
+  Store::Batch batch;
+  std::vector<std::string> events;  // Message{FeedEvent} bytes, in sequence order
+
+  bool empty() const { return batch.empty(); }
+  void clear() {
+    batch.clear();
+    events.clear();
+  }
+};
+
+// Who sent a request and when it is handled. Later: the authenticated principal.
+struct RequestContext {
+  std::string_view client_id;
+  std::int64_t now_ms = 0;
+  std::string today;  // "YYYY-MM-DD" (UTC)
+};
+
+}  // namespace dispo::broker

@@ -1,0 +1,153 @@
+#include "changes.h"
+
+#include <set>
+
+#include "queries.h"
+#include "validation.h"
+
+namespace dispo::broker {
+namespace {
+
+Error unknown_facility(std::string_view id) {
+  return make_error(wire::Status::unknown_facility,
+                    "établissement " + std::string(id) + " inconnu (pas encore enregistré ?)");
+}
+
+Error unknown_unit(std::string_view facility_id, std::string_view unit_id) {
+  return make_error(wire::Status::unknown_unit, "unité " + std::string(unit_id) +
+                                                    " inconnue dans l'établissement " +
+                                                    std::string(facility_id));
+}
+
+// Appends the event for `change` with the next sequence number.
+template <typename ChangeT>
+std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                          flatbuffers::FlatBufferBuilder& builder,
+                          flatbuffers::Offset<ChangeT> change) {
+  const std::uint64_t sequence = ++state.sequence;
+  auto event = wire::CreateFeedEvent(builder, sequence, context.now_ms,
+                                     wire::ChangeTraits<ChangeT>::enum_value, change.Union());
+  wire::finish(builder, event);
+  std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+  pending.batch.append_event(sequence, bytes);
+  pending.batch.set_last_sequence(sequence);
+  pending.events.push_back(std::move(bytes));
+  return sequence;
+}
+
+std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending,
+                                 const RequestContext& context, const FacilityRecord& facility,
+                                 const UnitRecord& unit) {
+  pending.batch.put_availability(facility.facility.id, unit.unit.id, unit.availability);
+  flatbuffers::FlatBufferBuilder builder(256);
+  auto change = wire::CreateAvailabilityChanged(
+      builder, builder.CreateString(facility.facility.id), builder.CreateString(unit.unit.id),
+      wire::CreateAvailability(builder, &unit.availability));
+  return stage_event(state, pending, context, builder, change);
+}
+
+// The facility as it will be after registration, keeping what it knew of remaining units.
+FacilityRecord merged_record(wire::FacilityT facility, const FacilityRecord* previous) {
+  FacilityRecord record;
+  for (auto& unit : facility.units) {
+    UnitRecord next;
+    next.unit = *unit;
+    const UnitRecord* before = previous ? previous->unit(unit->id) : nullptr;
+    if (before != nullptr) next.availability = before->availability;
+    next.availability.installed = unit->installed;
+    const auto& a = next.availability;
+    if (unsigned{a.available} + a.occupied + a.reserved + a.closed > a.installed) {
+      next.availability = wire::AvailabilityT{};
+      next.availability.installed = unit->installed;
+    }
+    record.units.push_back(std::move(next));
+  }
+  facility.units.clear();
+  record.facility = std::move(facility);
+  return record;
+}
+
+}  // namespace
+
+Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pending,
+                                          const wire::Registration& registration,
+                                          const RequestContext& context) {
+  const auto* facilities = registration.facilities();
+  if (facilities == nullptr || facilities->size() == 0) {
+    return make_error(wire::Status::invalid, "aucun établissement à enregistrer");
+  }
+  std::vector<wire::FacilityT> checked;
+  checked.reserve(facilities->size());
+  std::set<std::string> ids;
+  for (const auto* facility : *facilities) {
+    wire::FacilityT native;
+    facility->UnPackTo(&native);
+    if (auto valid = check_facility(native, context.today); !valid) return valid.error();
+    if (!ids.insert(native.id).second) {
+      return make_error(wire::Status::invalid,
+                        "établissement " + native.id + " présent deux fois dans l'enregistrement");
+    }
+    checked.push_back(std::move(native));
+  }
+
+  std::uint64_t sequence = state.sequence;
+  for (auto& facility : checked) {
+    const FacilityRecord* previous = state.index.facility(facility.id);
+    if (previous != nullptr) {
+      for (const auto& unit : previous->units) {
+        const bool kept = std::any_of(facility.units.begin(), facility.units.end(),
+                                      [&](const auto& u) { return u->id == unit.unit.id; });
+        if (!kept) pending.batch.delete_availability(facility.id, unit.unit.id);
+      }
+    }
+    pending.batch.put_facility(facility);
+    FacilityRecord record = merged_record(std::move(facility), previous);
+    for (const auto& unit : record.units) {
+      pending.batch.put_availability(record.facility.id, unit.unit.id, unit.availability);
+    }
+    flatbuffers::FlatBufferBuilder builder(1024);
+    auto change = wire::CreateFacilityRegistered(builder, pack_facility_state(builder, record));
+    sequence = stage_event(state, pending, context, builder, change);
+    state.index.put(std::move(record));
+  }
+  return sequence;
+}
+
+Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pending,
+                                          const wire::AvailabilityUpdate& update,
+                                          const RequestContext& context) {
+  FacilityRecord* facility = state.index.facility(update.facility_id()->string_view());
+  if (facility == nullptr) return unknown_facility(update.facility_id()->string_view());
+  UnitRecord* unit = facility->unit(update.unit_id()->string_view());
+  if (unit == nullptr) {
+    return unknown_unit(update.facility_id()->string_view(), update.unit_id()->string_view());
+  }
+  auto next = merge_update(*facility, *unit, update);
+  if (!next) return next.error();
+  next->confirmed_at = context.now_ms;
+  next->confirmed_by = std::string(context.client_id);
+  unit->availability = std::move(*next);
+  return stage_availability(state, pending, context, *facility, *unit);
+}
+
+Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending,
+                                      const wire::Confirmation& confirmation,
+                                      const RequestContext& context) {
+  const auto facility_id = confirmation.facility_id()->string_view();
+  FacilityRecord* facility = state.index.facility(facility_id);
+  if (facility == nullptr) return unknown_facility(facility_id);
+  const bool one_unit = confirmation.unit_id() != nullptr && confirmation.unit_id()->size() > 0;
+  if (one_unit && facility->unit(confirmation.unit_id()->string_view()) == nullptr) {
+    return unknown_unit(facility_id, confirmation.unit_id()->string_view());
+  }
+  std::uint64_t sequence = state.sequence;
+  for (auto& unit : facility->units) {
+    if (one_unit && unit.unit.id != confirmation.unit_id()->string_view()) continue;
+    unit.availability.confirmed_at = context.now_ms;
+    unit.availability.confirmed_by = std::string(context.client_id);
+    sequence = stage_availability(state, pending, context, *facility, unit);
+  }
+  return sequence;
+}
+
+}  // namespace dispo::broker

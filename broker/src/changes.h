@@ -1,0 +1,29 @@
+// Changes: the write requests. Each validates everything first, then applies to the index,
+// stages the durable writes and the feed events in `pending`, and returns the last sequence
+// number it assigned. On error nothing is applied or staged.
+#pragma once
+
+#include <cstdint>
+
+#include "broker_state.h"
+#include "dispo/schemas/result.h"
+
+namespace dispo::broker {
+
+// Registers or replaces facilities with their units, all or nothing. Units that remain keep
+// their availability (reset to unconfirmed zero if it no longer fits the new capacity).
+Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pending,
+                                          const wire::Registration& registration,
+                                          const RequestContext& context);
+
+// New counts for one unit, confirmed now by the requesting peer.
+Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pending,
+                                          const wire::AvailabilityUpdate& update,
+                                          const RequestContext& context);
+
+// "Still current" for one unit or every unit of a facility.
+Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending,
+                                      const wire::Confirmation& confirmation,
+                                      const RequestContext& context);
+
+}  // namespace dispo::broker

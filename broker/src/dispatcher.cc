@@ -1,0 +1,96 @@
+#include "dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "changes.h"
+#include "queries.h"
+#include "replies.h"
+
+namespace dispo::broker {
+namespace {
+
+bool is_write(wire::RequestBody type) {
+  return type == wire::RequestBody::Registration || type == wire::RequestBody::AvailabilityUpdate ||
+         type == wire::RequestBody::Confirmation;
+}
+
+}  // namespace
+
+std::string Dispatcher::refuse(std::uint64_t request_id, const Error& error) {
+  ++stats_.refusals;
+  spdlog::get("broker")->info("refused request={} status={} reason=\"{}\"", request_id,
+                              wire::EnumNameStatus(error.status), error.message);
+  return encode_error(request_id, error, state_->sequence);
+}
+
+std::string Dispatcher::handle(std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
+                               const std::string& today) {
+  auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
+  if (!message) return refuse(0, message.error());
+  if ((*message)->body_type() != wire::Body::Request) {
+    return refuse(0, make_error(wire::Status::malformed, "only requests are accepted on this socket"));
+  }
+  const wire::Request& request = *(*message)->body_as_Request();
+  const RequestContext context{request.client_id() ? request.client_id()->string_view() : "",
+                               now_ms, today};
+
+  switch (request.body_type()) {
+    case wire::RequestBody::SearchQuery:
+      ++stats_.reads;
+      return answer_search(*state_, request.request_id(), *request.body_as_SearchQuery(), context);
+    case wire::RequestBody::SnapshotRequest:
+      ++stats_.reads;
+      return answer_snapshot(*state_, request.request_id(), *request.body_as_SnapshotRequest());
+    case wire::RequestBody::FacilityRequest:
+      ++stats_.reads;
+      return answer_facility(*state_, request.request_id(), *request.body_as_FacilityRequest());
+    default:
+      break;
+  }
+  if (!is_write(request.body_type())) {
+    return refuse(request.request_id(),
+                  make_error(wire::Status::unknown_type,
+                             "type de requête inconnu (" +
+                                 std::to_string(static_cast<int>(request.body_type())) +
+                                 ") : client plus récent que le broker ?"));
+  }
+  if (context.client_id.empty()) {
+    return refuse(request.request_id(),
+                  make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"));
+  }
+  return handle_write(request, pending, context);
+}
+
+std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit& pending,
+                                     const RequestContext& context) {
+  const std::uint64_t request_id = request.request_id();
+  auto earlier = replies_->find(context.client_id, request_id);
+  if (!earlier) return refuse(request_id, earlier.error());
+  if (earlier->has_value()) {
+    ++stats_.duplicates;
+    return std::move(**earlier);
+  }
+
+  Result<std::uint64_t> applied = make_error(wire::Status::unknown_type, "");
+  switch (request.body_type()) {
+    case wire::RequestBody::Registration:
+      applied = register_facilities(*state_, pending, *request.body_as_Registration(), context);
+      break;
+    case wire::RequestBody::AvailabilityUpdate:
+      applied = update_availability(*state_, pending, *request.body_as_AvailabilityUpdate(), context);
+      break;
+    case wire::RequestBody::Confirmation:
+      applied = confirm_current(*state_, pending, *request.body_as_Confirmation(), context);
+      break;
+    default:
+      break;
+  }
+  if (!applied) return refuse(request_id, applied.error());
+  ++stats_.writes;
+  std::string reply = encode_reply(request_id, wire::Status::ok, {}, *applied);
+  pending.batch.put_reply(context.client_id, request_id, reply);
+  replies_->remember(context.client_id, request_id, reply);
+  return reply;
+}
+
+}  // namespace dispo::broker

@@ -1,0 +1,46 @@
+// Dispatcher: turns one api frame into a reply. Verifies the frame, answers reads from the
+// index, applies writes (staging them in the pending commit) and makes retries idempotent.
+// Never throws on input: every bad frame gets an error reply and changes nothing.
+// Owned by the event loop thread: not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "broker_state.h"
+#include "reply_cache.h"
+
+namespace dispo::broker {
+
+struct DispatchStats {
+  std::uint64_t writes = 0;
+  std::uint64_t reads = 0;
+  std::uint64_t refusals = 0;
+  std::uint64_t duplicates = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(BrokerState& state, ReplyCache& replies, std::size_t max_message_bytes)
+      : state_(&state), replies_(&replies), max_message_bytes_(max_message_bytes) {}
+
+  // Handles one request frame; writes are staged in `pending` and must be committed before
+  // the returned reply is sent.
+  std::string handle(std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
+                     const std::string& today);
+
+  const DispatchStats& stats() const { return stats_; }
+
+ private:
+  std::string handle_write(const wire::Request& request, PendingCommit& pending,
+                           const RequestContext& context);
+  std::string refuse(std::uint64_t request_id, const Error& error);
+
+  BrokerState* state_;
+  ReplyCache* replies_;
+  std::size_t max_message_bytes_;
+  DispatchStats stats_;
+};
+
+}  // namespace dispo::broker

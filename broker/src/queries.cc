@@ -1,0 +1,65 @@
+#include "queries.h"
+
+#include "replies.h"
+#include "search.h"
+
+namespace dispo::broker {
+
+flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
+                                                             const FacilityRecord& record) {
+  std::vector<flatbuffers::Offset<wire::UnitState>> units;
+  units.reserve(record.units.size());
+  for (const auto& unit : record.units) {
+    units.push_back(wire::CreateUnitState(builder, wire::CreateUnit(builder, &unit.unit),
+                                          wire::CreateAvailability(builder, &unit.availability)));
+  }
+  auto facility = wire::CreateFacility(builder, &record.facility);
+  return wire::CreateFacilityState(builder, facility, builder.CreateVector(units));
+}
+
+std::string answer_search(const BrokerState& state, std::uint64_t request_id,
+                          const wire::SearchQuery& query, const RequestContext& context) {
+  wire::SearchQueryT native;
+  query.UnPackTo(&native);
+  SearchContext search_context;
+  search_context.now_ms = context.now_ms;
+  search_context.stale_after_ms = state.stale_after_ms;
+  search_context.sequence = state.sequence;
+  search_context.today = context.today;
+  const wire::SearchResultT result = search(state.index, native, search_context);
+  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
+    return std::pair{wire::ReplyBody::SearchResult, wire::CreateSearchResult(builder, &result).Union()};
+  });
+}
+
+std::string answer_snapshot(const BrokerState& state, std::uint64_t request_id,
+                            const wire::SnapshotRequest& request) {
+  const std::string_view departement =
+      request.departement() ? request.departement()->string_view() : std::string_view();
+  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
+    std::vector<flatbuffers::Offset<wire::FacilityState>> facilities;
+    for (const auto& [id, record] : state.index.facilities()) {
+      if (!departement.empty() && record.facility.departement != departement) continue;
+      facilities.push_back(pack_facility_state(builder, record));
+    }
+    auto snapshot = wire::CreateSnapshot(builder, state.sequence,
+                                         static_cast<std::uint32_t>(state.stale_after_ms / 1000),
+                                         builder.CreateVector(facilities));
+    return std::pair{wire::ReplyBody::Snapshot, snapshot.Union()};
+  });
+}
+
+std::string answer_facility(const BrokerState& state, std::uint64_t request_id,
+                            const wire::FacilityRequest& request) {
+  const FacilityRecord* record = state.index.facility(request.facility_id()->string_view());
+  if (record == nullptr) {
+    return encode_reply(request_id, wire::Status::unknown_facility,
+                        "établissement " + request.facility_id()->str() + " inconnu",
+                        state.sequence);
+  }
+  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
+    return std::pair{wire::ReplyBody::FacilityState, pack_facility_state(builder, *record).Union()};
+  });
+}
+
+}  // namespace dispo::broker

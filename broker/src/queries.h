@@ -1,0 +1,26 @@
+// Queries: the read requests, answered from the in-memory index. Each returns the encoded
+// Reply. Pure functions of the state; thread-safe while the state is not modified.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "broker_state.h"
+
+namespace dispo::broker {
+
+std::string answer_search(const BrokerState& state, std::uint64_t request_id,
+                          const wire::SearchQuery& query, const RequestContext& context);
+
+// Full state (optionally of one département) at the current sequence, for late joiners.
+std::string answer_snapshot(const BrokerState& state, std::uint64_t request_id,
+                            const wire::SnapshotRequest& request);
+
+std::string answer_facility(const BrokerState& state, std::uint64_t request_id,
+                            const wire::FacilityRequest& request);
+
+// The FacilityState table of `record`, as stored in snapshots and feed events.
+flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
+                                                             const FacilityRecord& record);
+
+}  // namespace dispo::broker

@@ -1,0 +1,274 @@
+#include "store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+namespace dispo::broker {
+namespace {
+
+constexpr const char* kFacilities = "facilities";
+constexpr const char* kAvailability = "availability";
+constexpr const char* kEvents = "events";
+constexpr const char* kReplies = "replies";
+constexpr const char* kMeta = "meta";
+constexpr const char* kLastSequenceKey = "last_sequence";
+
+Error storage_error(const std::string& what, const rocksdb::Status& status) {
+  return make_error(wire::Status::storage_error, what + ": " + status.ToString());
+}
+
+rocksdb::Slice slice(std::string_view bytes) { return {bytes.data(), bytes.size()}; }
+
+std::string unit_key(std::string_view facility_id, std::string_view unit_id) {
+  std::string key;
+  key.reserve(facility_id.size() + 1 + unit_id.size());
+  key.append(facility_id).push_back('\0');
+  key.append(unit_id);
+  return key;
+}
+
+std::string reply_prefix(std::string_view client_id) {
+  std::string key(client_id);
+  key.push_back('\0');
+  return key;
+}
+
+// Serialises an object-API table as a standalone FlatBuffer.
+template <typename NativeT>
+std::string pack_table(const NativeT& native) {
+  flatbuffers::FlatBufferBuilder builder(128);
+  builder.Finish(NativeT::TableType::Pack(builder, &native));
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+}
+
+// Verifies and unpacks a standalone FlatBuffer written by pack_table.
+template <typename TableT>
+std::optional<typename TableT::NativeTableType> unpack_table(const rocksdb::Slice& bytes) {
+  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(),
+                                 wire::kMaxDepth, wire::kMaxTables);
+  if (!verifier.VerifyBuffer<TableT>(nullptr)) return std::nullopt;
+  typename TableT::NativeTableType native;
+  flatbuffers::GetRoot<TableT>(bytes.data())->UnPackTo(&native);
+  return native;
+}
+
+rocksdb::ColumnFamilyOptions point_lookup_options() {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+std::string big_endian(std::uint64_t value) {
+  std::string bytes(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    bytes[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return bytes;
+}
+
+std::uint64_t from_big_endian(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------- Batch
+
+Store::Batch::Batch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+Store::Batch::~Batch() = default;
+Store::Batch::Batch(Batch&&) noexcept = default;
+Store::Batch& Store::Batch::operator=(Batch&&) noexcept = default;
+
+void Store::Batch::put_facility(const wire::FacilityT& facility) {
+  batch_->Put(store_->facilities_, slice(facility.id), pack_table(facility));
+}
+
+void Store::Batch::put_availability(std::string_view facility_id, std::string_view unit_id,
+                                    const wire::AvailabilityT& availability) {
+  batch_->Put(store_->availability_, unit_key(facility_id, unit_id), pack_table(availability));
+}
+
+void Store::Batch::delete_availability(std::string_view facility_id, std::string_view unit_id) {
+  batch_->Delete(store_->availability_, unit_key(facility_id, unit_id));
+}
+
+void Store::Batch::append_event(std::uint64_t sequence, std::string_view message) {
+  batch_->Put(store_->events_, big_endian(sequence), slice(message));
+}
+
+void Store::Batch::put_reply(std::string_view client_id, std::uint64_t request_id,
+                             std::string_view message) {
+  batch_->Put(store_->replies_, reply_prefix(client_id) + big_endian(request_id), slice(message));
+}
+
+void Store::Batch::set_last_sequence(std::uint64_t sequence) {
+  batch_->Put(store_->meta_, kLastSequenceKey, big_endian(sequence));
+}
+
+bool Store::Batch::empty() const { return batch_->Count() == 0; }
+void Store::Batch::clear() { batch_->Clear(); }
+
+// ---------------------------------------------------------------- Store
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) {
+    return make_error(wire::Status::storage_error,
+                      "cannot create data directory " + directory.string() + ": " + ec.message());
+  }
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  options.bytes_per_sync = 1 << 20;
+  options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, {}},
+      {kFacilities, {}},
+      {kAvailability, {}},
+      {kEvents, {}},
+      {kReplies, point_lookup_options()},
+      {kMeta, {}},
+  };
+  std::unique_ptr<Store> store(new Store());
+  rocksdb::DB* raw = nullptr;
+  auto status = rocksdb::DB::Open(options, directory.string(), families, &store->handles_, &raw);
+  if (!status.ok()) return storage_error("cannot open RocksDB in " + directory.string(), status);
+  store->db_.reset(raw);
+  store->facilities_ = store->handles_[1];
+  store->availability_ = store->handles_[2];
+  store->events_ = store->handles_[3];
+  store->replies_ = store->handles_[4];
+  store->meta_ = store->handles_[5];
+  return store;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();  // closing: nothing to do
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+Store::Batch Store::batch() const {
+  Batch batch;
+  batch.store_ = this;
+  return batch;
+}
+
+Result<void> Store::commit(Batch& batch) {
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto status = db_->Write(options, batch.batch_.get());
+  if (!status.ok()) return storage_error("write failed, nothing was applied", status);
+  batch.clear();
+  return {};
+}
+
+Result<void> Store::load(AvailabilityIndex& index) const {
+  index.clear();
+  std::unique_ptr<rocksdb::Iterator> facilities(db_->NewIterator({}, facilities_));
+  for (facilities->SeekToFirst(); facilities->Valid(); facilities->Next()) {
+    auto facility = unpack_table<wire::Facility>(facilities->value());
+    if (!facility) {
+      return make_error(wire::Status::storage_error,
+                        "corrupt facility record " + facilities->key().ToString());
+    }
+    FacilityRecord record;
+    for (auto& unit : facility->units) {
+      UnitRecord unit_record;
+      unit_record.unit = *unit;
+      unit_record.availability.installed = unit->installed;
+      record.units.push_back(std::move(unit_record));
+    }
+    facility->units.clear();
+    record.facility = std::move(*facility);
+    index.put(std::move(record));
+  }
+  if (!facilities->status().ok()) return storage_error("cannot read facilities", facilities->status());
+
+  std::unique_ptr<rocksdb::Iterator> units(db_->NewIterator({}, availability_));
+  for (units->SeekToFirst(); units->Valid(); units->Next()) {
+    const std::string_view key(units->key().data(), units->key().size());
+    const auto separator = key.find('\0');
+    if (separator == std::string_view::npos) continue;
+    FacilityRecord* facility = index.facility(key.substr(0, separator));
+    UnitRecord* unit = facility ? facility->unit(key.substr(separator + 1)) : nullptr;
+    if (unit == nullptr) continue;  // availability of a unit no longer registered
+    auto availability = unpack_table<wire::Availability>(units->value());
+    if (!availability) {
+      return make_error(wire::Status::storage_error, "corrupt availability record");
+    }
+    unit->availability = std::move(*availability);
+  }
+  if (!units->status().ok()) return storage_error("cannot read availability", units->status());
+  return {};
+}
+
+Result<std::uint64_t> Store::last_sequence() const {
+  std::string value;
+  auto status = db_->Get({}, meta_, kLastSequenceKey, &value);
+  if (status.IsNotFound()) return std::uint64_t{0};
+  if (!status.ok()) return storage_error("cannot read the last sequence", status);
+  return from_big_endian(value);
+}
+
+Result<std::optional<std::string>> Store::reply(std::string_view client_id,
+                                                std::uint64_t request_id) const {
+  std::string value;
+  auto status = db_->Get({}, replies_, reply_prefix(client_id) + big_endian(request_id), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return storage_error("cannot read a stored reply", status);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::uint64_t>> Store::last_request_id(std::string_view client_id) const {
+  const std::string prefix = reply_prefix(client_id);
+  const std::string upper = prefix + std::string(8, '\xff');
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, replies_));
+  it->SeekForPrev(upper);
+  if (!it->status().ok()) return storage_error("cannot read stored replies", it->status());
+  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+    return std::optional<std::uint64_t>();
+  }
+  return std::optional<std::uint64_t>(
+      from_big_endian(std::string_view(it->key().data() + prefix.size(), 8)));
+}
+
+Result<void> Store::for_each_event(
+    std::uint64_t from, const std::function<bool(std::uint64_t, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events_));
+  for (it->Seek(big_endian(from)); it->Valid(); it->Next()) {
+    const auto key = it->key();
+    if (!visit(from_big_endian({key.data(), key.size()}), {it->value().data(), it->value().size()})) {
+      break;
+    }
+  }
+  if (!it->status().ok()) return storage_error("cannot read the event log", it->status());
+  return {};
+}
+
+Result<void> Store::checkpoint(const std::filesystem::path& directory) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  auto status = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!status.ok()) return storage_error("cannot prepare a checkpoint", status);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  status = checkpoint->CreateCheckpoint(directory.string());
+  if (!status.ok()) return storage_error("cannot write the checkpoint", status);
+  return {};
+}
+
+}  // namespace dispo::broker

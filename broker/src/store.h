@@ -1,0 +1,110 @@
+// Store: the broker's durable state in RocksDB (the source of truth; DESIGN.md §4).
+//
+// Column families:
+//   facilities    facility_id                      -> Facility (FlatBuffer, units included)
+//   availability  facility_id \0 unit_id           -> Availability (FlatBuffer)
+//   events        big-endian sequence (8 bytes)    -> Message{FeedEvent}, append-only log
+//   replies       client_id \0 big-endian req. id  -> Message{Reply}, for idempotent retries
+//   meta          "last_sequence"                  -> big-endian sequence
+// Every change goes through one Batch committed atomically with the WAL synced, so an
+// acknowledged write survives kill -9 and power loss.
+// Thread-safety: a Store is used by the event loop thread only, except checkpoint-style reads
+// RocksDB itself allows concurrently. Move-only.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "availability_index.h"
+#include "dispo/schemas/result.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace dispo::broker {
+
+class Store {
+ public:
+  // The changes of one group commit, written all together or not at all.
+  class Batch {
+   public:
+    Batch();
+    ~Batch();
+    Batch(Batch&&) noexcept;
+    Batch& operator=(Batch&&) noexcept;
+
+    void put_facility(const wire::FacilityT& facility_with_units);
+    void put_availability(std::string_view facility_id, std::string_view unit_id,
+                          const wire::AvailabilityT& availability);
+    void delete_availability(std::string_view facility_id, std::string_view unit_id);
+    void append_event(std::uint64_t sequence, std::string_view message);
+    void put_reply(std::string_view client_id, std::uint64_t request_id, std::string_view message);
+    void set_last_sequence(std::uint64_t sequence);
+
+    bool empty() const;
+    void clear();
+
+   private:
+    friend class Store;
+    std::unique_ptr<rocksdb::WriteBatch> batch_;
+    const Store* store_ = nullptr;
+  };
+
+  // Opens (creating if needed) the database in `directory`.
+  // Errors: storage_error with RocksDB's explanation (e.g. locked by another broker).
+  static Result<std::unique_ptr<Store>> open(const std::filesystem::path& directory);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Batch batch() const;
+
+  // Writes `batch` atomically with the WAL synced; the batch is cleared on success.
+  Result<void> commit(Batch& batch);
+
+  // Replaces the contents of `index` with the stored facilities and availability.
+  Result<void> load(AvailabilityIndex& index) const;
+
+  // Last committed sequence number (0 for a new database).
+  Result<std::uint64_t> last_sequence() const;
+
+  // The stored reply to (client, request), if that request was applied.
+  Result<std::optional<std::string>> reply(std::string_view client_id, std::uint64_t request_id) const;
+
+  // The highest request id applied for this client, if any.
+  Result<std::optional<std::uint64_t>> last_request_id(std::string_view client_id) const;
+
+  // Calls `visit(sequence, message)` for each logged event with sequence >= from, in order,
+  // until it returns false.
+  Result<void> for_each_event(std::uint64_t from,
+                              const std::function<bool(std::uint64_t, std::string_view)>& visit) const;
+
+  // Takes a consistent on-disk checkpoint of the database into `directory` (must not exist).
+  Result<void> checkpoint(const std::filesystem::path& directory) const;
+
+ private:
+  Store() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed before db_
+  rocksdb::ColumnFamilyHandle* facilities_ = nullptr;
+  rocksdb::ColumnFamilyHandle* availability_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* replies_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+};
+
+// Big-endian encoding so that RocksDB's byte order is numeric order.
+std::string big_endian(std::uint64_t value);
+std::uint64_t from_big_endian(std::string_view bytes);
+
+}  // namespace dispo::broker

@@ -1,0 +1,168 @@
+#include "validation.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace dispo::broker {
+namespace {
+
+constexpr std::size_t kMaxIdLength = 64;
+constexpr int kMaxAge = 21;
+constexpr const char* kLaw =
+    "CASF L.221-2-3 : l'accueil d'un enfant de l'ASE à l'hôtel, en gîte, en location ou dans "
+    "un lieu non autorisé est interdit";
+
+Error invalid(std::string message) { return make_error(wire::Status::invalid, std::move(message)); }
+
+std::string format_date(std::chrono::year_month_day date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  if (text.size() != 10 || std::sscanf(std::string(text).c_str(), "%4d-%2u-%2u", &year, &month, &day) != 3) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
+                                   std::chrono::day(day)};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (char c : id) {
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+Result<void> check_authorisation(const wire::FacilityT& facility, std::string_view today) {
+  using wire::Authorisation;
+  const std::string who = "établissement " + facility.id;
+  switch (facility.authorisation) {
+    case Authorisation::autorise:
+      return {};
+    case Authorisation::derogatoire: {
+      auto end = parse_date(facility.derogation_end);
+      if (!end) {
+        return make_error(wire::Status::unauthorised_place,
+                          who + " : une dérogation doit porter une date de fin AAAA-MM-JJ valide (" +
+                              kLaw + " sauf dérogation d'urgence de deux mois au plus)");
+      }
+      if (facility.derogation_end < today) {
+        return make_error(wire::Status::unauthorised_place,
+                          who + " : la dérogation a pris fin le " + facility.derogation_end + " (" +
+                              kLaw + ")");
+      }
+      const std::string limit = derogation_limit(today);
+      if (facility.derogation_end > limit) {
+        return make_error(wire::Status::unauthorised_place,
+                          who + " : une dérogation ne peut excéder deux mois (fin au plus tard le " +
+                              limit + ", " + kLaw + ")");
+      }
+      return {};
+    }
+    case Authorisation::hotel:
+    case Authorisation::gite:
+    case Authorisation::location:
+    case Authorisation::non_autorise:
+      return make_error(wire::Status::unauthorised_place,
+                        who + " refusé (" + wire::EnumNameAuthorisation(facility.authorisation) +
+                            ") — " + kLaw);
+  }
+  return make_error(wire::Status::unauthorised_place,
+                    who + " : autorisation inconnue — " + std::string(kLaw));
+}
+
+Result<void> check_unit(const wire::FacilityT& facility, const wire::UnitT& unit) {
+  const std::string who = "unité " + unit.id + " de l'établissement " + facility.id;
+  if (!valid_id(unit.id)) return invalid("établissement " + facility.id + " : identifiant d'unité vide ou invalide");
+  if (unit.age_min > kMaxAge || unit.age_max > kMaxAge) {
+    return invalid(who + " : les âges doivent être compris entre 0 et 21 ans");
+  }
+  if (unit.age_min > unit.age_max) {
+    return invalid(who + " : âge minimum (" + std::to_string(unit.age_min) +
+                   ") supérieur à l'âge maximum (" + std::to_string(unit.age_max) + ")");
+  }
+  if (unit.installed == 0) return invalid(who + " : la capacité installée doit être d'au moins 1");
+  if (unit.max_siblings == 0) return invalid(who + " : la taille de fratrie maximale doit être d'au moins 1");
+  if (wire::EnumNameUnitSex(unit.sex)[0] == '\0') return invalid(who + " : sexe inconnu");
+  for (auto specialty : unit.specialties) {
+    if (wire::EnumNameSpecialty(specialty)[0] == '\0') return invalid(who + " : spécialité inconnue");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string today_utc() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return format_date(std::chrono::year_month_day{now});
+}
+
+std::string derogation_limit(std::string_view today) {
+  auto date = parse_date(today);
+  if (!date) return std::string(today);
+  auto limit = *date + std::chrono::months{2};
+  if (!limit.ok()) limit = limit.year() / limit.month() / std::chrono::last;
+  return format_date(limit);
+}
+
+bool is_authorised(const wire::FacilityT& facility, std::string_view today) {
+  return facility.authorisation == wire::Authorisation::autorise ||
+         (facility.authorisation == wire::Authorisation::derogatoire &&
+          facility.derogation_end >= today);
+}
+
+Result<void> check_facility(const wire::FacilityT& facility, std::string_view today) {
+  if (!valid_id(facility.id)) return invalid("identifiant d'établissement vide ou invalide");
+  const std::string who = "établissement " + facility.id;
+  if (facility.name.empty()) return invalid(who + " : nom manquant");
+  if (facility.departement.empty()) return invalid(who + " : département manquant");
+  if (facility.phone.empty()) return invalid(who + " : numéro de téléphone 24 h/24 manquant");
+  if (wire::EnumNameFacilityKind(facility.kind)[0] == '\0') return invalid(who + " : type d'établissement inconnu");
+  if (!std::isfinite(facility.lat) || !std::isfinite(facility.lon) || std::abs(facility.lat) > 90 ||
+      std::abs(facility.lon) > 180) {
+    return invalid(who + " : coordonnées invalides");
+  }
+  if (auto authorised = check_authorisation(facility, today); !authorised) return authorised;
+  if (facility.units.empty()) return invalid(who + " : aucune unité déclarée");
+  std::set<std::string_view> ids;
+  for (const auto& unit : facility.units) {
+    if (auto checked = check_unit(facility, *unit); !checked) return checked;
+    if (!ids.insert(unit->id).second) return invalid(who + " : unité " + unit->id + " déclarée deux fois");
+  }
+  return {};
+}
+
+Result<wire::AvailabilityT> merge_update(const FacilityRecord& facility, const UnitRecord& unit,
+                                         const wire::AvailabilityUpdate& update) {
+  wire::AvailabilityT next = unit.availability;
+  next.installed = unit.unit.installed;
+  if (update.occupied()) next.occupied = *update.occupied();
+  if (update.available()) next.available = *update.available();
+  if (update.reserved()) next.reserved = *update.reserved();
+  if (update.closed()) next.closed = *update.closed();
+  if (update.free_24h()) next.free_24h = *update.free_24h();
+  if (update.free_72h()) next.free_72h = *update.free_72h();
+  const unsigned total = unsigned{next.available} + next.occupied + next.reserved + next.closed;
+  if (total > next.installed) {
+    return make_error(wire::Status::inconsistent_counts,
+                      "unité " + unit.unit.id + " de l'établissement " + facility.facility.id +
+                          " : disponibles (" + std::to_string(next.available) + ") + occupées (" +
+                          std::to_string(next.occupied) + ") + réservées (" +
+                          std::to_string(next.reserved) + ") + fermées (" +
+                          std::to_string(next.closed) + ") = " + std::to_string(total) +
+                          " dépasse la capacité installée (" + std::to_string(next.installed) + ")");
+  }
+  return next;
+}
+
+}  // namespace dispo::broker

@@ -1,0 +1,33 @@
+// Validation of what publishers send, before anything is applied (DESIGN.md §5, guarantee 5).
+// Messages are in French: dispo-publish shows them to facility staff as they are.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "availability_index.h"
+#include "dispo/schemas/result.h"
+
+namespace dispo::broker {
+
+// Today's date in UTC, "YYYY-MM-DD".
+std::string today_utc();
+
+// The last date a derogation starting `today` may run to (today + 2 months, CASF L.221-2-3).
+std::string derogation_limit(std::string_view today);
+
+// Checks one facility of a registration: identity, authorisation (refuses hotels, gîtes,
+// rentals, unauthorised places and derogations that are expired or longer than two months),
+// coordinates, and each unit (ages 0–21, installed ≥ 1, unique ids, known enum values).
+Result<void> check_facility(const wire::FacilityT& facility, std::string_view today);
+
+// True when the facility may be proposed today (autorise, or derogatoire not yet expired).
+bool is_authorised(const wire::FacilityT& facility, std::string_view today);
+
+// Applies `update` on top of the unit's current availability; refuses inconsistent counts
+// (available + occupied + reserved + closed > installed) with a message naming the unit.
+Result<wire::AvailabilityT> merge_update(const FacilityRecord& facility, const UnitRecord& unit,
+                                         const wire::AvailabilityUpdate& update);
+
+}  // namespace dispo::broker
