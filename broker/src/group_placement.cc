@@ -39,7 +39,7 @@ int GroupPlacement::place(std::span<const UnitOption> options, int child_count,
     return child_count_;
   }
   const int placed = place_most(assignment);
-  if (false && child_count_ <= kExactSearchMaxChildren) use_fewest_units(placed, assignment);
+  if (placed >= 2 && child_count_ <= kExactSearchMaxChildren) use_fewest_units(placed, assignment);
   return placed;
 }
 

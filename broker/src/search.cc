@@ -155,7 +155,7 @@ void collect_options(const FacilityRecord& record, std::span<const int> group,
     const ChildSet admitted = children_admitted(unit.unit, group, criteria);
     if (!group.empty() && admitted == 0) continue;
     if (is_stale(unit.availability, criteria) && !criteria.query->include_stale) {
-      if (stale_excluded) ++*stale_excluded;
+      
       continue;
     }
     scan.options.push_back({unit_capacity(unit), admitted, unit.availability.confirmed_at});
