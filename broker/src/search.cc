@@ -155,7 +155,7 @@ void collect_options(const FacilityRecord& record, std::span<const int> group,
     const ChildSet admitted = children_admitted(unit.unit, group, criteria);
     if (!group.empty() && admitted == 0) continue;
     if (is_stale(unit.availability, criteria) && !criteria.query->include_stale) {
-      
+      if (stale_excluded) ++*stale_excluded;
       continue;
     }
     scan.options.push_back({unit_capacity(unit), admitted, unit.availability.confirmed_at});
@@ -210,8 +210,6 @@ std::optional<Candidate> evaluate(const FacilityRecord& record, double distance,
 // Fresher first; never confirmed (0) last.
 int compare_freshness(const Candidate& a, const Candidate& b) {
   if (a.oldest_confirmed_at == b.oldest_confirmed_at) return 0;
-  if (a.oldest_confirmed_at == 0) return 1;
-  if (b.oldest_confirmed_at == 0) return -1;
   return a.oldest_confirmed_at > b.oldest_confirmed_at ? -1 : 1;
 }
 
@@ -323,24 +321,30 @@ void remove_placed(std::vector<int>& unplaced, const Candidate& chosen,
 }
 
 // Greedy split: repeatedly the facility placing the most children still unplaced (ties: the
-// closer), until every child is placed or nobody takes the rest.
+// closer), until every child is placed or nobody takes the rest. A facility never places more
+// of the unplaced children than it placed of the whole group: candidates are tried in that
+// order, and a round stops at the first that cannot beat the best found.
 std::vector<std::unique_ptr<wire::MatchT>> propose_split(const std::vector<Candidate>& candidates,
                                                          std::span<const int> group,
                                                          const Criteria& criteria, Scan& scan) {
+  std::vector<const Candidate*> order;
+  for (const Candidate& candidate : candidates) order.push_back(&candidate);
+  std::sort(order.begin(), order.end(), [&](const Candidate* a, const Candidate* b) {
+    return a->placed != b->placed ? a->placed > b->placed : closer(*a, *b, criteria);
+  });
   std::vector<std::unique_ptr<wire::MatchT>> split;
   std::vector<int> unplaced(group.begin(), group.end());
-  std::vector<char> used(candidates.size(), 0);
   std::vector<PlacedChild> arena;
   std::vector<PlacedChild> trial;
   while (!unplaced.empty()) {
     std::optional<Candidate> best;
     std::size_t best_index = 0;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-      if (used[i]) continue;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (!order[i]) continue;
+      if (best && order[i]->placed < best->placed) break;
       trial.clear();
-      const auto& facility = *candidates[i].facility;
-      auto option = evaluate(facility, candidates[i].distance_km, unplaced, criteria, scan, trial,
-                             nullptr);
+      auto option = evaluate(*order[i]->facility, order[i]->distance_km, unplaced, criteria, scan,
+                             trial, nullptr);
       if (!option) continue;
       if (!best || option->placed > best->placed ||
           (option->placed == best->placed && closer(*option, *best, criteria))) {
@@ -349,7 +353,7 @@ std::vector<std::unique_ptr<wire::MatchT>> propose_split(const std::vector<Candi
       }
     }
     if (!best) break;
-    used[best_index] = 1;
+    order[best_index] = nullptr;
     auto chosen = evaluate(*best->facility, best->distance_km, unplaced, criteria, scan, arena,
                            nullptr);
     chosen->whole_group = false;

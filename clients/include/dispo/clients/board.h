@@ -1,0 +1,104 @@
+// Board: a live local copy of the broker's facilities and availability, kept by the
+// snapshot-then-feed pattern of DESIGN.md §4 (the ZeroMQ guide's "Clone").
+//
+// start() subscribes to the feed FIRST, then asks a Snapshot over a Session; feed messages that
+// arrive meanwhile are buffered. When the snapshot arrives, buffered and later events with a
+// sequence <= the snapshot's are dropped and the rest applied in order. The board re-synchronises
+// (asks a fresh snapshot) when it sees a gap (an event whose sequence is not last + 1), a heartbeat
+// ahead of the last applied sequence (missed events), an event it cannot apply (unknown facility or
+// unit), or nothing at all on the feed for `silence_timeout`.
+//
+// With a département filter, only that département's facilities are kept, but the sequence is
+// tracked on every event so gaps are still seen.
+//
+// Not thread-safe: one Board per thread (the zmq::context_t may be shared).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "dispo/clients/session.h"
+#include "dispo/schemas/wire.h"
+
+namespace dispo::client {
+
+struct BoardOptions {
+  std::string broker = kDefaultBroker;                // api endpoint (snapshots)
+  std::string feed = kDefaultFeed;                    // feed endpoint (events, heartbeats)
+  std::string departement;                            // empty = every facility
+  std::chrono::milliseconds silence_timeout{3000};    // no event nor heartbeat for this long: resync
+  std::chrono::milliseconds snapshot_timeout{2500};   // per snapshot attempt
+  int start_attempts = 2;                             // snapshot attempts start() makes before failing
+  std::string client_id;                              // empty = a random id
+};
+
+class FeedReader;
+struct FeedItem;
+
+class Board {
+ public:
+  using Facilities = std::map<std::string, wire::FacilityStateT>;  // by facility id
+
+  Board(zmq::context_t& context, BoardOptions options);
+  ~Board();
+  Board(const Board&) = delete;
+  Board& operator=(const Board&) = delete;
+
+  // Subscribes to the feed and waits for the first snapshot, at most
+  // start_attempts × snapshot_timeout. Errors: `invalid` for a malformed endpoint, `unavailable`
+  // (French message) when the broker does not answer, the broker's own status when it refuses.
+  // Call once.
+  Result<void> start();
+
+  // Processes what arrives on the feed and the api for at most `wait` (returns earlier as soon as
+  // the facilities changed). Returns true if facilities() changed. Re-synchronises as described
+  // above; while re-synchronising, in_sync() is false and the last known state is kept.
+  // A signal interrupting the wait returns early (false unless something changed).
+  bool poll(std::chrono::milliseconds wait);
+
+  std::uint64_t sequence() const { return sequence_; }              // last applied event
+  const Facilities& facilities() const { return facilities_; }
+  std::uint32_t stale_after_s() const { return stale_after_s_; }    // from the last snapshot
+  std::uint64_t resync_count() const { return resync_count_; }      // resyncs after the first snapshot
+  bool in_sync() const { return phase_ == Phase::in_sync; }
+  const std::string& last_resync_reason() const { return last_resync_reason_; }  // English, for logs
+  const BoardOptions& options() const { return options_; }
+
+ private:
+  enum class Phase { idle, awaiting_snapshot, in_sync };
+  using Clock = std::chrono::steady_clock;
+
+  Result<void> request_snapshot();
+  bool receive_snapshot(std::chrono::milliseconds wait);
+  bool apply_snapshot(const wire::Snapshot& snapshot);
+  bool drain_feed();
+  bool handle(FeedItem item);
+  bool apply_event(const wire::FeedEventT& event);
+  void resync(std::string reason);
+  bool keeps(const wire::FacilityT& facility) const;
+
+  zmq::context_t* context_;
+  BoardOptions options_;
+  std::unique_ptr<FeedReader> feed_;
+  std::optional<Session> session_;
+  Phase phase_ = Phase::idle;
+  std::uint64_t pending_request_ = 0;
+  Clock::time_point snapshot_deadline_{};
+  std::optional<Error> snapshot_error_;
+  std::vector<FeedItem> buffered_;             // feed messages received while awaiting a snapshot
+  Clock::time_point last_heard_{};
+  Facilities facilities_;
+  std::uint64_t sequence_ = 0;
+  std::uint32_t stale_after_s_ = 0;
+  std::uint64_t resync_count_ = 0;
+  std::string last_resync_reason_;
+};
+
+}  // namespace dispo::client

@@ -1,0 +1,70 @@
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "dispo/schemas/json.h"
+#include "dispo/schemas/names.h"
+#include "find_query.h"
+#include "find_report.h"
+
+namespace dispo::cli {
+namespace {
+
+struct FindOptions {
+  FindArguments arguments;
+  double max_km = 0;
+  int limit = 0;
+  bool json = false;
+};
+
+int run_find(const GlobalOptions& global, const FindOptions& options, const CLI::App& app) {
+  FindArguments arguments = options.arguments;
+  if (app.count("--max-km") > 0) arguments.max_km = options.max_km;
+  if (app.count("--limit") > 0) arguments.limit = options.limit;
+  auto query = build_search_query(arguments);
+  if (!query) return usage_error(query.error().message);
+
+  wire::RequestBodyUnion body;
+  body.Set(wire::SearchQueryT(*query));
+  zmq::context_t context;
+  auto session = open_session(context, global);
+  if (!session) return usage_error(session.error().message);
+  auto reply = session->call(std::move(body));
+  if (!reply) return fail(reply.error());
+  const auto* result = (*reply)->body_as_SearchResult();
+  if (result == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
+  if (options.json) {
+    std::printf("%s", wire::to_json(result, "SearchResult").c_str());
+    return kOk;
+  }
+  std::unique_ptr<wire::SearchResultT> native(result->UnPack());
+  std::printf("%s", format_search_result(*native, *query).c_str());
+  return kOk;
+}
+
+}  // namespace
+
+Command add_find_command(CLI::App& parent, const GlobalOptions& global) {
+  auto* app = parent.add_subcommand("find", "Chercher une place disponible maintenant pour un enfant ou une fratrie");
+  auto options = std::make_shared<FindOptions>();
+  auto& a = options->arguments;
+  app->add_option("--age", a.ages, "Âge en années (0–21) ; une fois par enfant de la fratrie")
+      ->allow_extra_args(false);
+  app->add_option("--sex", a.sexes, "fille ou garcon (f, g, m) ; une fois pour tous ou une fois par --age")
+      ->allow_extra_args(false);
+  app->add_option("--need", a.needs, "Spécialité requise (répétable) : " + wire::specialty_names())
+      ->allow_extra_args(false);
+  app->add_option("--dept", a.departement, "Département (59, 2A, 974…)");
+  app->add_option("--kind", a.kinds, "Type d'établissement (répétable) : " + wire::facility_kind_names())
+      ->allow_extra_args(false);
+  app->add_option("--near", a.near, "Près de LAT,LON (degrés décimaux, ex. 50.63,3.06)");
+  app->add_option("--max-km", options->max_km, "Distance maximale depuis --near, en km");
+  app->add_flag("--emergency", a.emergency, "Seulement les unités qui accueillent en urgence (24 h)");
+  app->add_flag("--include-stale", a.include_stale, "Inclure les places dont les données sont périmées");
+  app->add_option("--limit", options->limit, "Nombre maximal de résultats (20 par défaut)");
+  app->add_flag("--json", options->json, "Sortie JSON (SearchResult, noms du schéma)");
+  app->footer("Une recherche sans résultat sort avec le code 0 et le dit.");
+  return {app, [&global, options, app] { return run_find(global, *options, *app); }};
+}
+
+}  // namespace dispo::cli

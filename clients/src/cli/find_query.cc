@@ -1,0 +1,154 @@
+#include "find_query.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <regex>
+
+#include "dispo/schemas/names.h"
+
+namespace dispo::cli {
+namespace {
+
+Error invalid(std::string message) { return make_error(wire::Status::invalid, std::move(message)); }
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
+}
+
+std::optional<double> parse_double(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+Result<void> add_children(const FindArguments& arguments, wire::SearchQueryT& query) {
+  if (arguments.ages.size() > static_cast<std::size_t>(kMaxChildren)) {
+    return invalid("--age : au plus " + std::to_string(kMaxChildren) + " enfants par recherche");
+  }
+  for (int age : arguments.ages) {
+    if (age < 0 || age > 21) {
+      return invalid("--age : âge invalide (" + std::to_string(age) + "), attendu de 0 à 21 ans");
+    }
+  }
+  const auto& sexes = arguments.sexes;
+  if (!sexes.empty() && arguments.ages.empty()) return invalid("--sex demande au moins un --age");
+  if (sexes.size() > 1 && sexes.size() != arguments.ages.size()) {
+    return invalid("--sex : donner un seul sexe pour tous les enfants ou un par --age (" +
+                   std::to_string(arguments.ages.size()) + " âges, " + std::to_string(sexes.size()) +
+                   " sexes)");
+  }
+  for (std::size_t i = 0; i < arguments.ages.size(); ++i) {
+    auto child = std::make_unique<wire::ChildT>();
+    child->age = static_cast<std::uint8_t>(arguments.ages[i]);
+    if (!sexes.empty()) {
+      const std::string& text = sexes.size() == 1 ? sexes[0] : sexes[i];
+      const auto sex = parse_child_sex(text);
+      if (!sex) return invalid("--sex : valeur inconnue « " + text + " » (fille ou garcon ; f, g ou m)");
+      child->sex = *sex;
+    }
+    query.children.push_back(std::move(child));
+  }
+  return {};
+}
+
+Result<void> add_needs_and_kinds(const FindArguments& arguments, wire::SearchQueryT& query) {
+  for (const auto& name : arguments.needs) {
+    const auto specialty = wire::specialty_from_name(lower(name));
+    if (!specialty) {
+      return invalid("--need : spécialité inconnue « " + name + " » ; valeurs possibles : " +
+                     wire::specialty_names());
+    }
+    if (std::find(query.needs.begin(), query.needs.end(), *specialty) == query.needs.end()) {
+      query.needs.push_back(*specialty);
+    }
+  }
+  for (const auto& name : arguments.kinds) {
+    const auto kind = wire::facility_kind_from_name(lower(name));
+    if (!kind) {
+      return invalid("--kind : type d'établissement inconnu « " + name + " » ; valeurs possibles : " +
+                     wire::facility_kind_names());
+    }
+    if (std::find(query.kinds.begin(), query.kinds.end(), *kind) == query.kinds.end()) {
+      query.kinds.push_back(*kind);
+    }
+  }
+  return {};
+}
+
+Result<void> add_place(const FindArguments& arguments, wire::SearchQueryT& query) {
+  if (!arguments.departement.empty()) {
+    auto departement = parse_departement(arguments.departement);
+    if (!departement) return departement.error();
+    query.departement = *departement;
+  }
+  if (!arguments.near.empty()) {
+    const auto comma = arguments.near.find(',');
+    const auto lat = comma == std::string::npos ? std::nullopt : parse_double(arguments.near.substr(0, comma));
+    const auto lon = comma == std::string::npos ? std::nullopt : parse_double(arguments.near.substr(comma + 1));
+    if (!lat || !lon) {
+      return invalid("--near attend LAT,LON en degrés décimaux avec un point (ex. 50.63,3.06), pas « " +
+                     arguments.near + " »");
+    }
+    if (*lat < -90 || *lat > 90 || *lon < -180 || *lon > 180) {
+      return invalid("--near : coordonnées hors limites (latitude -90 à 90, longitude -180 à 180)");
+    }
+    query.near_lat = *lat;
+    query.near_lon = *lon;
+  }
+  if (arguments.max_km) {
+    if (arguments.near.empty()) return invalid("--max-km demande --near LAT,LON");
+    if (!(*arguments.max_km > 0)) return invalid("--max-km : distance positive attendue, en km");
+    query.max_km = *arguments.max_km;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> parse_departement(const std::string& text) {
+  static const std::regex valid("^([0-9]{2}|2A|2B|97[1-6])$");
+  const std::string departement = upper(text);
+  if (!std::regex_match(departement, valid) || departement == "20" || departement == "00") {
+    return invalid("--dept : département invalide « " + text + " » (ex. 59, 2A, 974)");
+  }
+  return departement;
+}
+
+std::optional<wire::ChildSex> parse_child_sex(const std::string& text) {
+  const std::string value = lower(text);
+  if (value == "fille" || value == "f" || value == "filles") return wire::ChildSex::fille;
+  if (value == "garcon" || value == "garçon" || value == "g" || value == "m" || value == "garcons" ||
+      value == "garçons") {
+    return wire::ChildSex::garcon;
+  }
+  return std::nullopt;
+}
+
+Result<wire::SearchQueryT> build_search_query(const FindArguments& arguments) {
+  wire::SearchQueryT query;
+  if (auto done = add_children(arguments, query); !done) return done.error();
+  if (auto done = add_needs_and_kinds(arguments, query); !done) return done.error();
+  if (auto done = add_place(arguments, query); !done) return done.error();
+  if (arguments.limit) {
+    if (*arguments.limit < 1 || *arguments.limit > kMaxLimit) {
+      return invalid("--limit : de 1 à " + std::to_string(kMaxLimit));
+    }
+    query.limit = static_cast<std::uint16_t>(*arguments.limit);
+  }
+  query.emergency_only = arguments.emergency;
+  query.include_stale = arguments.include_stale;
+  return query;
+}
+
+}  // namespace dispo::cli

@@ -1,0 +1,146 @@
+#include "find_report.h"
+
+#include <set>
+#include <sstream>
+
+#include "french.h"
+
+namespace dispo::cli {
+namespace {
+
+std::string join_french(const std::vector<std::string>& parts) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += i + 1 == parts.size() ? " et " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string children_of(const wire::PlacementT& placement, const wire::SearchQueryT& query) {
+  std::vector<std::string> parts;
+  for (std::uint8_t index : placement.children) parts.push_back(describe_child(query, index));
+  return join_french(parts);
+}
+
+std::string header(const wire::SearchQueryT& query) {
+  if (query.children.empty()) return "Recherche : toute place disponible.";
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < query.children.size(); ++i) parts.push_back(describe_child(query, i));
+  if (query.children.size() == 1) return "Recherche pour 1 enfant : " + parts[0] + ".";
+  return "Recherche pour une fratrie de " + std::to_string(query.children.size()) +
+         " enfants : " + join_french(parts) + ".";
+}
+
+void print_match(std::ostream& out, const std::string& rank, const wire::MatchT& match,
+                 const wire::SearchQueryT& query, bool show_group) {
+  out << rank << ". " << (match.name.empty() ? match.facility_id : match.name) << " — "
+      << kind_label(match.kind) << " — commune " << match.commune_insee << " (" << match.departement << ")";
+  if (match.distance_km.has_value()) out << " — à " << decimal(*match.distance_km, 1) << " km";
+  out << "\n";
+  for (const auto& placement : match.placements) {
+    if (!placement) continue;
+    out << "   Unité « " << placement->unit_id << " » : ";
+    if (placement->availability) {
+      out << count_of(placement->availability->available, "place disponible", "places disponibles")
+          << " sur " << placement->availability->installed;
+    } else {
+      out << "disponibilité inconnue";
+    }
+    if (!placement->children.empty()) out << " → " << children_of(*placement, query);
+    out << "\n";
+  }
+  if (show_group && query.children.size() > 1) {
+    if (match.whole_group) {
+      out << "   Fratrie accueillie ensemble"
+          << (match.placements.size() > 1 ? " (même établissement, " +
+                                                 std::to_string(match.placements.size()) + " unités)"
+                                           : std::string())
+          << ".\n";
+    } else {
+      out << "   Fratrie NON accueillie ensemble ici.\n";
+    }
+  }
+  if (match.stale) {
+    out << "   ⚠ DONNÉES PÉRIMÉES : mis à jour " << since(match.age_s)
+        << " — place à confirmer par téléphone.\n";
+  } else {
+    out << "   Mis à jour " << since(match.age_s) << ".\n";
+  }
+  out << "   Tél. 24h/24 : " << (match.phone.empty() ? "non renseigné" : match.phone) << "\n";
+}
+
+void print_stale_note(std::ostream& out, std::uint32_t stale_excluded, bool nothing_found) {
+  if (stale_excluded == 0) return;
+  out << (nothing_found ? "" : "\nNote : ")
+      << count_of(stale_excluded, "place correspondante écartée", "places correspondantes écartées")
+      << " car non confirmée" << (stale_excluded > 1 ? "s" : "")
+      << " récemment (données périmées) ; relancer avec --include-stale pour "
+      << (stale_excluded > 1 ? "les" : "la") << " voir.\n";
+}
+
+void print_split(std::ostream& out, const wire::SearchResultT& result, const wire::SearchQueryT& query) {
+  out << "Aucun établissement ne peut accueillir les " << query.children.size()
+      << " enfants ensemble.\n";
+  std::set<std::uint8_t> placed;
+  for (const auto& match : result.split) {
+    for (const auto& placement : match->placements) {
+      if (placement) placed.insert(placement->children.begin(), placement->children.end());
+    }
+  }
+  if (!result.split.empty()) {
+    out << "Répartition proposée entre " << count_of(result.split.size(), "établissement", "établissements")
+        << " :\n\n";
+    for (std::size_t i = 0; i < result.split.size(); ++i) {
+      print_match(out, std::to_string(i + 1), *result.split[i], query, false);
+      out << "\n";
+    }
+  }
+  std::vector<std::string> homeless;
+  for (std::size_t i = 0; i < query.children.size(); ++i) {
+    if (!placed.count(static_cast<std::uint8_t>(i))) homeless.push_back(describe_child(query, i));
+  }
+  if (!homeless.empty()) out << "Sans aucune place proposée : " << join_french(homeless) << ".\n";
+}
+
+}  // namespace
+
+std::string describe_child(const wire::SearchQueryT& query, std::size_t index) {
+  std::string text = "enfant " + std::to_string(index + 1);
+  if (index >= query.children.size() || !query.children[index]) return text;
+  const auto& child = *query.children[index];
+  text += " (" + years(child.age);
+  const std::string sex = child_sex_label(child.sex);
+  if (!sex.empty()) text += ", " + sex;
+  return text + ")";
+}
+
+std::string format_search_result(const wire::SearchResultT& result, const wire::SearchQueryT& query) {
+  std::ostringstream out;
+  out << header(query) << "\n\n";
+  const bool group = query.children.size() > 1;
+  const bool nothing = result.matches.empty() && result.split.empty();
+  if (nothing) {
+    out << "Aucune place disponible ne correspond à cette recherche.\n";
+    print_stale_note(out, result.stale_excluded, true);
+  } else {
+    if (group && !result.whole_group_found) {
+      print_split(out, result, query);
+      if (!result.matches.empty()) out << "\nAutres établissements accueillant une partie de la fratrie :\n\n";
+    } else if (group) {
+      out << "Établissements pouvant accueillir la fratrie ensemble en premier :\n\n";
+    } else {
+      out << count_of(result.matches.size(), "établissement propose", "établissements proposent")
+          << " une place :\n\n";
+    }
+    for (std::size_t i = 0; i < result.matches.size(); ++i) {
+      print_match(out, std::to_string(i + 1), *result.matches[i], query, true);
+      if (i + 1 < result.matches.size()) out << "\n";
+    }
+    print_stale_note(out, result.stale_excluded, false);
+  }
+  out << "\n(état du broker à la séquence " << result.sequence << ")\n";
+  return out.str();
+}
+
+}  // namespace dispo::cli

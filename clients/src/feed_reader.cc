@@ -1,0 +1,67 @@
+#include "feed_reader.h"
+
+#include <cerrno>
+#include <cstdint>
+
+namespace dispo::client {
+
+FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint)
+    : socket_(context, zmq::socket_type::sub) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::rcvhwm, 0);  // a slow board must resync, not lose events silently
+  socket_.set(zmq::sockopt::subscribe, "ev");
+  socket_.set(zmq::sockopt::subscribe, "hb");
+  socket_.connect(endpoint);
+}
+
+bool FeedReader::wait(std::chrono::milliseconds wait) {
+  zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+  try {
+    return zmq::poll(&item, 1, std::max(wait, std::chrono::milliseconds(0))) > 0;
+  } catch (const zmq::error_t& error) {
+    if (error.num() == EINTR) return false;  // a signal: let the caller look at its flags
+    throw;
+  }
+}
+
+std::optional<FeedItem> FeedReader::read() {
+  while (true) {
+    zmq::message_t topic;
+    if (!socket_.recv(topic, zmq::recv_flags::dontwait)) return std::nullopt;
+    if (!topic.more()) {
+      ++dropped_;
+      continue;
+    }
+    zmq::message_t body;
+    (void)socket_.recv(body, zmq::recv_flags::none);  // multipart messages arrive whole
+    if (body.more()) {  // not [topic, Message]: drain the rest and drop it
+      for (bool more = true; more;) {
+        zmq::message_t extra;
+        (void)socket_.recv(extra, zmq::recv_flags::none);
+        more = extra.more();
+      }
+      ++dropped_;
+      continue;
+    }
+    auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
+    if (!message) {
+      ++dropped_;
+      continue;
+    }
+    FeedItem item;
+    if (const auto* event = (*message)->body_as_FeedEvent()) {
+      item.kind = FeedItem::Kind::event;
+      item.sequence = event->sequence();
+      item.event.reset(event->UnPack());
+      return item;
+    }
+    if (const auto* heartbeat = (*message)->body_as_Heartbeat()) {
+      item.kind = FeedItem::Kind::heartbeat;
+      item.sequence = heartbeat->sequence();
+      return item;
+    }
+    ++dropped_;
+  }
+}
+
+}  // namespace dispo::client

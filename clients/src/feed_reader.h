@@ -1,0 +1,46 @@
+// FeedReader: the SUB side of the broker's feed. Every feed message is two frames,
+// [topic, Message]; "ev" carries a FeedEvent, "hb" a Heartbeat. Internal to dispo::clients.
+// Not thread-safe: used by one Board.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "dispo/schemas/wire.h"
+
+namespace dispo::client {
+
+// One decoded feed message.
+struct FeedItem {
+  enum class Kind { event, heartbeat };
+  Kind kind = Kind::heartbeat;
+  std::uint64_t sequence = 0;
+  std::unique_ptr<wire::FeedEventT> event;  // set for events only
+};
+
+class FeedReader {
+ public:
+  // Connects to `endpoint` and subscribes to "ev" and "hb". Throws zmq::error_t on a malformed
+  // endpoint (the Board converts it).
+  FeedReader(zmq::context_t& context, const std::string& endpoint);
+
+  // Waits at most `wait` for a message; true if one can be read.
+  bool wait(std::chrono::milliseconds wait);
+
+  // The next message, or nothing if none is waiting (never blocks). Frames that are not a
+  // verifiable FeedEvent or Heartbeat are dropped and counted.
+  std::optional<FeedItem> read();
+
+  std::uint64_t dropped() const { return dropped_; }
+
+ private:
+  zmq::socket_t socket_;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace dispo::client

@@ -1,0 +1,338 @@
+#include "unit_row.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "dispo/schemas/names.h"
+
+namespace dispo::publishers {
+namespace {
+
+constexpr std::string_view kLaw =
+    "CASF L.221-2-3 : l'accueil à l'hôtel, en gîte ou en location est interdit";
+constexpr int kMaxAge = 21;
+constexpr int kMaxInstalled = 999;
+constexpr int kMaxSiblings = 12;
+
+std::string quoted(std::string_view text) { return "« " + std::string(text) + " »"; }
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+      extra = 1;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size() && extra > 0) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool is_identifier(std::string_view text) {
+  return !text.empty() && text.size() <= 64 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+         });
+}
+
+std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Accepts a decimal point or, as French spreadsheets write it, a decimal comma.
+std::optional<double> parse_decimal(std::string_view text) {
+  std::string copy(text);
+  if (copy.find('.') == std::string::npos) std::replace(copy.begin(), copy.end(), ',', '.');
+  if (copy.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size()) return std::nullopt;
+  return value;
+}
+
+bool valid_departement(std::string_view code) {
+  if (code == "2A" || code == "2B") return true;
+  auto number = parse_int(code);
+  if (!number || code.size() < 2 || code.size() > 3) return false;
+  if (code.size() == 2) return *number >= 1 && *number <= 95 && *number != 20;
+  return *number >= 971 && *number <= 976;
+}
+
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto year = parse_int(text.substr(0, 4));
+  auto month = parse_int(text.substr(5, 2));
+  auto day = parse_int(text.substr(8, 2));
+  if (!year || !month || !day) return std::nullopt;
+  std::chrono::year_month_day date{std::chrono::year{*year},
+                                   std::chrono::month{static_cast<unsigned>(*month)},
+                                   std::chrono::day{static_cast<unsigned>(*day)}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+std::string format_date(std::chrono::year_month_day date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+// Two months after `today`, clamped to the end of a shorter month (31 Dec → 28/29 Feb).
+std::chrono::year_month_day two_months_after(std::chrono::year_month_day today) {
+  auto later = today + std::chrono::months{2};
+  if (!later.ok()) later = std::chrono::year_month_day_last{later.year(), std::chrono::month_day_last{later.month()}};
+  return later;
+}
+
+// Collects the problems of one row; each check reads one column.
+class RowChecker {
+ public:
+  RowChecker(const UnitRowText& row, std::chrono::year_month_day today, std::vector<std::string>& problems)
+      : row_(row), today_(today), problems_(problems) {}
+
+  std::optional<UnitRow> run() {
+    const std::size_t before = problems_.size();
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+      if (!valid_utf8(row_.values[c])) {
+        problem(std::string(kFacilityCsvColumns[c]) + " : texte non UTF-8 (enregistrez le fichier en UTF-8)");
+        return std::nullopt;
+      }
+    }
+    facility_columns();
+    unit_columns();
+    if (problems_.size() != before) return std::nullopt;
+    return std::move(out_);
+  }
+
+ private:
+  const std::string& at(Column c) const { return row_[c]; }
+  void problem(std::string message) { problems_.push_back(std::move(message)); }
+
+  void facility_columns() {
+    auto& f = out_.facility;
+    if (!is_identifier(at(Column::facility_id))) {
+      problem("facility_id " + quoted(at(Column::facility_id)) +
+              " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
+    }
+    f.id = at(Column::facility_id);
+    if (at(Column::name).empty() || at(Column::name).size() > 200) {
+      problem("name : le nom de l'établissement est vide ou dépasse 200 caractères");
+    }
+    f.name = at(Column::name);
+    if (auto kind = wire::facility_kind_from_name(lower(at(Column::kind)))) {
+      f.kind = *kind;
+    } else {
+      problem("kind " + quoted(at(Column::kind)) + " inconnu (attendu : " + wire::facility_kind_names() + ")");
+    }
+    place_columns();
+    phone_column();
+    authorisation_column();
+  }
+
+  void place_columns() {
+    auto& f = out_.facility;
+    const std::string& dept = at(Column::departement);
+    if (!valid_departement(dept)) problem("departement " + quoted(dept) + " invalide (ex. 59, 2A, 974)");
+    f.departement = dept;
+    const std::string& insee = at(Column::commune_insee);
+    const std::size_t prefix = dept.size() == 3 ? 3 : 2;
+    if (insee.size() != 5 || !is_identifier(insee)) {
+      problem("commune_insee " + quoted(insee) + " invalide (code INSEE à 5 caractères, ex. 59350)");
+    } else if (valid_departement(dept) && insee.compare(0, prefix, dept) != 0) {
+      problem("commune_insee " + quoted(insee) + " n'est pas une commune du département " + dept);
+    }
+    f.commune_insee = insee;
+    coordinate(Column::lat, -90, 90, f.lat);
+    coordinate(Column::lon, -180, 180, f.lon);
+  }
+
+  void coordinate(Column c, double low, double high, double& out) {
+    const auto value = parse_decimal(at(c));
+    const std::string name(kFacilityCsvColumns[static_cast<std::size_t>(c)]);
+    if (!value || *value < low || *value > high) {
+      char range[64];
+      std::snprintf(range, sizeof range, "nombre entre %g et %g", low, high);
+      problem(name + " " + quoted(at(c)) + " invalide (" + range + ")");
+      return;
+    }
+    out = *value;
+  }
+
+  void phone_column() {
+    const std::string& phone = at(Column::phone);
+    const auto digits = std::count_if(phone.begin(), phone.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool allowed = std::all_of(phone.begin(), phone.end(), [](unsigned char c) {
+      return std::isdigit(c) || c == ' ' || c == '.' || c == '-' || c == '+' || c == '(' || c == ')';
+    });
+    if (!allowed || digits < 10 || digits > 15) {
+      problem("phone " + quoted(phone) + " invalide (numéro joignable 24 h/24, ex. 03 20 00 00 00)");
+    }
+    out_.facility.phone = phone;
+  }
+
+  void authorisation_column() {
+    auto& f = out_.facility;
+    const std::string value = lower(at(Column::authorisation));
+    if (value == "autorise") {
+      f.authorisation = wire::Authorisation::autorise;
+      return;
+    }
+    const std::string_view prefix = "derogatoire";
+    if (value.rfind(prefix, 0) == 0) return derogation(value.substr(prefix.size()));
+    if (value == "hotel" || value == "gite" || value == "location" || value == "non_autorise") {
+      problem("authorisation " + quoted(at(Column::authorisation)) + " refusée : " + std::string(kLaw));
+    } else {
+      problem("authorisation " + quoted(at(Column::authorisation)) +
+              " refusée : attendu autorise ou derogatoire:AAAA-MM-JJ (" + std::string(kLaw) + ")");
+    }
+  }
+
+  void derogation(std::string_view rest) {
+    auto& f = out_.facility;
+    const auto date = rest.size() > 1 && rest[0] == ':' ? parse_date(rest.substr(1)) : std::nullopt;
+    if (!date) {
+      problem("authorisation " + quoted(at(Column::authorisation)) +
+              " : date de fin de dérogation attendue, au format derogatoire:AAAA-MM-JJ");
+      return;
+    }
+    const auto limit = two_months_after(today_);
+    if (std::chrono::sys_days{*date} < std::chrono::sys_days{today_}) {
+      problem("dérogation expirée le " + format_date(*date) + " : la place ne peut plus être enregistrée (" +
+              std::string(kLaw) + ")");
+    } else if (std::chrono::sys_days{*date} > std::chrono::sys_days{limit}) {
+      problem("dérogation jusqu'au " + format_date(*date) + " : au plus deux mois, soit le " +
+              format_date(limit) + " au plus tard (CASF L.221-2-3)");
+    }
+    f.authorisation = wire::Authorisation::derogatoire;
+    f.derogation_end = format_date(*date);
+  }
+
+  void unit_columns() {
+    auto& u = out_.unit;
+    if (!is_identifier(at(Column::unit_id))) {
+      problem("unit_id " + quoted(at(Column::unit_id)) +
+              " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
+    }
+    u.id = at(Column::unit_id);
+    const auto age_min = bounded(Column::age_min, 0, kMaxAge, "âge en années");
+    const auto age_max = bounded(Column::age_max, 0, kMaxAge, "âge en années");
+    if (age_min && age_max && *age_min > *age_max) {
+      problem("age_min (" + at(Column::age_min) + ") supérieur à age_max (" + at(Column::age_max) + ")");
+    }
+    u.age_min = static_cast<std::uint8_t>(age_min.value_or(0));
+    u.age_max = static_cast<std::uint8_t>(age_max.value_or(0));
+    std::string sex = lower(at(Column::sex));
+    if (sex == "garçons") sex = "garcons";
+    if (auto value = wire::unit_sex_from_name(sex)) {
+      u.sex = *value;
+    } else {
+      problem("sex " + quoted(at(Column::sex)) + " inconnu (attendu : " + wire::unit_sex_names() + ")");
+    }
+    capacity_columns();
+    specialties_column();
+    const std::string emergency = lower(at(Column::emergency));
+    if (emergency != "oui" && emergency != "non") {
+      problem("emergency " + quoted(at(Column::emergency)) + " : attendu oui ou non");
+    }
+    u.emergency = emergency == "oui";
+  }
+
+  void capacity_columns() {
+    auto& u = out_.unit;
+    const auto installed = bounded(Column::installed, 1, kMaxInstalled, "places installées");
+    const auto siblings = bounded(Column::max_siblings, 1, kMaxSiblings, "enfants d'une fratrie accueillis ensemble");
+    if (installed && siblings && *siblings > *installed) {
+      problem("max_siblings (" + at(Column::max_siblings) + ") dépasse les places installées (" +
+              at(Column::installed) + ")");
+    }
+    u.installed = static_cast<std::uint16_t>(installed.value_or(1));
+    u.max_siblings = static_cast<std::uint8_t>(siblings.value_or(1));
+  }
+
+  void specialties_column() {
+    std::set<wire::Specialty> seen;
+    std::string_view rest = at(Column::specialties);
+    while (!rest.empty()) {
+      const auto end = rest.find(';');
+      std::string name = lower(rest.substr(0, end));
+      name.erase(0, name.find_first_not_of(" \t"));
+      name.erase(name.find_last_not_of(" \t") + 1);
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+      if (name.empty()) continue;
+      auto value = wire::specialty_from_name(name);
+      if (!value) {
+        problem("specialties : " + quoted(name) + " inconnue (attendu, séparées par « ; » : " +
+                wire::specialty_names() + ")");
+      } else if (seen.insert(*value).second) {
+        out_.unit.specialties.push_back(*value);
+      }
+    }
+  }
+
+  std::optional<int> bounded(Column c, int low, int high, std::string_view meaning) {
+    const auto value = parse_int(at(c));
+    if (!value || *value < low || *value > high) {
+      problem(std::string(kFacilityCsvColumns[static_cast<std::size_t>(c)]) + " " + quoted(at(c)) +
+              " invalide (" + std::string(meaning) + ", entier de " + std::to_string(low) + " à " +
+              std::to_string(high) + ")");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  const UnitRowText& row_;
+  std::chrono::year_month_day today_;
+  std::vector<std::string>& problems_;
+  UnitRow out_;
+};
+
+}  // namespace
+
+std::optional<UnitRow> parse_unit_row(const UnitRowText& row, std::chrono::year_month_day today,
+                                      std::vector<std::string>& problems) {
+  return RowChecker(row, today, problems).run();
+}
+
+bool same_facility_value(Column c, std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  switch (c) {
+    case Column::lat:
+    case Column::lon: {
+      const auto x = parse_decimal(a), y = parse_decimal(b);
+      return x && y && *x == *y;
+    }
+    case Column::kind:
+    case Column::authorisation:
+      return lower(a) == lower(b);
+    default:
+      return false;
+  }
+}
+
+}  // namespace dispo::publishers

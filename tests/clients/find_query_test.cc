@@ -1,0 +1,130 @@
+#include "find_query.h"
+
+#include <gtest/gtest.h>
+
+namespace dispo::cli {
+namespace {
+
+std::string error_of(const FindArguments& arguments) {
+  auto query = build_search_query(arguments);
+  return query.ok() ? std::string() : query.error().message;
+}
+
+TEST(FindQueryTest, BuildsASiblingGroupQuery) {
+  FindArguments a;
+  a.ages = {7, 9, 15};
+  a.sexes = {"f", "garçon", "M"};
+  a.needs = {"soins_psy", "soins_psy"};
+  a.kinds = {"mecs", "foyer_urgence"};
+  a.departement = "2a";
+  a.near = "50.63, 3.06";
+  a.max_km = 30;
+  a.emergency = true;
+  a.limit = 5;
+  auto query = build_search_query(a);
+  ASSERT_TRUE(query.ok()) << query.error().message;
+  ASSERT_EQ(query->children.size(), 3u);
+  EXPECT_EQ(query->children[0]->age, 7);
+  EXPECT_EQ(query->children[0]->sex, wire::ChildSex::fille);
+  EXPECT_EQ(query->children[1]->sex, wire::ChildSex::garcon);
+  EXPECT_EQ(query->children[2]->sex, wire::ChildSex::garcon);
+  EXPECT_EQ(query->needs, std::vector<wire::Specialty>{wire::Specialty::soins_psy});
+  EXPECT_EQ(query->kinds.size(), 2u);
+  EXPECT_EQ(query->departement, "2A");
+  ASSERT_TRUE(query->near_lat.has_value());
+  EXPECT_DOUBLE_EQ(*query->near_lat, 50.63);
+  EXPECT_DOUBLE_EQ(*query->near_lon, 3.06);
+  EXPECT_DOUBLE_EQ(*query->max_km, 30);
+  EXPECT_TRUE(query->emergency_only);
+  EXPECT_FALSE(query->include_stale);
+  EXPECT_EQ(query->limit, 5);
+}
+
+TEST(FindQueryTest, OneSexAppliesToEveryChild) {
+  FindArguments a;
+  a.ages = {3, 5};
+  a.sexes = {"fille"};
+  auto query = build_search_query(a);
+  ASSERT_TRUE(query.ok());
+  EXPECT_EQ(query->children[1]->sex, wire::ChildSex::fille);
+}
+
+TEST(FindQueryTest, NoArgumentsMeansAnyFreePlace) {
+  auto query = build_search_query({});
+  ASSERT_TRUE(query.ok());
+  EXPECT_TRUE(query->children.empty());
+  EXPECT_FALSE(query->near_lat.has_value());
+  EXPECT_EQ(query->limit, 20);
+}
+
+TEST(FindQueryTest, RejectsAgesOutsideZeroToTwentyOne) {
+  FindArguments a;
+  a.ages = {22};
+  EXPECT_NE(error_of(a).find("0 à 21"), std::string::npos);
+  a.ages = {-1};
+  EXPECT_NE(error_of(a).find("--age"), std::string::npos);
+  a.ages = {0, 21};
+  EXPECT_EQ(error_of(a), "");
+}
+
+TEST(FindQueryTest, UnknownSpecialtyListsTheValidOnes) {
+  FindArguments a;
+  a.needs = {"psy"};
+  const std::string error = error_of(a);
+  EXPECT_NE(error.find("« psy »"), std::string::npos);
+  EXPECT_NE(error.find("handicap, soins_psy, nourrisson, mere_enfant, mna, ado_difficulte"), std::string::npos);
+}
+
+TEST(FindQueryTest, UnknownKindListsTheValidOnes) {
+  FindArguments a;
+  a.kinds = {"hotel"};
+  EXPECT_NE(error_of(a).find("mecs, foyer_urgence"), std::string::npos);
+}
+
+TEST(FindQueryTest, SexNeedsAgesAndAMatchingCount) {
+  FindArguments a;
+  a.sexes = {"f"};
+  EXPECT_NE(error_of(a).find("--sex demande"), std::string::npos);
+  a.ages = {3, 4, 5};
+  a.sexes = {"f", "g"};
+  EXPECT_NE(error_of(a).find("3 âges, 2 sexes"), std::string::npos);
+  a.sexes = {"x"};
+  EXPECT_NE(error_of(a).find("« x »"), std::string::npos);
+}
+
+TEST(FindQueryTest, MaxKmNeedsNear) {
+  FindArguments a;
+  a.max_km = 10;
+  EXPECT_EQ(error_of(a), "--max-km demande --near LAT,LON");
+  a.near = "50.6,3.1";
+  a.max_km = -2;
+  EXPECT_NE(error_of(a).find("positive"), std::string::npos);
+}
+
+TEST(FindQueryTest, RejectsMalformedNearAndDepartement) {
+  FindArguments a;
+  a.near = "50,6;3,1";
+  EXPECT_NE(error_of(a).find("--near"), std::string::npos);
+  a.near = "95,3";
+  EXPECT_NE(error_of(a).find("hors limites"), std::string::npos);
+  a.near.clear();
+  for (const char* bad : {"599", "5", "2C", "20", "nord"}) {
+    a.departement = bad;
+    EXPECT_NE(error_of(a).find("--dept"), std::string::npos) << bad;
+  }
+  for (const char* good : {"59", "2B", "974", "01"}) {
+    a.departement = good;
+    EXPECT_EQ(error_of(a), "") << good;
+  }
+}
+
+TEST(FindQueryTest, LimitInRange) {
+  FindArguments a;
+  a.limit = 0;
+  EXPECT_NE(error_of(a).find("--limit"), std::string::npos);
+  a.limit = kMaxLimit + 1;
+  EXPECT_NE(error_of(a).find("--limit"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dispo::cli

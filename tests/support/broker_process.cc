@@ -1,0 +1,49 @@
+#include "broker_process.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <zmq.hpp>
+
+#include "dispo/clients/session.h"
+
+namespace dispo::testing {
+
+std::string broker_binary() { return DISPO_BROKER_BIN; }
+std::string publish_binary() { return DISPO_PUBLISH_BIN; }
+std::string sim_binary() { return DISPO_SIM_BIN; }
+std::string dispo_binary() { return DISPO_CLI_BIN; }
+
+BrokerProcess::BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {
+  api_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+  feed_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+}
+
+void BrokerProcess::start(std::chrono::milliseconds deadline) {
+  std::vector<std::string> argv = {broker_binary(), "--data", data_dir_.string(), "--api", api_,
+                                   "--feed", feed_};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  process_ = Process::start(argv, log_path().string());
+
+  zmq::context_t context;
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (!process_.running()) throw std::runtime_error("dispo-broker exited at start:\n" + log());
+    client::Session session(context, {api_, std::chrono::milliseconds(200), 1, "test-probe"});
+    wire::RequestBodyUnion body;
+    body.Set(wire::SnapshotRequestT{});
+    if (session.call(std::move(body))) return;
+  }
+  throw std::runtime_error("dispo-broker did not answer in time:\n" + log());
+}
+
+std::string BrokerProcess::log() const {
+  std::ifstream in(log_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace dispo::testing

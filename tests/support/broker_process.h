@@ -1,0 +1,45 @@
+// BrokerProcess: the real dispo-broker binary on loopback ports with its data in a directory,
+// for integration tests. start() returns once the broker answers requests (polled with a
+// deadline). kill9() simulates a crash; start() again restarts on the same data.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "process.h"
+
+namespace dispo::testing {
+
+// Paths of the binaries under test (set by CMake).
+std::string broker_binary();
+std::string publish_binary();
+std::string sim_binary();
+std::string dispo_binary();
+
+class BrokerProcess {
+ public:
+  explicit BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+
+  // Starts the broker and waits until it answers (throws after `deadline`).
+  void start(std::chrono::milliseconds deadline = std::chrono::seconds(20));
+  void kill9() { process_.kill9(); }
+  int stop() { return process_.stop(); }
+  bool running() { return process_.running(); }
+
+  const std::string& api() const { return api_; }
+  const std::string& feed() const { return feed_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  std::filesystem::path log_path() const { return data_dir_.parent_path() / "broker.log"; }
+  std::string log() const;
+
+ private:
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_args_;
+  std::string api_;
+  std::string feed_;
+  Process process_;
+};
+
+}  // namespace dispo::testing
