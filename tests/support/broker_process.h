@@ -27,6 +27,7 @@ class BrokerProcess {
   void kill9() { process_.kill9(); }
   int stop() { return process_.stop(); }
   bool running() { return process_.running(); }
+  pid_t pid() const { return process_.pid(); }
 
   const std::string& api() const { return api_; }
   const std::string& feed() const { return feed_; }

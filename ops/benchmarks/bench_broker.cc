@@ -1,0 +1,89 @@
+#include "bench_broker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "dispo/clients/session.h"
+
+namespace dispo::bench {
+
+std::string facility_id(int index) {
+  char id[16];
+  std::snprintf(id, sizeof id, "59%07d", index);
+  return id;
+}
+
+std::string unit_id(int index) { return "unite-" + std::to_string(index); }
+
+BenchBroker::BenchBroker(std::vector<std::string> extra_args)
+    : process(dir / "data", std::move(extra_args)) {
+  process.start();
+  zmq::context_t context;
+  client::Session session(context, {process.api(), std::chrono::seconds(30), 1, "bench-admin"});
+  for (int first = 0; first < kFacilities; first += 100) {
+    wire::RegistrationT registration;
+    for (int f = first; f < first + 100; ++f) {
+      auto facility = std::make_unique<wire::FacilityT>();
+      facility->id = facility_id(f);
+      facility->name = "Maison d'enfants " + std::to_string(f);
+      facility->kind = wire::FacilityKind::mecs;
+      facility->departement = "59";
+      facility->commune_insee = "59350";
+      facility->lat = 50.2 + (f % 50) * 0.02;
+      facility->lon = 2.5 + (f / 50) * 0.03;
+      facility->phone = "03 20 00 00 00";
+      for (int u = 0; u < kUnitsPerFacility; ++u) {
+        auto unit = std::make_unique<wire::UnitT>();
+        unit->id = unit_id(u);
+        unit->age_min = static_cast<std::uint8_t>((u * 2) % 14);
+        unit->age_max = static_cast<std::uint8_t>(unit->age_min + 6);
+        unit->installed = kInstalled;
+        unit->max_siblings = static_cast<std::uint8_t>(1 + u % 4);
+        facility->units.push_back(std::move(unit));
+      }
+      registration.facilities.push_back(std::move(facility));
+    }
+    wire::RequestBodyUnion body;
+    body.Set(std::move(registration));
+    auto reply = session.call(std::move(body));
+    if (!reply) throw std::runtime_error("registration failed: " + reply.error().message);
+  }
+}
+
+long BenchBroker::rss_kib() {
+  std::ifstream status("/proc/" + std::to_string(process.pid()) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+wire::RequestBodyUnion update_for(int unit, int available) {
+  wire::AvailabilityUpdateT update;
+  update.facility_id = facility_id(unit / kUnitsPerFacility);
+  update.unit_id = unit_id(unit % kUnitsPerFacility);
+  update.available = static_cast<std::uint16_t>(available % 20);
+  update.occupied = static_cast<std::uint16_t>(kInstalled - 20);
+  update.reserved = 0;
+  update.closed = 0;
+  update.free_24h = 1;
+  update.free_72h = 2;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(update));
+  return body;
+}
+
+std::string Latencies::summary() {
+  if (micros.empty()) return "no samples";
+  std::sort(micros.begin(), micros.end());
+  auto at = [&](double q) { return micros[static_cast<std::size_t>(q * (micros.size() - 1))]; };
+  char text[160];
+  std::snprintf(text, sizeof text, "n=%zu p50=%.3f ms p99=%.3f ms max=%.3f ms", micros.size(),
+                at(0.50) / 1000, at(0.99) / 1000, micros.back() / 1000);
+  return text;
+}
+
+}  // namespace dispo::bench

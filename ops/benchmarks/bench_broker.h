@@ -1,0 +1,43 @@
+// Shared pieces of dispo-bench: a real broker process with 10,000 registered units, latency
+// statistics, and the update messages the scenarios send.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker_process.h"
+#include "dispo/schemas/wire.h"
+#include "temp_dir.h"
+
+namespace dispo::bench {
+
+inline constexpr int kFacilities = 1000;
+inline constexpr int kUnitsPerFacility = 10;   // 10,000 units in all
+inline constexpr int kInstalled = 60;
+
+std::string facility_id(int index);
+std::string unit_id(int index);
+
+// A fresh broker on loopback in a temporary directory, with the 10,000 units registered.
+struct BenchBroker {
+  explicit BenchBroker(std::vector<std::string> extra_args = {});
+  testing::TempDir dir;
+  testing::BrokerProcess process;
+  long rss_kib();  // resident memory of the broker process
+};
+
+// The update of unit number `unit` (0..9999) setting `available` (occupied fills the rest).
+wire::RequestBodyUnion update_for(int unit, int available);
+
+// Latencies in microseconds; summary() gives count, p50, p99, max.
+struct Latencies {
+  std::vector<double> micros;
+  void add(std::chrono::steady_clock::duration d) {
+    micros.push_back(std::chrono::duration<double, std::micro>(d).count());
+  }
+  std::string summary();
+};
+
+}  // namespace dispo::bench

@@ -1,0 +1,44 @@
+// dispo-bench: measures the figures issue #2 asks for against the real dispo-broker binary.
+// Run it through ops/bench; every line printed is one measured figure.
+#include <cstdio>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "scenarios.h"
+
+int main(int argc, char** argv) {
+  using namespace dispo::bench;
+  int seconds = 10;
+  std::size_t events = 1'000'000;
+  int feed_rate = 10'000;
+  std::string only;
+  CLI::App app{"dispo-bench: durable ingest, ack latency, feed latency, search, restart, memory"};
+  app.add_option("--seconds", seconds, "Duration of each timed scenario")->capture_default_str();
+  app.add_option("--events", events, "Logged events for the restart scenario")->capture_default_str();
+  app.add_option("--feed-rate", feed_rate, "Updates/s for the feed scenario")->capture_default_str();
+  app.add_option("--only", only, "Run one scenario: ingest, latency, feed, search, restart, memory");
+  CLI11_PARSE(app, argc, argv);
+  const auto duration = std::chrono::seconds(seconds);
+  auto wanted = [&](const char* name) { return only.empty() || only == name; };
+
+  std::printf("machine: %u hardware threads; update request on the wire: %zu bytes\n",
+              std::thread::hardware_concurrency(), update_message_bytes());
+  if (wanted("ingest") || wanted("latency") || wanted("feed") || wanted("search") || wanted("memory")) {
+    BenchBroker broker;
+    std::printf("memory  broker RSS with %d units registered: %.1f MB\n", kFacilities * kUnitsPerFacility,
+                broker.rss_kib() / 1024.0);
+    if (wanted("ingest")) ingest_scenario(broker, 8, 64, duration);
+    if (wanted("latency")) ingest_scenario(broker, 1, 1, duration);
+    if (wanted("feed")) feed_scenario(broker, feed_rate, duration);
+    if (wanted("search")) search_scenario(broker, 2000);
+    if (wanted("memory")) {
+      std::printf("memory  broker RSS with %d units after the runs above: %.1f MB\n",
+                  kFacilities * kUnitsPerFacility, broker.rss_kib() / 1024.0);
+    }
+    broker.process.stop();
+    if (wanted("search")) search_in_broker_scenario(broker.process.data_dir(), 20'000);
+  }
+  if (wanted("restart")) restart_scenario(events);
+  return 0;
+}

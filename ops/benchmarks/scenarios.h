@@ -1,0 +1,29 @@
+// The scenarios of dispo-bench; each prints one line of figures.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+
+#include "bench_broker.h"
+
+namespace dispo::bench {
+
+// Durable ingest: `publishers` threads, each with up to `window` updates in flight.
+void ingest_scenario(BenchBroker& broker, int publishers, int window, std::chrono::seconds duration);
+
+// Publish-to-subscriber latency on the feed at `rate` updates/s.
+void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration);
+
+// Search latency over the 10,000 units: in the broker's own search function, and round trip.
+void search_scenario(BenchBroker& broker, int queries);
+
+// Search latency of the broker's own search function over the index stored in `data_dir`.
+void search_in_broker_scenario(const std::filesystem::path& data_dir, int queries);
+
+// Restart time with 10,000 units and `events` logged events.
+void restart_scenario(std::size_t events);
+
+std::size_t update_message_bytes();
+
+}  // namespace dispo::bench
