@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -55,10 +56,16 @@ std::optional<typename TableT::NativeTableType> unpack_table(const rocksdb::Slic
   return native;
 }
 
-rocksdb::ColumnFamilyOptions point_lookup_options() {
+// Memory is bounded: one shared block cache and small memtables (the broker's working set is
+// in its own index; RocksDB mostly absorbs appends to the event log).
+rocksdb::ColumnFamilyOptions family_options(const std::shared_ptr<rocksdb::Cache>& cache,
+                                            std::size_t write_buffer, bool point_lookups) {
   rocksdb::ColumnFamilyOptions options;
+  options.write_buffer_size = write_buffer;
+  options.max_write_buffer_number = 2;
   rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = cache;
+  if (point_lookups) table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
@@ -134,13 +141,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
   options.bytes_per_sync = 1 << 20;
   options.keep_log_file_num = 5;
 
+  options.db_write_buffer_size = 64u << 20;
+  const auto cache = rocksdb::NewLRUCache(32u << 20);
+  constexpr std::size_t kMiB = 1u << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, {}},
-      {kFacilities, {}},
-      {kAvailability, {}},
-      {kEvents, {}},
-      {kReplies, point_lookup_options()},
-      {kMeta, {}},
+      {rocksdb::kDefaultColumnFamilyName, family_options(cache, 1 * kMiB, false)},
+      {kFacilities, family_options(cache, 4 * kMiB, false)},
+      {kAvailability, family_options(cache, 8 * kMiB, false)},
+      {kEvents, family_options(cache, 32 * kMiB, false)},
+      {kReplies, family_options(cache, 16 * kMiB, true)},
+      {kMeta, family_options(cache, 1 * kMiB, false)},
   };
   std::unique_ptr<Store> store(new Store());
   rocksdb::DB* raw = nullptr;
