@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "queries.h"
+#include "facility_state.h"
 #include "validation.h"
 
 namespace dispo::broker {

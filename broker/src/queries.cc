@@ -1,21 +1,10 @@
 #include "queries.h"
 
+#include "facility_state.h"
 #include "replies.h"
 #include "search.h"
 
 namespace dispo::broker {
-
-flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
-                                                             const FacilityRecord& record) {
-  std::vector<flatbuffers::Offset<wire::UnitState>> units;
-  units.reserve(record.units.size());
-  for (const auto& unit : record.units) {
-    units.push_back(wire::CreateUnitState(builder, wire::CreateUnit(builder, &unit.unit),
-                                          wire::CreateAvailability(builder, &unit.availability)));
-  }
-  auto facility = wire::CreateFacility(builder, &record.facility);
-  return wire::CreateFacilityState(builder, facility, builder.CreateVector(units));
-}
 
 std::string answer_search(const BrokerState& state, std::uint64_t request_id,
                           const wire::SearchQuery& query, const RequestContext& context) {

@@ -19,8 +19,4 @@ std::string answer_snapshot(const BrokerState& state, std::uint64_t request_id,
 std::string answer_facility(const BrokerState& state, std::uint64_t request_id,
                             const wire::FacilityRequest& request);
 
-// The FacilityState table of `record`, as stored in snapshots and feed events.
-flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
-                                                             const FacilityRecord& record);
-
 }  // namespace dispo::broker

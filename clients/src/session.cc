@@ -1,5 +1,6 @@
 #include "dispo/clients/session.h"
 
+#include <chrono>
 #include <random>
 
 namespace dispo::client {
@@ -24,8 +25,19 @@ std::string random_client_id() {
   return buffer;
 }
 
+// Request ids start from the wall clock in microseconds, not 1: the broker remembers
+// (client id, request id) durably to make retries idempotent, so a process restarting with the
+// same stable client id must never reuse an id, or its new writes would be answered with the old
+// replies and silently not applied.
+namespace {
+std::uint64_t first_request_id() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+}  // namespace
+
 Session::Session(zmq::context_t& context, SessionOptions options)
-    : context_(&context), options_(std::move(options)) {
+    : context_(&context), options_(std::move(options)), next_request_id_(first_request_id()) {
   if (options_.client_id.empty()) options_.client_id = random_client_id();
   if (options_.attempts < 1) options_.attempts = 1;
   connect();

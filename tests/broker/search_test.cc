@@ -531,6 +531,22 @@ TEST(SearchTest, SplitProposesTheClosestSplitWhenNoFacilityTakesTheGroup) {
   EXPECT_EQ(result.split[1]->placements[0]->children.size(), 1u);
 }
 
+TEST(SearchTest, SplitLaterRoundsOnlyCountTheChildrenStillUnplaced) {
+  auto young_pair = one_unit_taking("a-young-pair", 2, 2, 8.0);
+  young_pair.units[0].unit.age_max = 10;
+  auto young_single = one_unit_taking("b-young-single-nearest", 1, 1, 1.0);
+  young_single.units[0].unit.age_max = 10;
+  auto teen = one_unit_taking("c-teen", 1, 1, 20.0);
+  teen.units[0].unit.age_min = 13;
+  auto query = query_for_ages({4, 15, 6});
+  set_near_lille(query);
+  const auto result = run(index_of({young_pair, young_single, teen}), query);
+  ASSERT_EQ(ids(result.split), (Strings{"a-young-pair", "c-teen"}));
+  EXPECT_EQ(result.split[0]->placements[0]->children, (Children{0, 2}));
+  EXPECT_EQ(result.split[1]->placements[0]->children, Children{1});
+  EXPECT_NEAR(*result.split[1]->distance_km, 20.0, 1e-6);
+}
+
 TEST(SearchTest, SplitLeavesOutChildrenNobodyCanTake) {
   auto facility = one_unit_facility("590000001");
   facility.units[0].unit.age_max = 17;
@@ -643,33 +659,43 @@ std::vector<const UnitRecord*> usable_units(const FacilityRecord& facility, std:
   return units;
 }
 
-// Tries every assignment of the 2 children (each to a unit or nowhere): most placed, fewest units.
-std::pair<int, int> brute_best(const std::vector<const UnitRecord*>& units,
-                               const std::vector<std::pair<std::uint8_t, ChildSex>>& children) {
-  std::pair<int, int> best{0, 0};  // placed, -units
-  const int n = static_cast<int>(units.size()) + 1;
-  for (int a = 0; a < n; ++a) {
-    for (int b = 0; b < n; ++b) {
-      const int choice[2] = {a - 1, b - 1};
-      bool ok = true;
-      int placed = 0;
-      for (int c = 0; c < 2; ++c) {
-        if (choice[c] < 0) continue;
-        const auto& unit = *units[choice[c]];
-        ok = ok && brute_fits(unit, children[c].first, children[c].second);
-        ++placed;
-      }
-      if (a > 0 && a == b) {
-        const auto& unit = *units[a - 1];
-        ok = ok && unit.availability.available >= 2 && unit.unit.max_siblings >= 2;
-      }
-      if (!ok || placed == 0) continue;
-      const int used = (a > 0) + (b > 0) - (a > 0 && a == b);
-      best = std::max(best, std::pair{placed, -used});
+using Group = std::vector<std::pair<std::uint8_t, ChildSex>>;
+
+// Tries every assignment of the children (each to a unit or nowhere), respecting what each unit
+// takes together: returns {most children placed, fewest units used for that}.
+class BruteForcePlacement {
+ public:
+  BruteForcePlacement(const std::vector<const UnitRecord*>& units, const Group& children)
+      : units_(units), children_(children), load_(units.size(), 0) {}
+
+  std::pair<int, int> best() {
+    try_child(0, 0);
+    return {best_.first, -best_.second};
+  }
+
+ private:
+  void try_child(std::size_t child, int placed) {
+    if (child == children_.size()) {
+      const int used = static_cast<int>(std::count_if(load_.begin(), load_.end(), [](int n) { return n > 0; }));
+      best_ = std::max(best_, std::pair{placed, -used});
+      return;
+    }
+    try_child(child + 1, placed);
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      const auto& unit = *units_[u];
+      const int capacity = std::min<int>(unit.availability.available, std::max<int>(1, unit.unit.max_siblings));
+      if (load_[u] >= capacity || !brute_fits(unit, children_[child].first, children_[child].second)) continue;
+      ++load_[u];
+      try_child(child + 1, placed + 1);
+      --load_[u];
     }
   }
-  return {best.first, -best.second};
-}
+
+  const std::vector<const UnitRecord*>& units_;
+  const Group& children_;
+  std::vector<int> load_;
+  std::pair<int, int> best_{0, 0};  // placed, -units
+};
 
 TEST(SearchTest, TenThousandUnitsGiveTheBruteForceResult) {
   Dice dice;
@@ -677,8 +703,7 @@ TEST(SearchTest, TenThousandUnitsGiveTheBruteForceResult) {
   for (int i = 0; i < 1000; ++i) index.put(random_facility(dice, i));
   ASSERT_EQ(index.unit_count(), 10'000u);
 
-  const std::vector<std::pair<std::uint8_t, ChildSex>> children{{8, ChildSex::fille},
-                                                                {12, ChildSex::garcon}};
+  const Group children{{8, ChildSex::fille}, {12, ChildSex::garcon}};
   wire::SearchQueryT query;
   for (const auto& [age, sex] : children) add_child(query, age, sex);
   query.departement = "59";
@@ -690,7 +715,7 @@ TEST(SearchTest, TenThousandUnitsGiveTheBruteForceResult) {
   std::map<std::string, std::pair<int, int>> expected;
   for (const auto& [id, facility] : index.facilities()) {
     std::uint32_t ignored = 0;
-    const auto best = brute_best(usable_units(facility, ignored), children);
+    const auto best = BruteForcePlacement(usable_units(facility, ignored), children).best();
     if (best.first > 0) expected[id] = best;
   }
   ASSERT_GT(expected.size(), 100u);
@@ -732,6 +757,60 @@ TEST(SearchTest, TenThousandUnitsGiveTheBruteForceResult) {
   EXPECT_EQ(one_result.matches.size(), facilities);
   EXPECT_GT(stale, 0u);
   EXPECT_EQ(one_result.stale_excluded, stale);
+}
+
+// A facility of 2 to 7 fresh emergency units with varied age bands and sibling limits.
+FacilityRecord random_group_facility(Dice& dice, int number) {
+  constexpr std::pair<std::uint8_t, std::uint8_t> kAgeBands[] = {{0, 6},   {0, 10},  {6, 13},
+                                                                 {10, 17}, {12, 18}, {0, 18}};
+  std::vector<UnitRecord> units;
+  const int unit_count = 2 + dice.roll(6);
+  for (int u = 0; u < unit_count; ++u) {
+    auto unit = make_unit("u" + std::to_string(u), static_cast<std::uint16_t>(1 + dice.roll(3)));
+    const auto [age_min, age_max] = kAgeBands[dice.roll(6)];
+    unit.unit.age_min = age_min;
+    unit.unit.age_max = age_max;
+    unit.unit.sex = static_cast<UnitSex>(dice.roll(3));
+    unit.unit.max_siblings = static_cast<std::uint8_t>(1 + dice.roll(3));
+    unit.unit.emergency = true;
+    units.push_back(std::move(unit));
+  }
+  return make_facility("g" + std::to_string(10000 + number), dice.roll(100), std::move(units));
+}
+
+TEST(SearchTest, SiblingGroupsOfFourArePlacedAsWellAsBruteForce) {
+  Dice dice;
+  AvailabilityIndex index;
+  for (int i = 0; i < 500; ++i) index.put(random_group_facility(dice, i));
+  const Group children{{3, ChildSex::fille}, {7, ChildSex::garcon}, {9, ChildSex::non_precise},
+                       {14, ChildSex::garcon}};
+  wire::SearchQueryT query;
+  for (const auto& [age, sex] : children) add_child(query, age, sex);
+  query.departement = "59";
+  query.emergency_only = true;
+  query.limit = 0;
+  const auto result = run(index, query);
+
+  std::map<std::string, std::pair<int, int>> expected;
+  for (const auto& [id, facility] : index.facilities()) {
+    std::uint32_t ignored = 0;
+    const auto best = BruteForcePlacement(usable_units(facility, ignored), children).best();
+    if (best.first > 0) expected[id] = best;
+  }
+  ASSERT_GT(expected.size(), 50u);
+  ASSERT_EQ(result.matches.size(), expected.size());
+  std::set<std::pair<int, int>> kinds_of_result;
+  for (const auto& match : result.matches) {
+    const auto [placed, units] = expected[match->facility_id];
+    int children_placed = 0;
+    for (const auto& placement : match->placements) {
+      children_placed += static_cast<int>(placement->children.size());
+    }
+    EXPECT_EQ(children_placed, placed) << match->facility_id;
+    EXPECT_EQ(static_cast<int>(match->placements.size()), units) << match->facility_id;
+    kinds_of_result.insert({placed, units});
+  }
+  EXPECT_GE(kinds_of_result.size(), 8u);  // many (placed, units used) outcomes are exercised
 }
 
 }  // namespace

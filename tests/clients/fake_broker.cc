@@ -11,11 +11,16 @@ std::string feed_event_bytes(const wire::FeedEventT& event) { return wire::pack(
 
 }  // namespace
 
-FakeBroker::FakeBroker(zmq::context_t& context, std::uint64_t sequence, std::uint32_t stale_after_s)
-    : context_(&context), stale_after_s_(stale_after_s), sequence_(sequence) {
+FakeBroker::FakeBroker(zmq::context_t& context, std::uint64_t sequence, std::uint32_t stale_after_s,
+                       Transport transport)
+    : context_(&context), stale_after_s_(stale_after_s), transport_(transport), sequence_(sequence) {
   const int instance = next_instance++;
-  api_ = "inproc://fake-api-" + std::to_string(instance);
-  feed_ = "inproc://fake-feed-" + std::to_string(instance);
+  if (transport_ == Transport::tcp) {
+    api_ = feed_ = "tcp://127.0.0.1:*";
+  } else {
+    api_ = "inproc://fake-api-" + std::to_string(instance);
+    feed_ = "inproc://fake-feed-" + std::to_string(instance);
+  }
   thread_ = std::thread([this] { run(); });
   std::unique_lock lock(ready_mutex_);
   ready_.wait(lock, [this] { return bound_; });
@@ -36,6 +41,8 @@ void FakeBroker::run() {
   xpub.bind(feed_);
   {
     std::lock_guard lock(ready_mutex_);
+    api_ = api.get(zmq::sockopt::last_endpoint);
+    feed_ = xpub.get(zmq::sockopt::last_endpoint);
     bound_ = true;
   }
   ready_.notify_all();
@@ -115,6 +122,12 @@ void FakeBroker::serve_request(zmq::socket_t& api, zmq::socket_t& xpub) {
     } else {
       reply.body.Set(wire::FacilityStateT(found->second));
     }
+  } else if (const auto* search = request->body_as_SearchQuery()) {
+    std::lock_guard lock(mutex_);
+    last_search_ = wire::SearchQueryT();
+    search->UnPackTo(&last_search_);
+    reply.sequence = sequence_;
+    reply.body.Set(wire::SearchResultT(search_result_));
   } else {
     reply.status = wire::Status::unknown_type;
     reply.message = "type de requête non géré par le faux broker";
@@ -193,6 +206,16 @@ void FakeBroker::heartbeat(std::uint64_t sequence) {
 void FakeBroker::before_next_snapshot_reply(std::function<void(FakeBroker&)> hook) {
   std::lock_guard lock(mutex_);
   snapshot_hook_ = std::move(hook);
+}
+
+void FakeBroker::set_search_result(const wire::SearchResultT& result) {
+  std::lock_guard lock(mutex_);
+  search_result_ = result;
+}
+
+wire::SearchQueryT FakeBroker::last_search() const {
+  std::lock_guard lock(mutex_);
+  return last_search_;
 }
 
 std::uint64_t FakeBroker::sequence() const {

@@ -25,7 +25,10 @@ class FakeBroker {
  public:
   enum class Delivery { publish, lose };  // lose: applied to the state but never sent
 
-  FakeBroker(zmq::context_t& context, std::uint64_t sequence = 0, std::uint32_t stale_after_s = 600);
+  enum class Transport { inproc, tcp };  // tcp: loopback, ephemeral ports (for other processes)
+
+  FakeBroker(zmq::context_t& context, std::uint64_t sequence = 0, std::uint32_t stale_after_s = 600,
+             Transport transport = Transport::inproc);
   ~FakeBroker();
   FakeBroker(const FakeBroker&) = delete;
   FakeBroker& operator=(const FakeBroker&) = delete;
@@ -51,6 +54,9 @@ class FakeBroker {
   // is taken and before it is sent (what it publishes goes out ahead of the reply).
   void before_next_snapshot_reply(std::function<void(FakeBroker&)> hook);
   void answer_snapshots(bool answer) { answer_snapshots_ = answer; }
+  // The reply to every SearchQuery (the fake does not search); the last query is kept.
+  void set_search_result(const wire::SearchResultT& result);
+  wire::SearchQueryT last_search() const;
 
   std::uint64_t sequence() const;
   std::size_t snapshots_served() const { return snapshots_served_; }
@@ -72,12 +78,15 @@ class FakeBroker {
   std::string api_;
   std::string feed_;
   std::uint32_t stale_after_s_;
+  Transport transport_;
 
   mutable std::mutex mutex_;
   std::map<std::string, wire::FacilityStateT> facilities_;
   std::uint64_t sequence_;
   std::deque<Outgoing> outgoing_;
   std::function<void(FakeBroker&)> snapshot_hook_;
+  wire::SearchResultT search_result_;
+  wire::SearchQueryT last_search_;
 
   std::atomic<bool> answer_snapshots_{true};
   std::atomic<std::size_t> snapshots_served_{0};

@@ -124,18 +124,23 @@ std::string format_search_result(const wire::SearchResultT& result, const wire::
     out << "Aucune place disponible ne correspond à cette recherche.\n";
     print_stale_note(out, result.stale_excluded, true);
   } else {
+    std::vector<const wire::MatchT*> shown;
+    std::set<std::string> in_split;
+    for (const auto& match : result.split) in_split.insert(match->facility_id);
+    for (const auto& match : result.matches) {
+      if (!in_split.count(match->facility_id)) shown.push_back(match.get());
+    }
     if (group && !result.whole_group_found) {
       print_split(out, result, query);
-      if (!result.matches.empty()) out << "\nAutres établissements accueillant une partie de la fratrie :\n\n";
+      if (!shown.empty()) out << "\nAutres établissements accueillant une partie de la fratrie :\n\n";
     } else if (group) {
-      out << "Établissements pouvant accueillir la fratrie ensemble en premier :\n\n";
+      out << "Résultats, en tête ceux qui accueillent toute la fratrie ensemble :\n\n";
     } else {
-      out << count_of(result.matches.size(), "établissement propose", "établissements proposent")
-          << " une place :\n\n";
+      out << count_of(shown.size(), "établissement propose", "établissements proposent") << " une place :\n\n";
     }
-    for (std::size_t i = 0; i < result.matches.size(); ++i) {
-      print_match(out, std::to_string(i + 1), *result.matches[i], query, true);
-      if (i + 1 < result.matches.size()) out << "\n";
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      print_match(out, std::to_string(i + 1), *shown[i], query, true);
+      if (i + 1 < shown.size()) out << "\n";
     }
     print_stale_note(out, result.stale_excluded, false);
   }

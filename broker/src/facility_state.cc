@@ -1,0 +1,17 @@
+#include "facility_state.h"
+
+namespace dispo::broker {
+
+flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
+                                                             const FacilityRecord& record) {
+  std::vector<flatbuffers::Offset<wire::UnitState>> units;
+  units.reserve(record.units.size());
+  for (const auto& unit : record.units) {
+    units.push_back(wire::CreateUnitState(builder, wire::CreateUnit(builder, &unit.unit),
+                                          wire::CreateAvailability(builder, &unit.availability)));
+  }
+  auto facility = wire::CreateFacility(builder, &record.facility);
+  return wire::CreateFacilityState(builder, facility, builder.CreateVector(units));
+}
+
+}  // namespace dispo::broker

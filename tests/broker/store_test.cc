@@ -1,0 +1,122 @@
+#include "store.h"
+
+#include <gtest/gtest.h>
+
+#include "temp_dir.h"
+
+namespace dispo::broker {
+namespace {
+
+wire::FacilityT facility_with_units(const std::string& id, std::initializer_list<const char*> units) {
+  wire::FacilityT facility;
+  facility.id = id;
+  facility.name = "Foyer " + id;
+  for (const char* unit_id : units) {
+    auto unit = std::make_unique<wire::UnitT>();
+    unit->id = unit_id;
+    unit->installed = 12;
+    facility.units.push_back(std::move(unit));
+  }
+  return facility;
+}
+
+TEST(StoreTest, BigEndianKeysSortNumerically) {
+  EXPECT_LT(big_endian(255), big_endian(256));
+  EXPECT_LT(big_endian(1), big_endian(1ull << 40));
+  EXPECT_EQ(from_big_endian(big_endian(0x0102030405060708ull)), 0x0102030405060708ull);
+}
+
+TEST(StoreTest, CommittedStateIsLoadedBackAfterReopening) {
+  testing::TempDir dir;
+  {
+    auto store = Store::open(dir.path());
+    ASSERT_TRUE(store) << store.error().message;
+    auto batch = (*store)->batch();
+    batch.put_facility(facility_with_units("590000001", {"a", "b"}));
+    wire::AvailabilityT availability;
+    availability.installed = 12;
+    availability.available = 3;
+    availability.confirmed_by = "staff";
+    batch.put_availability("590000001", "b", availability);
+    batch.set_last_sequence(42);
+    ASSERT_TRUE((*store)->commit(batch));
+    EXPECT_TRUE(batch.empty());
+  }
+  auto store = Store::open(dir.path());
+  ASSERT_TRUE(store);
+  AvailabilityIndex index;
+  ASSERT_TRUE((*store)->load(index));
+  ASSERT_EQ(index.unit_count(), 2u);
+  const FacilityRecord* facility = index.facility("590000001");
+  ASSERT_NE(facility, nullptr);
+  EXPECT_TRUE(facility->facility.units.empty());
+  EXPECT_EQ(facility->unit("a")->availability.installed, 12);
+  EXPECT_EQ(facility->unit("a")->availability.available, 0);
+  EXPECT_EQ(facility->unit("b")->availability.available, 3);
+  EXPECT_EQ(facility->unit("b")->availability.confirmed_by, "staff");
+  EXPECT_EQ(*(*store)->last_sequence(), 42u);
+}
+
+TEST(StoreTest, UncommittedBatchLeavesNothing) {
+  testing::TempDir dir;
+  {
+    auto store = Store::open(dir.path());
+    ASSERT_TRUE(store);
+    auto batch = (*store)->batch();
+    batch.put_facility(facility_with_units("590000001", {"a"}));
+    batch.set_last_sequence(1);
+  }
+  auto store = Store::open(dir.path());
+  AvailabilityIndex index;
+  ASSERT_TRUE((*store)->load(index));
+  EXPECT_EQ(index.facilities().size(), 0u);
+  EXPECT_EQ(*(*store)->last_sequence(), 0u);
+}
+
+TEST(StoreTest, EventsAreVisitedInSequenceOrderFromAPoint) {
+  testing::TempDir dir;
+  auto store = Store::open(dir.path());
+  ASSERT_TRUE(store);
+  auto batch = (*store)->batch();
+  for (std::uint64_t sequence : {300u, 2u, 256u, 1u}) {
+    batch.append_event(sequence, "event-" + std::to_string(sequence));
+  }
+  ASSERT_TRUE((*store)->commit(batch));
+  std::vector<std::uint64_t> seen;
+  ASSERT_TRUE((*store)->for_each_event(2, [&](std::uint64_t sequence, std::string_view bytes) {
+    EXPECT_EQ(bytes, "event-" + std::to_string(sequence));
+    seen.push_back(sequence);
+    return sequence < 256;
+  }));
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{2, 256}));
+}
+
+TEST(StoreTest, RepliesAreFoundPerClientWithTheHighestRequestId) {
+  testing::TempDir dir;
+  auto store = Store::open(dir.path());
+  ASSERT_TRUE(store);
+  auto batch = (*store)->batch();
+  batch.put_reply("alpha", 7, "reply-7");
+  batch.put_reply("alpha", 300, "reply-300");
+  batch.put_reply("alphabet", 999, "other client");
+  ASSERT_TRUE((*store)->commit(batch));
+  EXPECT_EQ(**(*store)->reply("alpha", 7), "reply-7");
+  EXPECT_FALSE((*store)->reply("alpha", 8)->has_value());
+  EXPECT_EQ(**(*store)->last_request_id("alpha"), 300u);
+  EXPECT_EQ(**(*store)->last_request_id("alphabet"), 999u);
+  EXPECT_FALSE((*store)->last_request_id("alp")->has_value());
+  EXPECT_FALSE((*store)->last_request_id("zulu")->has_value());
+}
+
+TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
+  testing::TempDir dir;
+  auto first = Store::open(dir.path());
+  ASSERT_TRUE(first);
+  auto second = Store::open(dir.path());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().status, wire::Status::storage_error);
+  EXPECT_NE(second.error().message.find("lock"), std::string::npos) << second.error().message;
+}
+
+}  // namespace
+}  // namespace dispo::broker
