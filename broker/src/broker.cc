@@ -111,7 +111,7 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
 
 void Broker::Impl::serve_batch() {
   const std::int64_t now_ms = wire::now_ms();
-  const std::string today = today_utc();
+  const std::string today = local_date(now_ms);
   for (std::size_t i = 0; i < options.max_batch; ++i) {
     auto reply = receive_request(now_ms, today);
     if (!reply) break;

@@ -106,7 +106,7 @@ Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pen
       pending.batch.put_availability(record.facility.id, unit.unit.id, unit.availability);
     }
     flatbuffers::FlatBufferBuilder builder(1024);
-    auto change = wire::CreateFacilityRegistered(builder, pack_facility_state(builder, record));
+    auto change = wire::CreateFacilityRegistered(builder, pack_facility_state(builder, record, state.stale_after_ms));
     sequence = stage_event(state, pending, context, builder, change);
     state.index.put(std::move(record));
   }

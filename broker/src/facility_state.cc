@@ -3,7 +3,8 @@
 namespace dispo::broker {
 
 flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
-                                                             const FacilityRecord& record) {
+                                                             const FacilityRecord& record,
+                                                             std::int64_t stale_after_ms) {
   std::vector<flatbuffers::Offset<wire::UnitState>> units;
   units.reserve(record.units.size());
   for (const auto& unit : record.units) {
@@ -11,7 +12,8 @@ flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBu
                                           wire::CreateAvailability(builder, &unit.availability)));
   }
   auto facility = wire::CreateFacility(builder, &record.facility);
-  return wire::CreateFacilityState(builder, facility, builder.CreateVector(units));
+  return wire::CreateFacilityState(builder, facility, builder.CreateVector(units),
+                                   static_cast<std::uint32_t>(stale_after_ms / 1000));
 }
 
 }  // namespace dispo::broker

@@ -7,6 +7,7 @@
 namespace dispo::broker {
 
 flatbuffers::Offset<wire::FacilityState> pack_facility_state(flatbuffers::FlatBufferBuilder& builder,
-                                                             const FacilityRecord& record);
+                                                             const FacilityRecord& record,
+                                                             std::int64_t stale_after_ms);
 
 }  // namespace dispo::broker

@@ -3,11 +3,15 @@
 #include "facility_state.h"
 #include "replies.h"
 #include "search.h"
+#include "validation.h"
 
 namespace dispo::broker {
 
 std::string answer_search(const BrokerState& state, std::uint64_t request_id,
                           const wire::SearchQuery& query, const RequestContext& context) {
+  if (auto valid = check_query(query); !valid) {
+    return encode_error(request_id, valid.error(), state.sequence);
+  }
   wire::SearchQueryT native;
   query.UnPackTo(&native);
   SearchContext search_context;
@@ -29,7 +33,7 @@ std::string answer_snapshot(const BrokerState& state, std::uint64_t request_id,
     std::vector<flatbuffers::Offset<wire::FacilityState>> facilities;
     for (const auto& [id, record] : state.index.facilities()) {
       if (!departement.empty() && record.facility.departement != departement) continue;
-      facilities.push_back(pack_facility_state(builder, record));
+      facilities.push_back(pack_facility_state(builder, record, state.stale_after_ms));
     }
     auto snapshot = wire::CreateSnapshot(builder, state.sequence,
                                          static_cast<std::uint32_t>(state.stale_after_ms / 1000),
@@ -47,7 +51,7 @@ std::string answer_facility(const BrokerState& state, std::uint64_t request_id,
                         state.sequence);
   }
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::FacilityState, pack_facility_state(builder, *record).Union()};
+    return std::pair{wire::ReplyBody::FacilityState, pack_facility_state(builder, *record, state.stale_after_ms).Union()};
   });
 }
 

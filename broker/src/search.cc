@@ -1,5 +1,7 @@
 #include "search.h"
 
+#include "validation.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -54,35 +56,6 @@ struct Scan {
   GroupPlacement placement;
 };
 
-bool is_iso_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
-}
-
-std::string utc_date(std::int64_t unix_ms) {
-  using namespace std::chrono;
-  const year_month_day date{floor<days>(sys_time<milliseconds>{milliseconds{unix_ms}})};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
-// CASF L.221-2-3: authorised, or under an emergency derogation that has not ended.
-bool authorised(const wire::FacilityT& facility, std::string_view today) {
-  switch (facility.authorisation) {
-    case wire::Authorisation::autorise:
-      return true;
-    case wire::Authorisation::derogatoire:
-      return is_iso_date(facility.derogation_end) && facility.derogation_end >= today;
-    default:
-      return false;
-  }
-}
-
 template <typename T>
 bool contains(const std::vector<T>& values, T value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -92,7 +65,7 @@ bool facility_admits(const wire::FacilityT& facility, const Criteria& criteria) 
   const wire::SearchQueryT& query = *criteria.query;
   if (!query.departement.empty() && facility.departement != query.departement) return false;
   if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
-  return authorised(facility, criteria.today);
+  return is_authorised(facility, criteria.today);
 }
 
 // Places available now, and the query's unit-level filters.
@@ -220,8 +193,10 @@ bool closer(const Candidate& a, const Candidate& b, const Criteria& criteria) {
   return a.facility->facility.id < b.facility->facility.id;
 }
 
+// Whole group first, then more children placed, then nearer, fresher.
 bool ranks_before(const Candidate& a, const Candidate& b, const Criteria& criteria) {
   if (a.whole_group != b.whole_group) return a.whole_group;
+  if (a.placed != b.placed) return a.placed > b.placed;
   return closer(a, b, criteria);
 }
 
@@ -270,7 +245,7 @@ std::unique_ptr<wire::MatchT> make_match(const Candidate& candidate,
 Criteria make_criteria(const wire::SearchQueryT& query, const SearchContext& context) {
   Criteria criteria;
   criteria.query = &query;
-  criteria.today = context.today.empty() ? utc_date(context.now_ms) : context.today;
+  criteria.today = context.today.empty() ? local_date(context.now_ms) : context.today;
   criteria.now_ms = context.now_ms;
   criteria.stale_after_ms = context.stale_after_ms;
   criteria.has_near = query.near_lat.has_value() && query.near_lon.has_value();

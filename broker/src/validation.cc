@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <set>
 
 namespace dispo::broker {
@@ -102,9 +103,13 @@ Result<void> check_unit(const wire::FacilityT& facility, const wire::UnitT& unit
 
 }  // namespace
 
-std::string today_utc() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  return format_date(std::chrono::year_month_day{now});
+std::string local_date(std::int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  ::localtime_r(&seconds, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
 }
 
 std::string derogation_limit(std::string_view today) {
@@ -118,7 +123,7 @@ std::string derogation_limit(std::string_view today) {
 bool is_authorised(const wire::FacilityT& facility, std::string_view today) {
   return facility.authorisation == wire::Authorisation::autorise ||
          (facility.authorisation == wire::Authorisation::derogatoire &&
-          facility.derogation_end >= today);
+          parse_date(facility.derogation_end).has_value() && facility.derogation_end >= today);
 }
 
 Result<void> check_facility(const wire::FacilityT& facility, std::string_view today) {
@@ -139,6 +144,29 @@ Result<void> check_facility(const wire::FacilityT& facility, std::string_view to
     if (auto checked = check_unit(facility, *unit); !checked) return checked;
     if (!ids.insert(unit->id).second) return invalid(who + " : unité " + unit->id + " déclarée deux fois");
   }
+  return {};
+}
+
+Result<void> check_query(const wire::SearchQuery& query) {
+  constexpr std::size_t kMaxChildren = 16;
+  if (query.children() != nullptr) {
+    if (query.children()->size() > kMaxChildren) {
+      return invalid("recherche limitée à " + std::to_string(kMaxChildren) + " enfants d'une même fratrie");
+    }
+    for (const auto* child : *query.children()) {
+      if (child->age() > kMaxAge) return invalid("âge d'enfant hors de 0 à 21 ans");
+    }
+  }
+  if (query.near_lat().has_value() != query.near_lon().has_value()) {
+    return invalid("point de recherche incomplet : latitude et longitude vont ensemble");
+  }
+  if (query.near_lat() && (std::abs(*query.near_lat()) > 90 || std::abs(*query.near_lon()) > 180)) {
+    return invalid("point de recherche hors des coordonnées possibles");
+  }
+  if (query.max_km() && !query.near_lat()) {
+    return invalid("une distance maximale demande un point de recherche (--near)");
+  }
+  if (query.max_km() && !(*query.max_km() > 0)) return invalid("la distance maximale doit être positive");
   return {};
 }
 

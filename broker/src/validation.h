@@ -11,8 +11,9 @@
 
 namespace dispo::broker {
 
-// Today's date in UTC, "YYYY-MM-DD".
-std::string today_utc();
+// The broker's local date at `unix_ms`, "YYYY-MM-DD": a département's broker runs in its own
+// time zone (TZ=Europe/Paris, Indian/Reunion, ...), so a derogation ends at its local midnight.
+std::string local_date(std::int64_t unix_ms);
 
 // The last date a derogation starting `today` may run to (today + 2 months, CASF L.221-2-3).
 std::string derogation_limit(std::string_view today);
@@ -24,6 +25,10 @@ Result<void> check_facility(const wire::FacilityT& facility, std::string_view to
 
 // True when the facility may be proposed today (autorise, or derogatoire not yet expired).
 bool is_authorised(const wire::FacilityT& facility, std::string_view today);
+
+// Checks a search query: ages 0–21, at most 16 children, a point given whole, a radius only
+// with a point.
+Result<void> check_query(const wire::SearchQuery& query);
 
 // Applies `update` on top of the unit's current availability; refuses inconsistent counts
 // (available + occupied + reserved + closed > installed) with a message naming the unit.

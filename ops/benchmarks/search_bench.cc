@@ -57,7 +57,7 @@ void search_in_broker_scenario(const std::filesystem::path& data_dir, int querie
   if (auto loaded = (*store)->load(index); !loaded) return;
   broker::SearchContext context;
   context.now_ms = wire::now_ms();
-  context.today = broker::today_utc();
+  context.today = broker::local_date(wire::now_ms());
   std::mt19937 random(7);
   Latencies latencies;
   std::size_t matches = 0;

@@ -515,8 +515,9 @@ TEST(SearchTest, SplitProposesTheClosestSplitWhenNoFacilityTakesTheGroup) {
   const auto result = run(index, query);
 
   EXPECT_FALSE(result.whole_group_found);
+  // Partial matches: more children placed first, then nearer.
   EXPECT_EQ(ids(result.matches),
-            (Strings{"d-nearest-single", "a-near-single", "b-middle-pair", "c-far-pair"}));
+            (Strings{"b-middle-pair", "c-far-pair", "d-nearest-single", "a-near-single"}));
   ASSERT_EQ(ids(result.split), (Strings{"b-middle-pair", "d-nearest-single"}));
   std::set<std::uint8_t> placed;
   for (const auto& entry : result.split) {
