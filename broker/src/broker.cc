@@ -143,6 +143,7 @@ void Broker::Impl::roll_back_to_store(const Error& error) {
 
 void Broker::Impl::commit_and_send() {
   if (!pending->empty()) {
+    if (!pending->events.empty()) pending->batch.set_last_sequence(state.sequence);
     if (auto committed = store->commit(pending->batch); !committed) {
       roll_back_to_store(committed.error());
       pending->clear();

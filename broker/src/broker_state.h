@@ -19,6 +19,7 @@ struct BrokerState {
 };
 
 // Writes staged for the next commit, and the feed events to publish once it is durable.
+// The event loop records the last sequence once per commit.
 struct PendingCommit {
   explicit PendingCommit(Store::Batch batch) : batch(std::move(batch)) {}
 

@@ -30,7 +30,6 @@ std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const Requ
   wire::finish(builder, event);
   std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   pending.batch.append_event(sequence, bytes);
-  pending.batch.set_last_sequence(sequence);
   pending.events.push_back(std::move(bytes));
   return sequence;
 }
