@@ -107,6 +107,9 @@ Result<ReplyMessage> Session::call(wire::RequestBodyUnion body) {
   char detail[128];
   std::snprintf(detail, sizeof detail, " : pas de réponse après %d tentative%s de %.1f s",
                 options_.attempts, options_.attempts > 1 ? "s" : "", seconds);
+  for (char* c = detail; *c != '\0'; ++c) {
+    if (*c == '.') *c = ',';  // French decimal comma
+  }
   return make_error(wire::Status::unavailable,
                     "broker injoignable à " + options_.broker + detail);
 }

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Aide de toutes les commandes");
   app.footer(
       "Codes de sortie : 0 réussi (y compris une recherche sans résultat), 1 refusé par le broker,\n"
-      "2 utilisation incorrecte, 3 broker injoignable.");
+      "2 utilisation incorrecte, 3 broker injoignable.\n");
+  app.fallthrough();  // `dispo find --age 4 --broker …` as well as `dispo --broker … find`
   GlobalOptions global;
   app.add_option("--broker", global.broker, "Adresse du broker (api), ou variable DISPO_BROKER")
       ->envname("DISPO_BROKER")
