@@ -27,6 +27,18 @@ struct OutgoingReply {
   std::string bytes;
 };
 
+// The connection's routing id in hex, for logs and the request context.
+std::string peer_name(const zmq::message_t& routing_id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name;
+  for (std::size_t i = 0; i < routing_id.size(); ++i) {
+    const auto byte = static_cast<const std::uint8_t*>(routing_id.data())[i];
+    name += kHex[byte >> 4];
+    name += kHex[byte & 0xf];
+  }
+  return name;
+}
+
 }  // namespace
 
 struct Broker::Impl {
@@ -105,7 +117,8 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   }
   reply.delimiter = delimited;
   const zmq::message_t& payload = frames.back();
-  reply.bytes = dispatcher->handle(payload.to_string_view(), *pending, now_ms, today);
+  reply.bytes = dispatcher->handle(peer_name(reply.routing_id), payload.to_string_view(), *pending,
+                                   now_ms, today);
   return reply;
 }
 

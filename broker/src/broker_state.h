@@ -33,8 +33,10 @@ struct PendingCommit {
   }
 };
 
-// Who sent a request and when it is handled. Later: the authenticated principal.
+// Who sent a request and when it is handled. `peer` is the connection (ZeroMQ routing id, hex);
+// `client_id` the client's stable id across reconnects. Issue #4 adds the authenticated principal.
 struct RequestContext {
+  std::string_view peer;
   std::string_view client_id;
   std::int64_t now_ms = 0;
   std::string today;  // "YYYY-MM-DD" (UTC)

@@ -16,22 +16,22 @@ bool is_write(wire::RequestBody type) {
 
 }  // namespace
 
-std::string Dispatcher::refuse(std::uint64_t request_id, const Error& error) {
+std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, const Error& error) {
   ++stats_.refusals;
-  spdlog::get("broker")->info("refused request={} status={} reason=\"{}\"", request_id,
+  spdlog::get("broker")->info("refused peer={} request={} status={} reason=\"{}\"", peer, request_id,
                               wire::EnumNameStatus(error.status), error.message);
   return encode_error(request_id, error, state_->sequence);
 }
 
-std::string Dispatcher::handle(std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
-                               const std::string& today) {
+std::string Dispatcher::handle(std::string_view peer, std::string_view frame, PendingCommit& pending,
+                               std::int64_t now_ms, const std::string& today) {
   auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
-  if (!message) return refuse(0, message.error());
+  if (!message) return refuse(peer, 0, message.error());
   if ((*message)->body_type() != wire::Body::Request) {
-    return refuse(0, make_error(wire::Status::malformed, "only requests are accepted on this socket"));
+    return refuse(peer, 0, make_error(wire::Status::malformed, "only requests are accepted on this socket"));
   }
   const wire::Request& request = *(*message)->body_as_Request();
-  const RequestContext context{request.client_id() ? request.client_id()->string_view() : "",
+  const RequestContext context{peer, request.client_id() ? request.client_id()->string_view() : "",
                                now_ms, today};
 
   switch (request.body_type()) {
@@ -48,14 +48,14 @@ std::string Dispatcher::handle(std::string_view frame, PendingCommit& pending, s
       break;
   }
   if (!is_write(request.body_type())) {
-    return refuse(request.request_id(),
+    return refuse(peer, request.request_id(),
                   make_error(wire::Status::unknown_type,
                              "type de requête inconnu (" +
                                  std::to_string(static_cast<int>(request.body_type())) +
                                  ") : client plus récent que le broker ?"));
   }
   if (context.client_id.empty()) {
-    return refuse(request.request_id(),
+    return refuse(peer, request.request_id(),
                   make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"));
   }
   return handle_write(request, pending, context);
@@ -65,7 +65,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
                                      const RequestContext& context) {
   const std::uint64_t request_id = request.request_id();
   auto earlier = replies_->find(context.client_id, request_id);
-  if (!earlier) return refuse(request_id, earlier.error());
+  if (!earlier) return refuse(context.peer, request_id, earlier.error());
   if (earlier->has_value()) {
     ++stats_.duplicates;
     return std::move(**earlier);
@@ -85,7 +85,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
     default:
       break;
   }
-  if (!applied) return refuse(request_id, applied.error());
+  if (!applied) return refuse(context.peer, request_id, applied.error());
   ++stats_.writes;
   std::string reply = encode_reply(request_id, wire::Status::ok, {}, *applied);
   pending.batch.put_reply(context.client_id, request_id, reply);

@@ -27,15 +27,15 @@ class Dispatcher {
 
   // Handles one request frame; writes are staged in `pending` and must be committed before
   // the returned reply is sent.
-  std::string handle(std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
-                     const std::string& today);
+  std::string handle(std::string_view peer, std::string_view frame, PendingCommit& pending,
+                     std::int64_t now_ms, const std::string& today);
 
   const DispatchStats& stats() const { return stats_; }
 
  private:
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
-  std::string refuse(std::uint64_t request_id, const Error& error);
+  std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error);
 
   BrokerState* state_;
   ReplyCache* replies_;
