@@ -17,7 +17,7 @@ constexpr int kMaxAge = 21;
 constexpr int kMaxInstalled = 999;
 constexpr int kMaxSiblings = 12;
 
-std::string quoted(std::string_view text) { return "« " + std::string(text) + " »"; }
+std::string in_guillemets(std::string_view text) { return "« " + std::string(text) + " »"; }
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -137,7 +137,7 @@ class RowChecker {
   void facility_columns() {
     auto& f = out_.facility;
     if (!is_identifier(at(Column::facility_id))) {
-      problem("facility_id " + quoted(at(Column::facility_id)) +
+      problem("facility_id " + in_guillemets(at(Column::facility_id)) +
               " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
     }
     f.id = at(Column::facility_id);
@@ -148,7 +148,7 @@ class RowChecker {
     if (auto kind = wire::facility_kind_from_name(lower(at(Column::kind)))) {
       f.kind = *kind;
     } else {
-      problem("kind " + quoted(at(Column::kind)) + " inconnu (attendu : " + wire::facility_kind_names() + ")");
+      problem("kind " + in_guillemets(at(Column::kind)) + " inconnu (attendu : " + wire::facility_kind_names() + ")");
     }
     place_columns();
     phone_column();
@@ -158,14 +158,14 @@ class RowChecker {
   void place_columns() {
     auto& f = out_.facility;
     const std::string& dept = at(Column::departement);
-    if (!valid_departement(dept)) problem("departement " + quoted(dept) + " invalide (ex. 59, 2A, 974)");
+    if (!valid_departement(dept)) problem("departement " + in_guillemets(dept) + " invalide (ex. 59, 2A, 974)");
     f.departement = dept;
     const std::string& insee = at(Column::commune_insee);
     const std::size_t prefix = dept.size() == 3 ? 3 : 2;
     if (insee.size() != 5 || !is_identifier(insee)) {
-      problem("commune_insee " + quoted(insee) + " invalide (code INSEE à 5 caractères, ex. 59350)");
+      problem("commune_insee " + in_guillemets(insee) + " invalide (code INSEE à 5 caractères, ex. 59350)");
     } else if (valid_departement(dept) && insee.compare(0, prefix, dept) != 0) {
-      problem("commune_insee " + quoted(insee) + " n'est pas une commune du département " + dept);
+      problem("commune_insee " + in_guillemets(insee) + " n'est pas une commune du département " + dept);
     }
     f.commune_insee = insee;
     coordinate(Column::lat, -90, 90, f.lat);
@@ -178,7 +178,7 @@ class RowChecker {
     if (!value || *value < low || *value > high) {
       char range[64];
       std::snprintf(range, sizeof range, "nombre entre %g et %g", low, high);
-      problem(name + " " + quoted(at(c)) + " invalide (" + range + ")");
+      problem(name + " " + in_guillemets(at(c)) + " invalide (" + range + ")");
       return;
     }
     out = *value;
@@ -191,7 +191,7 @@ class RowChecker {
       return std::isdigit(c) || c == ' ' || c == '.' || c == '-' || c == '+' || c == '(' || c == ')';
     });
     if (!allowed || digits < 10 || digits > 15) {
-      problem("phone " + quoted(phone) + " invalide (numéro joignable 24 h/24, ex. 03 20 00 00 00)");
+      problem("phone " + in_guillemets(phone) + " invalide (numéro joignable 24 h/24, ex. 03 20 00 00 00)");
     }
     out_.facility.phone = phone;
   }
@@ -206,9 +206,9 @@ class RowChecker {
     const std::string_view prefix = "derogatoire";
     if (value.rfind(prefix, 0) == 0) return derogation(value.substr(prefix.size()));
     if (value == "hotel" || value == "gite" || value == "location" || value == "non_autorise") {
-      problem("authorisation " + quoted(at(Column::authorisation)) + " refusée : " + std::string(kLaw));
+      problem("authorisation " + in_guillemets(at(Column::authorisation)) + " refusée : " + std::string(kLaw));
     } else {
-      problem("authorisation " + quoted(at(Column::authorisation)) +
+      problem("authorisation " + in_guillemets(at(Column::authorisation)) +
               " refusée : attendu autorise ou derogatoire:AAAA-MM-JJ (" + std::string(kLaw) + ")");
     }
   }
@@ -217,7 +217,7 @@ class RowChecker {
     auto& f = out_.facility;
     const auto date = rest.size() > 1 && rest[0] == ':' ? parse_date(rest.substr(1)) : std::nullopt;
     if (!date) {
-      problem("authorisation " + quoted(at(Column::authorisation)) +
+      problem("authorisation " + in_guillemets(at(Column::authorisation)) +
               " : date de fin de dérogation attendue, au format derogatoire:AAAA-MM-JJ");
       return;
     }
@@ -236,7 +236,7 @@ class RowChecker {
   void unit_columns() {
     auto& u = out_.unit;
     if (!is_identifier(at(Column::unit_id))) {
-      problem("unit_id " + quoted(at(Column::unit_id)) +
+      problem("unit_id " + in_guillemets(at(Column::unit_id)) +
               " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
     }
     u.id = at(Column::unit_id);
@@ -252,13 +252,13 @@ class RowChecker {
     if (auto value = wire::unit_sex_from_name(sex)) {
       u.sex = *value;
     } else {
-      problem("sex " + quoted(at(Column::sex)) + " inconnu (attendu : " + wire::unit_sex_names() + ")");
+      problem("sex " + in_guillemets(at(Column::sex)) + " inconnu (attendu : " + wire::unit_sex_names() + ")");
     }
     capacity_columns();
     specialties_column();
     const std::string emergency = lower(at(Column::emergency));
     if (emergency != "oui" && emergency != "non") {
-      problem("emergency " + quoted(at(Column::emergency)) + " : attendu oui ou non");
+      problem("emergency " + in_guillemets(at(Column::emergency)) + " : attendu oui ou non");
     }
     u.emergency = emergency == "oui";
   }
@@ -287,7 +287,7 @@ class RowChecker {
       if (name.empty()) continue;
       auto value = wire::specialty_from_name(name);
       if (!value) {
-        problem("specialties : " + quoted(name) + " inconnue (attendu, séparées par « ; » : " +
+        problem("specialties : " + in_guillemets(name) + " inconnue (attendu, séparées par « ; » : " +
                 wire::specialty_names() + ")");
       } else if (seen.insert(*value).second) {
         out_.unit.specialties.push_back(*value);
@@ -298,7 +298,7 @@ class RowChecker {
   std::optional<int> bounded(Column c, int low, int high, std::string_view meaning) {
     const auto value = parse_int(at(c));
     if (!value || *value < low || *value > high) {
-      problem(std::string(kFacilityCsvColumns[static_cast<std::size_t>(c)]) + " " + quoted(at(c)) +
+      problem(std::string(kFacilityCsvColumns[static_cast<std::size_t>(c)]) + " " + in_guillemets(at(c)) +
               " invalide (" + std::string(meaning) + ", entier de " + std::to_string(low) + " à " +
               std::to_string(high) + ")");
       return std::nullopt;
