@@ -40,7 +40,7 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
   }
   board_options.broker = global.broker;
   board_options.feed = options.feed;
-  board_options.snapshot_timeout = session_options(global).timeout;
+  board_options.snapshot_timeout = client::session_options(global).timeout;
   zmq::context_t context;
   client::Board board(context, board_options);
   if (auto started = board.start(); !started) {

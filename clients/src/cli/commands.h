@@ -1,5 +1,5 @@
 // The `dispo` subcommands. Each add_*_command registers its CLI11 subcommand and returns what to
-// run once the command line is parsed. Exit codes are those of ExitCode.
+// run once the command line is parsed. Exit codes are those of client::ExitCode.
 #pragma once
 
 #include <functional>
@@ -7,20 +7,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "dispo/clients/session.h"
+#include "dispo/clients/command_line.h"
 #include "dispo/schemas/result.h"
 
 namespace dispo::cli {
 
-// 0: done (a search that finds nothing is still 0: the answer "no place" is a valid answer);
-// 1: the broker refused (unknown facility, invalid query…); 2: wrong usage (flags, values,
-// endpoints); 3: broker unreachable or unavailable.
-enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
-
-struct GlobalOptions {
-  std::string broker = client::kDefaultBroker;
-  double timeout_s = 2.0;  // per attempt; two attempts
-};
+using client::ExitCode, client::kOk, client::kRefused, client::kUsage, client::kUnreachable;
+using GlobalOptions = client::ConnectionOptions;
 
 struct Command {
   CLI::App* app = nullptr;
@@ -31,16 +24,15 @@ Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);
 Command add_board_command(CLI::App& parent, const GlobalOptions& global);
 
-// Session options for `global` (2 attempts of timeout_s).
-client::SessionOptions session_options(const GlobalOptions& global);
-
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).
-int fail(const Error& error);
+inline int fail(const Error& error) { return client::report_failure("dispo", error); }
 // Prints "dispo : <message>" on stderr and returns kUsage.
-int usage_error(const std::string& message);
+inline int usage_error(const std::string& message) { return client::report_usage("dispo", message); }
 
 // A Session to global.broker; the error (French) says the endpoint is malformed.
-Result<client::Session> open_session(zmq::context_t& context, const GlobalOptions& global);
+inline Result<client::Session> open_session(zmq::context_t& context, const GlobalOptions& global) {
+  return client::open_session(context, client::session_options(global));
+}
 
 }  // namespace dispo::cli

@@ -45,31 +45,4 @@ Command add_facility_command(CLI::App& parent, const GlobalOptions& global) {
   return {app, [&global, options] { return run_facility(global, *options); }};
 }
 
-client::SessionOptions session_options(const GlobalOptions& global) {
-  client::SessionOptions options;
-  options.broker = global.broker;
-  options.timeout = std::chrono::milliseconds(static_cast<long>(global.timeout_s * 1000));
-  options.attempts = 2;
-  return options;
-}
-
-Result<client::Session> open_session(zmq::context_t& context, const GlobalOptions& global) {
-  try {
-    return client::Session(context, session_options(global));
-  } catch (const zmq::error_t& error) {
-    return make_error(wire::Status::invalid,
-                      "adresse du broker invalide : « " + global.broker + " » (" + error.what() + ")");
-  }
-}
-
-int fail(const Error& error) {
-  std::fprintf(stderr, "dispo : %s\n", error.message.c_str());
-  return error.status == wire::Status::unavailable ? kUnreachable : kRefused;
-}
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "dispo : %s\n", message.c_str());
-  return kUsage;
-}
-
 }  // namespace dispo::cli

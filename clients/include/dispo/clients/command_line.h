@@ -1,0 +1,48 @@
+// What every dispo command line shares (`dispo`, `dispo-publish`, `dispo-sim`): exit codes, the
+// one-line French error a person sees, and opening a session from the common flags.
+// Pure functions apart from printing on stderr; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+#include <zmq.hpp>
+
+#include "dispo/clients/session.h"
+#include "dispo/schemas/result.h"
+
+namespace dispo::client {
+
+// 0: done (a search that finds nothing is still 0: "no place" is a valid answer);
+// 1: refused (by the broker, or a file that does not pass the checks); 2: wrong usage (flags,
+// values, endpoints); 3: broker unreachable or unavailable.
+enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
+
+// The flags every command line has.
+struct ConnectionOptions {
+  std::string broker = kDefaultBroker;  // api endpoint (or $DISPO_BROKER)
+  double timeout_s = 2.0;               // per attempt; two attempts
+};
+
+// Adds --broker (defaulting to $DISPO_BROKER) and --timeout to `app`.
+void add_connection_options(CLI::App& app, ConnectionOptions& options);
+
+// Session options for `options` (two attempts of timeout_s), with `client_id` (empty = random).
+SessionOptions session_options(const ConnectionOptions& options, std::string client_id = {});
+
+// A Session to options.broker; the error (French) says the endpoint is malformed.
+Result<Session> open_session(zmq::context_t& context, const SessionOptions& options);
+
+// CLI11's parse errors are English; this says them again in French, in one line. `app` is the
+// application that failed to parse; `commands` lists its subcommands ("find, facility ou board").
+std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands);
+
+// Prints "<program> : <message>" on stderr and returns the exit code for `error`
+// (unavailable → 3, any other refusal → 1).
+int report_failure(std::string_view program, const Error& error);
+
+// Prints "<program> : <message>" on stderr and returns kUsage.
+int report_usage(std::string_view program, std::string_view message);
+
+}  // namespace dispo::client

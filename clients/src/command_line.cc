@@ -1,0 +1,70 @@
+#include "dispo/clients/command_line.h"
+
+#include <cstdio>
+
+namespace dispo::client {
+
+void add_connection_options(CLI::App& app, ConnectionOptions& options) {
+  app.add_option("--broker", options.broker, "Adresse du broker (api), ou variable DISPO_BROKER")
+      ->envname("DISPO_BROKER")
+      ->capture_default_str();
+  app.add_option("--timeout", options.timeout_s, "Attente d'une réponse, en secondes (2 tentatives)")
+      ->check(CLI::Range(0.05, 120.0))
+      ->capture_default_str();
+}
+
+SessionOptions session_options(const ConnectionOptions& options, std::string client_id) {
+  SessionOptions session;
+  session.broker = options.broker;
+  session.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
+  session.attempts = 2;
+  session.client_id = std::move(client_id);
+  return session;
+}
+
+Result<Session> open_session(zmq::context_t& context, const SessionOptions& options) {
+  try {
+    return Session(context, options);
+  } catch (const zmq::error_t& error) {
+    return make_error(wire::Status::invalid,
+                      "adresse du broker invalide : « " + options.broker + " » (" + error.what() + ")");
+  }
+}
+
+std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands) {
+  const std::string what = error.what();
+  const std::string help = " (voir " + app.get_name() + " --help)";
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+    if (what.find("subcommand") != std::string::npos) {
+      const auto typed = app.remaining();
+      if (!typed.empty()) {
+        const char* what_it_is = typed.front().starts_with("-") ? "option inconnue « " : "commande inconnue « ";
+        return what_it_is + typed.front() + " » : attendu " + std::string(commands) + help;
+      }
+      return "une commande est requise : " + std::string(commands) + help;
+    }
+    return "argument obligatoire manquant — " + what + help;
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+    return "option ou argument inconnu — " + what + help;
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr ||
+      dynamic_cast<const CLI::ValidationError*>(&error) != nullptr) {
+    return "valeur invalide — " + what + help;
+  }
+  return "utilisation incorrecte — " + what + help;
+}
+
+int report_failure(std::string_view program, const Error& error) {
+  std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(),
+               error.message.c_str());
+  return error.status == wire::Status::unavailable ? kUnreachable : kRefused;
+}
+
+int report_usage(std::string_view program, std::string_view message) {
+  std::fprintf(stderr, "%.*s : %.*s\n", static_cast<int>(program.size()), program.data(),
+               static_cast<int>(message.size()), message.data());
+  return kUsage;
+}
+
+}  // namespace dispo::client
