@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--feed", options.feed, "Endpoint of the change feed (XPUB)")->capture_default_str();
   app.add_option("--stale-after", stale_after_s,
                  "Seconds after which unconfirmed availability is stale")
-      ->capture_default_str()->check(CLI::Range(60L, 30L * 24 * 3600));
+      ->capture_default_str()->check(CLI::Range(1L, 30L * 24 * 3600));
   app.add_option("--heartbeat-ms", heartbeat_ms, "Feed heartbeat period in milliseconds")
       ->capture_default_str()->check(CLI::Range(10L, 1000L));
   app.add_option("--max-message-bytes", options.max_message_bytes, "Largest request accepted")

@@ -6,6 +6,27 @@
 #include "validation.h"
 
 namespace dispo::broker {
+namespace {
+
+std::vector<flatbuffers::Offset<wire::Match>> pack_matches(flatbuffers::FlatBufferBuilder& builder,
+                                                           const std::vector<std::unique_ptr<wire::MatchT>>& matches) {
+  std::vector<flatbuffers::Offset<wire::Match>> packed;
+  packed.reserve(matches.size());
+  for (const auto& match : matches) packed.push_back(wire::CreateMatch(builder, match.get()));
+  return packed;
+}
+
+// As the object API packs it, except that `matches` and `split` are present even when empty, so
+// that `dispo find --json` always has them ("matches": []) for scripts.
+flatbuffers::Offset<wire::SearchResult> pack_search_result(flatbuffers::FlatBufferBuilder& builder,
+                                                           const wire::SearchResultT& result) {
+  const auto matches = builder.CreateVector(pack_matches(builder, result.matches));
+  const auto split = builder.CreateVector(pack_matches(builder, result.split));
+  return wire::CreateSearchResult(builder, matches, result.whole_group_found, split, result.stale_excluded,
+                                  result.sequence);
+}
+
+}  // namespace
 
 std::string answer_search(const BrokerState& state, std::uint64_t request_id,
                           const wire::SearchQuery& query, const RequestContext& context) {
@@ -21,7 +42,7 @@ std::string answer_search(const BrokerState& state, std::uint64_t request_id,
   search_context.today = context.today;
   const wire::SearchResultT result = search(state.index, native, search_context);
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::SearchResult, wire::CreateSearchResult(builder, &result).Union()};
+    return std::pair{wire::ReplyBody::SearchResult, pack_search_result(builder, result).Union()};
   });
 }
 
