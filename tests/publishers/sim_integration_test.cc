@@ -1,0 +1,218 @@
+// `dispo-sim` against the real broker: it registers its département, publishes a first round and
+// then paced admissions and departures; it survives a broker restart; usage and start-up failures
+// are one French line with a documented exit code.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "broker_process.h"
+#include "dispo/clients/session.h"
+#include "dispo/publishers/simulator.h"
+#include "temp_dir.h"
+
+namespace dispo::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool one_french_line(const std::string& text) {
+  return text.rfind("dispo-sim : ", 0) == 0 && text.find('\n') == text.size() - 1;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int milliseconds_until(std::chrono::steady_clock::time_point end) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<long>(left.count(), 0));
+}
+
+// Waits until the file (which must exist) contains `words`, woken by inotify when it is written
+// to; false after `deadline`.
+bool file_says(const std::filesystem::path& path, const std::string& words, std::chrono::milliseconds deadline) {
+  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (watch < 0 || ::inotify_add_watch(watch, path.c_str(), IN_MODIFY) < 0) {
+    ADD_FAILURE() << "cannot watch " << path;
+    return false;
+  }
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  bool found = false;
+  while (!(found = read_file(path).find(words) != std::string::npos) && std::chrono::steady_clock::now() < end) {
+    pollfd item{watch, POLLIN, 0};
+    ::poll(&item, 1, milliseconds_until(end));
+    char events[4096];
+    while (::read(watch, events, sizeof events) > 0) {
+    }
+  }
+  ::close(watch);
+  return found;
+}
+
+// The broker's feed: every accepted change and a heartbeat at least every second carry the
+// broker's sequence, so waiting on it needs no polling of the api.
+class FeedWatch {
+ public:
+  FeedWatch(zmq::context_t& context, const std::string& endpoint) : socket_(context, zmq::socket_type::sub) {
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.set(zmq::sockopt::subscribe, "ev");
+    socket_.set(zmq::sockopt::subscribe, "hb");
+    socket_.connect(endpoint);
+  }
+
+  // True once the feed announces a sequence above `target`; false after `deadline`.
+  bool passes(std::uint64_t target, std::chrono::milliseconds deadline) {
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    while (last_ <= target) {
+      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(milliseconds_until(end))) == 0) return false;
+      zmq::message_t topic, body;
+      if (!socket_.recv(topic, zmq::recv_flags::dontwait) || !topic.more()) continue;
+      if (!socket_.recv(body, zmq::recv_flags::none)) continue;  // multipart messages arrive whole
+      auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
+      if (!message) continue;
+      if (const auto* event = (*message)->body_as_FeedEvent()) last_ = std::max(last_, event->sequence());
+      if (const auto* heartbeat = (*message)->body_as_Heartbeat()) last_ = std::max(last_, heartbeat->sequence());
+    }
+    return true;
+  }
+
+ private:
+  zmq::socket_t socket_;
+  std::uint64_t last_ = 0;
+};
+
+class SimIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { broker_.start(); }
+
+  std::vector<std::string> sim(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {sim_binary(), "--broker", broker_.api()});
+    return arguments;
+  }
+
+  // The broker's whole state, read over the api (nothing when it does not answer).
+  std::unique_ptr<wire::SnapshotT> snapshot(std::chrono::milliseconds timeout = 2s) {
+    client::Session session(context_, {broker_.api(), timeout, 1, "test-reader"});
+    wire::RequestBodyUnion body;
+    body.Set(wire::SnapshotRequestT{});
+    auto reply = session.call(std::move(body));
+    if (!reply) return nullptr;
+    return std::unique_ptr<wire::SnapshotT>((*reply)->body_as_Snapshot()->UnPack());
+  }
+
+  TempDir dir_;
+  BrokerProcess broker_{dir_ / "data"};
+  zmq::context_t context_;
+};
+
+TEST_F(SimIntegrationTest, RegistersThenPublishesAdmissionsAndDepartures) {
+  const auto result = run_command(sim({"--duration", "2", "--facilities", "20", "--rate", "200", "--quiet"}), 60s);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err, "");
+  EXPECT_EQ(result.out, "") << "--quiet";
+
+  // What the simulator was asked to simulate, generated again here (same seed, same département).
+  auto expected = publishers::generate_departement("59", 20, 1);
+  ASSERT_TRUE(expected);
+  publishers::ActivityModel initial(*expected, 1);
+  std::size_t units = 0;
+  for (const auto& facility : expected->facilities) units += facility->units.size();
+
+  auto state = snapshot();
+  ASSERT_NE(state, nullptr);
+  ASSERT_EQ(state->facilities.size(), 20u);
+  std::size_t seen_units = 0, changed = 0, index = 0;
+  for (const auto& facility : expected->facilities) {
+    const auto found = std::find_if(state->facilities.begin(), state->facilities.end(),
+                                    [&](const auto& s) { return s->facility->id == facility->id; });
+    ASSERT_NE(found, state->facilities.end()) << facility->id << " not registered";
+    ASSERT_EQ((*found)->units.size(), facility->units.size()) << facility->id;
+    for (std::size_t u = 0; u < facility->units.size(); ++u, ++index) {
+      const auto& a = *(*found)->units[u]->availability;
+      ++seen_units;
+      EXPECT_LE(a.available + a.occupied + a.reserved + a.closed, a.installed) << facility->id;
+      EXPECT_GT(a.confirmed_at, 0) << facility->id << ": the first round reached every unit";
+      const auto& start = initial.counts(index);
+      if (a.occupied != start.occupied || a.available != start.available || a.reserved != start.reserved ||
+          a.closed != start.closed || a.free_72h != start.free_72h) {
+        ++changed;
+      }
+    }
+  }
+  EXPECT_EQ(seen_units, units);
+  EXPECT_GT(changed, units / 4) << "admissions and departures changed the units after the first round";
+  // Registration (one change per facility), first round (one per unit), then ~400 steps in 2 s.
+  EXPECT_GT(state->sequence, 20 + units + 150) << "the paced steps reached the broker";
+}
+
+TEST_F(SimIntegrationTest, KeepsGoingWhenTheBrokerIsKilledAndRestarted) {
+  const auto log = dir_ / "sim.log";
+  std::ofstream{log};  // exists before the simulator writes to it, so that it can be watched
+  FeedWatch feed(context_, broker_.feed());
+  auto process = Process::start(sim({"--facilities", "5", "--rate", "100", "--timeout", "0.3", "--quiet"}),
+                                log.string());
+  ASSERT_TRUE(feed.passes(100, 30s)) << "the simulator publishes\n" << read_file(log);
+
+  broker_.kill9();
+  ASSERT_TRUE(file_says(log, "le broker ne répond plus", 30s)) << read_file(log);
+  EXPECT_TRUE(process.running()) << "no crash while the broker is down:\n" << read_file(log);
+
+  broker_.start();
+  ASSERT_TRUE(file_says(log, "de nouveau joignable", 30s)) << read_file(log);
+  auto resumed = snapshot();
+  ASSERT_NE(resumed, nullptr);
+  EXPECT_EQ(resumed->facilities.size(), 5u);
+  EXPECT_TRUE(feed.passes(resumed->sequence + 50, 30s)) << "steps resume after the restart\n" << read_file(log);
+
+  EXPECT_EQ(process.stop(), 0) << read_file(log);
+  EXPECT_EQ(read_file(log).find("refusée"), std::string::npos) << read_file(log);
+}
+
+TEST_F(SimIntegrationTest, UnreachableBrokerAtStartIsOneFrenchLineAndExitThree) {
+  const std::string nobody = "tcp://127.0.0.1:" + std::to_string(free_port());
+  const auto result = run_command({sim_binary(), "--broker", nobody, "--timeout", "0.2", "--quiet"}, 30s);
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_TRUE(one_french_line(result.err)) << result.err;
+  EXPECT_NE(result.err.find("injoignable"), std::string::npos) << result.err;
+}
+
+TEST_F(SimIntegrationTest, WrongUsageIsOneFrenchLineAndExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--bogus"}, {"--rate", "0"}, {"--rate", "vite"}, {"--facilities", "0"}, {"--dept", "13"},
+      {"--duration", "-1"}, {"--broker", "pas-une-adresse"}, {"extra"}};
+  for (const auto& arguments : cases) {
+    std::vector<std::string> argv = {sim_binary()};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    if (arguments.front() != "--broker") argv.insert(argv.end(), {"--broker", broker_.api()});
+    const auto result = run_command(argv, 30s);
+    EXPECT_EQ(result.exit_code, 2) << arguments.front() << "\n" << result.err;
+    EXPECT_TRUE(one_french_line(result.err)) << arguments.front() << "\n" << result.err;
+    EXPECT_EQ(result.out, "") << arguments.front();
+  }
+}
+
+TEST_F(SimIntegrationTest, UnknownDepartementListsTheSupportedOnes) {
+  const auto result = run_command(sim({"--dept", "2A"}), 30s);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("59 (Nord)"), std::string::npos) << result.err;
+}
+
+TEST_F(SimIntegrationTest, HelpDescribesEveryOption) {
+  const auto result = run_command({sim_binary(), "--help"}, 30s);
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* option : {"--broker", "--dept", "--facilities", "--rate", "--seed", "--duration", "--quiet",
+                             "--timeout", "DISPO_BROKER"}) {
+    EXPECT_NE(result.out.find(option), std::string::npos) << option;
+  }
+}
+
+}  // namespace
+}  // namespace dispo::testing
