@@ -40,7 +40,15 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    const bool in_config = dynamic_cast<const CLI::ConfigError*>(&error) != nullptr;
+    std::fprintf(stderr, "dispo-broker: %s%s (see dispo-broker --help)\n",
+                 in_config ? "configuration file: unknown key or bad value: " : "", error.what());
+    return 2;
+  }
 
   options.data_dir = data_dir;
   options.stale_after = std::chrono::seconds(stale_after_s);
