@@ -55,6 +55,27 @@ std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std:
   return "utilisation incorrecte — " + what + help;
 }
 
+int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
+                    int argc, char** argv) {
+  const std::string program = app.get_name();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    return report_usage(program, french_usage(error, app, names));
+  }
+  for (const auto& subcommand : subcommands) {
+    if (!subcommand.app->parsed()) continue;
+    try {
+      return subcommand.run();
+    } catch (const std::exception& error) {  // the edge: nothing escapes as a crash
+      std::fprintf(stderr, "%s : erreur interne : %s\n", program.c_str(), error.what());
+      return kRefused;
+    }
+  }
+  return report_usage(program, "une commande est requise : " + std::string(names) + " (voir " + program + " --help)");
+}
+
 int report_failure(std::string_view program, const Error& error) {
   std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(),
                error.message.c_str());

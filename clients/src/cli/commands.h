@@ -15,10 +15,7 @@ namespace dispo::cli {
 using client::ExitCode, client::kOk, client::kRefused, client::kUsage, client::kUnreachable;
 using GlobalOptions = client::ConnectionOptions;
 
-struct Command {
-  CLI::App* app = nullptr;
-  std::function<int()> run;
-};
+using Command = client::Subcommand;
 
 Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);

@@ -20,21 +20,5 @@ int main(int argc, char** argv) {
 
   const Command commands[] = {add_find_command(app, global), add_facility_command(app, global),
                               add_board_command(app, global)};
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help
-    return usage_error(dispo::client::french_usage(error, app, "find, facility ou board"));
-  }
-  for (const auto& command : commands) {
-    if (command.app->parsed()) {
-      try {
-        return command.run();
-      } catch (const std::exception& error) {  // the edge: nothing escapes as a crash
-        std::fprintf(stderr, "dispo : erreur interne : %s\n", error.what());
-        return kRefused;
-      }
-    }
-  }
-  return usage_error("une commande est requise : find, facility ou board (voir dispo --help)");
+  return dispo::client::run_subcommands(app, commands, "find, facility ou board", argc, argv);
 }

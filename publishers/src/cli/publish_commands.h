@@ -17,13 +17,10 @@ inline constexpr const char* kProgram = "dispo-publish";
 
 struct GlobalOptions {
   client::ConnectionOptions connection;
-  std::string client_id;  // stable id the broker keys idempotent retries on; empty = per process
+  std::string client_id;  // stable id the broker keys idempotent retries on; empty = one per process
 };
 
-struct Command {
-  CLI::App* app = nullptr;
-  std::function<int()> run;
-};
+using Command = client::Subcommand;
 
 Command add_register_command(CLI::App& parent, const GlobalOptions& global);
 Command add_update_command(CLI::App& parent, const GlobalOptions& global);

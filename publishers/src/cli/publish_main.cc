@@ -3,21 +3,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 #include "publish_commands.h"
 
 namespace dispo::publishers::cli {
-
-int with_publisher(const GlobalOptions& global, const std::function<int(Publisher&)>& use) {
-  zmq::context_t context;
-  auto options = client::session_options(global.connection, global.client_id);
-  if (auto checked = client::open_session(context, options); !checked) {
-    return usage_error(checked.error().message);
-  }
-  Publisher publisher(context, options);
-  return use(publisher);
-}
-
 namespace {
 
 // "dispo-publish@<host>#<random>": readable in `confirmed_by`, unique per process.
@@ -28,6 +18,18 @@ std::string default_client_id() {
 }
 
 }  // namespace
+
+int with_publisher(const GlobalOptions& global, const std::function<int(Publisher&)>& use) {
+  zmq::context_t context;
+  auto options = client::session_options(global.connection,
+                                         global.client_id.empty() ? default_client_id() : global.client_id);
+  if (auto checked = client::open_session(context, options); !checked) {
+    return usage_error(checked.error().message);
+  }
+  Publisher publisher(context, options);
+  return use(publisher);
+}
+
 }  // namespace dispo::publishers::cli
 
 int main(int argc, char** argv) {
@@ -50,21 +52,5 @@ int main(int argc, char** argv) {
 
   const Command commands[] = {add_register_command(app, global), add_update_command(app, global),
                               add_confirm_command(app, global)};
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help
-    return usage_error(client::french_usage(error, app, "register, update ou confirm"));
-  }
-  if (global.client_id.empty()) global.client_id = default_client_id();
-  for (const auto& command : commands) {
-    if (!command.app->parsed()) continue;
-    try {
-      return command.run();
-    } catch (const std::exception& error) {  // the edge: nothing escapes as a crash
-      std::fprintf(stderr, "%s : erreur interne : %s\n", kProgram, error.what());
-      return client::kRefused;
-    }
-  }
-  return usage_error("une commande est requise : register, update ou confirm (voir dispo-publish --help)");
+  return client::run_subcommands(app, commands, "register, update ou confirm", argc, argv);
 }

@@ -3,6 +3,8 @@
 // Pure functions apart from printing on stderr; thread-safe.
 #pragma once
 
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,18 @@ Result<Session> open_session(zmq::context_t& context, const SessionOptions& opti
 // CLI11's parse errors are English; this says them again in French, in one line. `app` is the
 // application that failed to parse; `commands` lists its subcommands ("find, facility ou board").
 std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands);
+
+// A subcommand and what to run once the command line is parsed.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// Parses `argc/argv` for `app` and runs the subcommand given. --help prints and returns 0; a parse
+// error is one French line and kUsage (`names` lists the subcommands: "find, facility ou board");
+// an exception escaping a subcommand is "erreur interne" and kRefused, never a crash.
+int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
+                    int argc, char** argv);
 
 // Prints "<program> : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).
