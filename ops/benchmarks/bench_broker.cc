@@ -61,6 +61,12 @@ long BenchBroker::rss_kib() {
   return -1;
 }
 
+std::string publisher_client_id(int index) {
+  std::string id = "bench-publisher-" + std::to_string(index) + "-";
+  id.resize(56, '.');
+  return id;
+}
+
 wire::RequestBodyUnion update_for(int unit, int available) {
   wire::AvailabilityUpdateT update;
   update.facility_id = facility_id(unit / kUnitsPerFacility);

@@ -28,6 +28,10 @@ struct BenchBroker {
   long rss_kib();  // resident memory of the broker process
 };
 
+// The client id of publisher `index`, padded so that an update request is 200 bytes on the wire
+// (the size issue #2 gives for its figures).
+std::string publisher_client_id(int index);
+
 // The update of unit number `unit` (0..9999) setting `available` (occupied fills the rest).
 wire::RequestBodyUnion update_for(int unit, int available);
 

@@ -20,6 +20,7 @@ void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration)
 
   std::mutex received_mutex;
   std::unordered_map<std::uint64_t, Clock::time_point> received_at;  // sequence -> time
+  received_at.reserve(static_cast<std::size_t>(rate) * duration.count() + 1024);  // no rehash while timing
   std::atomic<bool> done{false};
   std::thread listener([&] {
     zmq::pollitem_t item{subscriber.handle(), 0, ZMQ_POLLIN, 0};
@@ -37,7 +38,7 @@ void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration)
   });
 
   // Let the subscription reach the broker: wait for the first heartbeat-driven events to flow.
-  client::Session session(context, {broker.process.api(), std::chrono::seconds(10), 1, "bench-feed"});
+  client::Session session(context, {broker.process.api(), std::chrono::seconds(10), 1, publisher_client_id(99)});
   {
     zmq::socket_t probe(context, zmq::socket_type::sub);
     probe.set(zmq::sockopt::subscribe, "hb");

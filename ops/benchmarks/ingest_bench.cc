@@ -18,7 +18,7 @@ struct PublisherResult {
 // One publisher keeping `window` updates in flight until `stop`; ack latency per update.
 PublisherResult run_publisher(zmq::context_t& context, const std::string& api, int index, int window,
                               const std::atomic<bool>& stop) {
-  client::Session session(context, {api, std::chrono::seconds(10), 1, "bench-pub-" + std::to_string(index)});
+  client::Session session(context, {api, std::chrono::seconds(10), 1, publisher_client_id(index)});
   PublisherResult result;
   std::vector<std::chrono::steady_clock::time_point> sent_at;  // by request id - first_id
   std::uint64_t first_id = 0;
@@ -76,7 +76,7 @@ void ingest_scenario(BenchBroker& broker, int publishers, int window, std::chron
 std::size_t update_message_bytes() {
   flatbuffers::FlatBufferBuilder builder;
   auto body = update_for(1234, 5);
-  auto request = wire::CreateRequest(builder, 123456, builder.CreateString("bench-pub-0"), body.type,
+  auto request = wire::CreateRequest(builder, 123456, builder.CreateString(publisher_client_id(0)), body.type,
                                      body.Pack(builder));
   wire::finish(builder, request);
   return builder.GetSize();
