@@ -7,6 +7,7 @@
 
 #include "broker_state.h"
 #include "dispatcher.h"
+#include "logger.h"
 #include "replies.h"
 #include "reply_cache.h"
 #include "store.h"
@@ -14,11 +15,6 @@
 
 namespace dispo::broker {
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-  auto log = spdlog::get("broker");
-  return log ? log : spdlog::default_logger();
-}
 
 // A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply].
 struct OutgoingReply {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "changes.h"
+#include "logger.h"
 #include "queries.h"
 #include "replies.h"
 
@@ -18,7 +19,7 @@ bool is_write(wire::RequestBody type) {
 
 std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, const Error& error) {
   ++stats_.refusals;
-  spdlog::get("broker")->info("refused peer={} request={} status={} reason=\"{}\"", peer, request_id,
+  logger()->info("refused peer={} request={} status={} reason=\"{}\"", peer, request_id,
                               wire::EnumNameStatus(error.status), error.message);
   return encode_error(request_id, error, state_->sequence);
 }
@@ -27,10 +28,19 @@ std::string Dispatcher::handle(std::string_view peer, std::string_view frame, Pe
                                std::int64_t now_ms, const std::string& today) {
   auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
   if (!message) return refuse(peer, 0, message.error());
-  if ((*message)->body_type() != wire::Body::Request) {
-    return refuse(peer, 0, make_error(wire::Status::malformed, "only requests are accepted on this socket"));
+  const wire::Request* envelope = (*message)->body_as_Request();
+  if (envelope == nullptr) {
+    return refuse(peer, 0, make_error(wire::Status::malformed,
+                                      "message sans requête : seules les requêtes sont acceptées ici"));
   }
-  const wire::Request& request = *(*message)->body_as_Request();
+  const wire::Request& request = *envelope;
+  if (request.body() == nullptr && *wire::EnumNameRequestBody(request.body_type()) != '\0' &&
+      request.body_type() != wire::RequestBody::NONE) {
+    return refuse(peer, request.request_id(),
+                  make_error(wire::Status::malformed, "requête de type " +
+                                                          std::string(wire::EnumNameRequestBody(request.body_type())) +
+                                                          " sans contenu"));
+  }
   const RequestContext context{peer, request.client_id() ? request.client_id()->string_view() : "",
                                now_ms, today};
 

@@ -136,6 +136,33 @@ TEST_F(RefusalTest, MalformedFramesAreAnsweredNotFatal) {
   EXPECT_EQ(state(), before_);
 }
 
+// Found by tests/fuzz/dispatcher_fuzz: a union type without its table used to crash the broker.
+TEST_F(RefusalTest, UnionTypeWithoutItsTableIsRefusedNotFatal) {
+  auto frame = [](auto build) {
+    flatbuffers::FlatBufferBuilder builder;
+    build(builder);
+    return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+  };
+  const std::string no_request = frame([](auto& builder) {
+    wire::MessageBuilder message(builder);
+    message.add_body_type(wire::Body::Request);  // and no body
+    builder.Finish(message.Finish(), wire::MessageIdentifier());
+  });
+  EXPECT_EQ(send_raw({no_request}).first, wire::Status::malformed);
+  for (auto type : {wire::RequestBody::AvailabilityUpdate, wire::RequestBody::SearchQuery,
+                    wire::RequestBody::FacilityRequest, wire::RequestBody::Registration}) {
+    const std::string no_body = frame([type](auto& builder) {
+      auto request = wire::CreateRequest(builder, 1, builder.CreateString("x"), type, 0);
+      wire::finish(builder, request);
+    });
+    auto [status, message] = send_raw({no_body});
+    EXPECT_EQ(status, wire::Status::malformed) << wire::EnumNameRequestBody(type);
+    EXPECT_NE(message.find("sans contenu"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(broker_.running());
+  EXPECT_EQ(state(), before_);
+}
+
 TEST_F(RefusalTest, OversizedFrameIsRefusedWithTheLimit) {
   auto [status, message] = send_raw({std::string(100'000, 'x')});
   EXPECT_EQ(status, wire::Status::too_large);

@@ -1,0 +1,80 @@
+// Writes a seed corpus for dispatcher_fuzz: one valid frame of each request type.
+#include <fstream>
+#include <string>
+
+#include "dispo/schemas/wire.h"
+
+namespace {
+
+void write(const std::string& directory, const std::string& name, const dispo::wire::RequestBodyUnion& body) {
+  flatbuffers::FlatBufferBuilder builder;
+  auto request = dispo::wire::CreateRequest(builder, 7, builder.CreateString("seed"), body.type, body.Pack(builder));
+  dispo::wire::finish(builder, request);
+  std::ofstream(directory + "/" + name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace dispo::wire;
+  if (argc != 2) return 2;
+  const std::string directory = argv[1];
+  FacilityT facility;
+  facility.id = "590000001";
+  facility.name = "MECS";
+  facility.departement = "59";
+  facility.commune_insee = "59350";
+  facility.lat = 50.6;
+  facility.lon = 3.0;
+  facility.phone = "03 20 00 00 00";
+  for (const char* id : {"u1", "u2"}) {
+    auto unit = std::make_unique<UnitT>();
+    unit->id = id;
+    unit->age_max = 18;
+    unit->installed = 10;
+    unit->max_siblings = 3;
+    unit->specialties = {Specialty::handicap};
+    facility.units.push_back(std::move(unit));
+  }
+  RegistrationT registration;
+  registration.facilities.push_back(std::make_unique<FacilityT>(facility));
+  RequestBodyUnion body;
+  body.Set(std::move(registration));
+  write(directory, "registration", body);
+
+  AvailabilityUpdateT update;
+  update.facility_id = "590000001";
+  update.unit_id = "u1";
+  update.available = 3;
+  update.occupied = 5;
+  body.Set(std::move(update));
+  write(directory, "update", body);
+
+  ConfirmationT confirmation;
+  confirmation.facility_id = "590000001";
+  body.Set(std::move(confirmation));
+  write(directory, "confirmation", body);
+
+  SearchQueryT query;
+  for (int age : {4, 7, 10}) {
+    auto child = std::make_unique<ChildT>();
+    child->age = static_cast<std::uint8_t>(age);
+    query.children.push_back(std::move(child));
+  }
+  query.near_lat = 50.6;
+  query.near_lon = 3.0;
+  query.max_km = 40;
+  query.needs = {Specialty::handicap};
+  body.Set(std::move(query));
+  write(directory, "search", body);
+
+  body.Set(SnapshotRequestT{});
+  write(directory, "snapshot", body);
+
+  FacilityRequestT facility_request;
+  facility_request.facility_id = "590000001";
+  body.Set(std::move(facility_request));
+  write(directory, "facility", body);
+  return 0;
+}
