@@ -22,6 +22,21 @@ BrokerProcess::BrokerProcess(std::filesystem::path data_dir, std::vector<std::st
 }
 
 void BrokerProcess::start(std::chrono::milliseconds deadline) {
+  // Ports come from free_port(), so another process (a parallel test's outgoing connection) can
+  // take one before the broker binds it: then the broker says so and we retry on fresh ports.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      launch(deadline);
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5 || log().find("Address already in use") == std::string::npos) throw;
+      api_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+      feed_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+    }
+  }
+}
+
+void BrokerProcess::launch(std::chrono::milliseconds deadline) {
   std::vector<std::string> argv = {broker_binary(), "--data", data_dir_.string(), "--api", api_,
                                    "--feed", feed_};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());

@@ -36,6 +36,8 @@ class BrokerProcess {
   std::string log() const;
 
  private:
+  void launch(std::chrono::milliseconds deadline);
+
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
   std::string api_;
