@@ -5,13 +5,17 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include <thread>
+
 #include "broker_state.h"
 #include "dispatcher.h"
+#include "feed_topics.h"
 #include "logger.h"
 #include "replies.h"
 #include "reply_cache.h"
 #include "store.h"
 #include "validation.h"
+#include "zap_handler.h"
 
 namespace dispo::broker {
 namespace {
@@ -35,11 +39,36 @@ std::string peer_name(const zmq::message_t& routing_id) {
   return name;
 }
 
+// Loopback or in-process endpoints: what may be bound without CURVE.
+bool is_local_endpoint(std::string_view endpoint) {
+  for (std::string_view local : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:", "ipc://", "inproc://"}) {
+    if (endpoint.starts_with(local)) return true;
+  }
+  return false;
+}
+
+// The principal a request or subscription comes from: by its CURVE key (the User-Id our ZAP
+// handler set), or the local admin when CURVE is off. A key no longer known is refused later.
+const wire::PrincipalT& principal_of(const zmq::message_t& message, const Principals& principals,
+                                     bool curve) {
+  static const wire::PrincipalT unknown = [] {
+    wire::PrincipalT principal;
+    principal.name = "inconnu";
+    principal.revoked = true;
+    return principal;
+  }();
+  if (!curve) return Principals::local();
+  const char* user_id = zmq_msg_gets(message.handle(), "User-Id");
+  const wire::PrincipalT* principal = user_id ? principals.by_key(user_id) : nullptr;
+  return principal ? *principal : unknown;
+}
+
 }  // namespace
 
 struct Broker::Impl {
   BrokerOptions options;
   zmq::context_t context{1};
+  std::unique_ptr<ZapHandler> zap;  // bound before the sockets, when CURVE is on
   zmq::socket_t api{context, zmq::socket_type::router};
   zmq::socket_t feed{context, zmq::socket_type::xpub};
   std::unique_ptr<Store> store;
@@ -52,7 +81,11 @@ struct Broker::Impl {
   std::chrono::steady_clock::time_point next_heartbeat;
 
   Result<void> load();
+  bool curve() const { return !options.curve_secret_key.empty(); }
   Result<void> bind();
+  void secure(zmq::socket_t& socket);
+  Result<void> bind_feed();
+  void rebind_feed();
   void serve_batch();
   std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
   void commit_and_send();
@@ -68,6 +101,10 @@ Result<void> Broker::Impl::load() {
   auto sequence = store->last_sequence();
   if (!sequence) return sequence.error();
   state.sequence = *sequence;
+  if (auto principals = store->load_principals(state.principals); !principals) return principals.error();
+  auto territories = store->territory_sequences();
+  if (!territories) return territories.error();
+  state.territory_sequence = std::move(*territories);
   startup.facilities = state.index.facilities().size();
   startup.units = state.index.unit_count();
   startup.sequence = state.sequence;
@@ -76,7 +113,42 @@ Result<void> Broker::Impl::load() {
   return {};
 }
 
+void Broker::Impl::secure(zmq::socket_t& socket) {
+  if (!curve()) return;
+  socket.set(zmq::sockopt::curve_server, 1);
+  socket.set(zmq::sockopt::curve_secretkey, options.curve_secret_key);
+  socket.set(zmq::sockopt::zap_domain, "dispo");
+#ifdef ZMQ_ZAP_ENFORCE_DOMAIN
+  socket.set(zmq::sockopt::zap_enforce_domain, 1);
+#endif
+}
+
+Result<void> Broker::Impl::bind_feed() {
+  try {
+    feed.set(zmq::sockopt::linger, 0);
+    feed.set(zmq::sockopt::sndhwm, options.feed_high_water_mark);
+    feed.set(zmq::sockopt::xpub_manual, 1);  // we grant each subscription (drain_subscriptions)
+    secure(feed);
+    feed.bind(options.feed);
+  } catch (const zmq::error_t& error) {
+    return make_error(wire::Status::invalid, "cannot bind " + options.feed + ": " + error.what());
+  }
+  return {};
+}
+
 Result<void> Broker::Impl::bind() {
+  if (!curve()) {
+    for (const auto& endpoint : {options.api, options.feed}) {
+      if (!is_local_endpoint(endpoint)) {
+        return make_error(wire::Status::invalid,
+                          "refusing to listen on " + endpoint +
+                              " without CURVE: beyond loopback the broker needs --curve-key "
+                              "(create one with `dispo-broker init`)");
+      }
+    }
+  } else {
+    zap = std::make_unique<ZapHandler>(context, state.principals);
+  }
   try {
     api.set(zmq::sockopt::linger, 0);
     api.set(zmq::sockopt::sndhwm, 0);
@@ -84,15 +156,31 @@ Result<void> Broker::Impl::bind() {
     // A hard ceiling well above the reply-with-error limit, so huge frames cannot exhaust memory.
     api.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_message_bytes * 4));
     api.set(zmq::sockopt::router_mandatory, false);
+    secure(api);
     api.bind(options.api);
-    feed.set(zmq::sockopt::linger, 0);
-    feed.set(zmq::sockopt::sndhwm, options.feed_high_water_mark);
-    feed.bind(options.feed);
   } catch (const zmq::error_t& error) {
     return make_error(wire::Status::invalid, std::string("cannot bind ") + options.api + " / " +
                                                  options.feed + ": " + error.what());
   }
-  return {};
+  return bind_feed();
+}
+
+// After a revocation: closing the feed drops every subscriber; each reconnects through a new
+// CURVE handshake, which the revoked key no longer passes. Boards notice and resynchronise.
+void Broker::Impl::rebind_feed() {
+  feed.close();
+  feed = zmq::socket_t(context, zmq::socket_type::xpub);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto bound = bind_feed();
+    if (bound) {
+      logger()->info("feed rebound after a revocation: subscribers reconnect and authenticate again");
+      return;
+    }
+    feed.close();
+    feed = zmq::socket_t(context, zmq::socket_type::xpub);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the old listener is closing
+  }
+  logger()->critical("cannot rebind the feed on {} after a revocation", options.feed);
 }
 
 std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
@@ -113,8 +201,9 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   }
   reply.delimiter = delimited;
   const zmq::message_t& payload = frames.back();
-  reply.bytes = dispatcher->handle(peer_name(reply.routing_id), payload.to_string_view(), *pending,
-                                   now_ms, today);
+  const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
+  reply.bytes = dispatcher->handle(peer_name(reply.routing_id), principal, payload.to_string_view(),
+                                   *pending, now_ms, today);
   return reply;
 }
 
@@ -131,6 +220,7 @@ void Broker::Impl::serve_batch() {
 
 void Broker::Impl::roll_back_to_store(const Error& error) {
   logger()->error("commit failed, nothing acknowledged: {}", error.message);
+  state.feed_rebind_needed = false;
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
   replies->clear();
   if (auto reloaded = load(); !reloaded) {
@@ -166,11 +256,15 @@ void Broker::Impl::commit_and_send() {
     api.send(zmq::buffer(reply.bytes), zmq::send_flags::none);
   }
   outgoing.clear();
-  for (const auto& event : pending->events) publish("ev", event);
+  for (const auto& event : pending->events) publish(event_topic(event.territory), event.bytes);
   if (!pending->events.empty()) {
     next_heartbeat = std::chrono::steady_clock::now();  // tell quiet subscribers at once
   }
   pending->events.clear();
+  if (state.feed_rebind_needed) {
+    state.feed_rebind_needed = false;
+    rebind_feed();
+  }
 }
 
 void Broker::Impl::publish(std::string_view topic, std::string_view bytes) {
@@ -181,15 +275,41 @@ void Broker::Impl::publish(std::string_view topic, std::string_view bytes) {
 void Broker::Impl::heartbeat_if_due() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_heartbeat) return;
-  flatbuffers::FlatBufferBuilder builder(64);
-  wire::finish(builder, wire::CreateHeartbeat(builder, state.sequence, wire::now_ms()));
-  publish("hb", {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()});
+  const std::int64_t time = wire::now_ms();
+  auto send = [&](std::string_view territory, std::uint64_t territory_sequence) {
+    flatbuffers::FlatBufferBuilder builder(96);
+    wire::finish(builder, wire::CreateHeartbeat(builder, state.sequence, time,
+                                                builder.CreateString(territory), territory_sequence));
+    publish(heartbeat_topic(territory.empty() ? "*" : territory),
+            {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()});
+  };
+  send({}, 0);
+  for (const auto& [territory, sequence] : state.territory_sequence) send(territory, sequence);
   next_heartbeat = now + options.heartbeat;
 }
 
+// Manual mode: each subscription message is granted only the topics its principal may receive.
 void Broker::Impl::drain_subscriptions() {
-  zmq::message_t subscription;
-  while (feed.recv(subscription, zmq::recv_flags::dontwait)) {
+  zmq::message_t message;
+  while (feed.recv(message, zmq::recv_flags::dontwait)) {
+    if (message.size() == 0) continue;
+    const auto* bytes = static_cast<const char*>(message.data());
+    const bool subscribe = bytes[0] == 1;
+    if (!subscribe && bytes[0] != 0) continue;
+    const std::string_view requested(bytes + 1, message.size() - 1);
+    const wire::PrincipalT& principal = principal_of(message, state.principals, curve());
+    const auto topics = granted_topics(principal, requested);
+    if (subscribe && topics.empty()) {
+      logger()->warn("feed: subscription to \"{}\" by {} refused (outside its territory or role)",
+                     requested, principal.name);
+    }
+    for (const auto& topic : topics) {
+      if (subscribe) {
+        feed.set(zmq::sockopt::subscribe, topic);
+      } else {
+        feed.set(zmq::sockopt::unsubscribe, topic);
+      }
+    }
   }
 }
 
@@ -217,18 +337,21 @@ const StartupReport& Broker::startup() const { return impl_->startup; }
 
 void Broker::run(const std::atomic<bool>& stop) {
   Impl& impl = *impl_;
-  zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
-                             {impl.feed.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stop.load()) {
+    // Rebuilt each turn: the feed socket is replaced after a revocation.
+    zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
+                               {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
+                               {impl.zap ? impl.zap->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
     impl.heartbeat_if_due();
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         impl.next_heartbeat - std::chrono::steady_clock::now());
     try {
-      zmq::poll(items, 2, std::max(wait, std::chrono::milliseconds(0)));
+      zmq::poll(items, impl.zap ? 3 : 2, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& error) {
       if (error.num() == EINTR) continue;  // a signal: re-check `stop`
       throw;
     }
+    if (impl.zap && (items[2].revents & ZMQ_POLLIN)) impl.zap->answer_waiting();
     if (items[1].revents & ZMQ_POLLIN) impl.drain_subscriptions();
     if (items[0].revents & ZMQ_POLLIN) impl.serve_batch();
   }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "availability_index.h"
+#include "principals.h"
 #include "store.h"
 
 namespace dispo::broker {
@@ -16,6 +18,16 @@ struct BrokerState {
   AvailabilityIndex index;
   std::uint64_t sequence = 0;      // last sequence assigned (committed or staged)
   std::int64_t stale_after_ms = 12LL * 3600 * 1000;
+  Principals principals;
+  // Last event sequence of each territory (département, or "admin"): the feed's per-topic chain.
+  std::map<std::string, std::uint64_t, std::less<>> territory_sequence;
+  bool feed_rebind_needed = false;  // a revocation was committed: drop every feed subscriber
+};
+
+// A staged feed event: the territory whose topic carries it, and its Message{FeedEvent} bytes.
+struct StagedEvent {
+  std::string territory;
+  std::string bytes;
 };
 
 // Writes staged for the next commit, and the feed events to publish once it is durable.
@@ -24,7 +36,7 @@ struct PendingCommit {
   explicit PendingCommit(Store::Batch batch) : batch(std::move(batch)) {}
 
   Store::Batch batch;
-  std::vector<std::string> events;  // Message{FeedEvent} bytes, in sequence order
+  std::vector<StagedEvent> events;  // in sequence order
 
   bool empty() const { return batch.empty(); }
   void clear() {
@@ -34,10 +46,12 @@ struct PendingCommit {
 };
 
 // Who sent a request and when it is handled. `peer` is the connection (ZeroMQ routing id, hex);
-// `client_id` the client's stable id across reconnects. Issue #4 adds the authenticated principal.
+// `client_id` the client's stable id across reconnects; `principal` the authenticated principal
+// (Principals::local() without CURVE), never null.
 struct RequestContext {
   std::string_view peer;
   std::string_view client_id;
+  const wire::PrincipalT* principal = &Principals::local();
   std::int64_t now_ms = 0;
   std::string today;  // "YYYY-MM-DD" (UTC)
 };

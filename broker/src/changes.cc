@@ -19,20 +19,38 @@ Error unknown_unit(std::string_view facility_id, std::string_view unit_id) {
                                                     std::string(facility_id));
 }
 
-// Appends the event for `change` with the next sequence number.
+}  // namespace
+
+std::string actor(const RequestContext& context) {
+  if (context.principal == &Principals::local()) return std::string(context.client_id);
+  return context.principal->name;
+}
+
 template <typename ChangeT>
 std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const RequestContext& context,
-                          flatbuffers::FlatBufferBuilder& builder,
+                          std::string_view territory, flatbuffers::FlatBufferBuilder& builder,
                           flatbuffers::Offset<ChangeT> change) {
   const std::uint64_t sequence = ++state.sequence;
+  auto [last, inserted] = state.territory_sequence.try_emplace(std::string(territory), 0);
+  const std::uint64_t previous = last->second;
+  last->second = sequence;
   auto event = wire::CreateFeedEvent(builder, sequence, context.now_ms,
-                                     wire::ChangeTraits<ChangeT>::enum_value, change.Union());
+                                     wire::ChangeTraits<ChangeT>::enum_value, change.Union(),
+                                     builder.CreateString(actor(context)),
+                                     builder.CreateString(territory), previous);
   wire::finish(builder, event);
   std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   pending.batch.append_event(sequence, bytes);
-  pending.events.push_back(std::move(bytes));
+  pending.batch.set_territory_sequence(territory, sequence);
+  pending.events.push_back({std::string(territory), std::move(bytes)});
   return sequence;
 }
+
+template std::uint64_t stage_event(BrokerState&, PendingCommit&, const RequestContext&,
+                                   std::string_view, flatbuffers::FlatBufferBuilder&,
+                                   flatbuffers::Offset<wire::PrincipalChanged>);
+
+namespace {
 
 std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending,
                                  const RequestContext& context, const FacilityRecord& facility,
@@ -42,7 +60,7 @@ std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending,
   auto change = wire::CreateAvailabilityChanged(
       builder, builder.CreateString(facility.facility.id), builder.CreateString(unit.unit.id),
       wire::CreateAvailability(builder, &unit.availability));
-  return stage_event(state, pending, context, builder, change);
+  return stage_event(state, pending, context, facility.facility.departement, builder, change);
 }
 
 // The facility as it will be after registration, keeping what it knew of remaining units.
@@ -86,6 +104,12 @@ Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pen
       return make_error(wire::Status::invalid,
                         "établissement " + native.id + " présent deux fois dans l'enregistrement");
     }
+    const FacilityRecord* previous = state.index.facility(native.id);
+    if (previous != nullptr && previous->facility.departement != native.departement) {
+      return make_error(wire::Status::invalid,
+                        "l'établissement " + native.id + " est enregistré dans le " +
+                            previous->facility.departement + " : il ne peut pas changer de département");
+    }
     checked.push_back(std::move(native));
   }
 
@@ -106,7 +130,7 @@ Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pen
     }
     flatbuffers::FlatBufferBuilder builder(1024);
     auto change = wire::CreateFacilityRegistered(builder, pack_facility_state(builder, record, state.stale_after_ms));
-    sequence = stage_event(state, pending, context, builder, change);
+    sequence = stage_event(state, pending, context, record.facility.departement, builder, change);
     state.index.put(std::move(record));
   }
   return sequence;
@@ -124,7 +148,7 @@ Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pen
   auto next = merge_update(*facility, *unit, update);
   if (!next) return next.error();
   next->confirmed_at = context.now_ms;
-  next->confirmed_by = std::string(context.client_id);
+  next->confirmed_by = actor(context);
   unit->availability = std::move(*next);
   return stage_availability(state, pending, context, *facility, *unit);
 }
@@ -143,7 +167,7 @@ Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending
   for (auto& unit : facility->units) {
     if (one_unit && unit.unit.id != confirmation.unit_id()->string_view()) continue;
     unit.availability.confirmed_at = context.now_ms;
-    unit.availability.confirmed_by = std::string(context.client_id);
+    unit.availability.confirmed_by = actor(context);
     sequence = stage_availability(state, pending, context, *facility, unit);
   }
   return sequence;

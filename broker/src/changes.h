@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "broker_state.h"
 #include "dispo/schemas/result.h"
@@ -25,5 +27,15 @@ Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pen
 Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending,
                                       const wire::Confirmation& confirmation,
                                       const RequestContext& context);
+
+// Who made a change, as the event log and `confirmed_by` record it: the principal's name, or
+// the client id when CURVE is off (every request is then Principals::local()).
+std::string actor(const RequestContext& context);
+
+// Appends the event for `change` with the next sequence number, on `territory`'s chain.
+template <typename ChangeT>
+std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                          std::string_view territory, flatbuffers::FlatBufferBuilder& builder,
+                          flatbuffers::Offset<ChangeT> change);
 
 }  // namespace dispo::broker

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "authorisation.h"
 #include "changes.h"
+#include "principal_changes.h"
 #include "logger.h"
 #include "queries.h"
 #include "replies.h"
@@ -12,37 +14,47 @@ namespace {
 
 bool is_write(wire::RequestBody type) {
   return type == wire::RequestBody::Registration || type == wire::RequestBody::AvailabilityUpdate ||
-         type == wire::RequestBody::Confirmation;
+         type == wire::RequestBody::Confirmation || type == wire::RequestBody::PrincipalGrant ||
+         type == wire::RequestBody::PrincipalRevoke;
 }
 
 }  // namespace
 
-std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, const Error& error) {
+std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
+                               const wire::PrincipalT& principal) {
   ++stats_.refusals;
-  logger()->info("refused peer={} request={} status={} reason=\"{}\"", peer, request_id,
-                              wire::EnumNameStatus(error.status), error.message);
+  logger()->info("refused peer={} principal={} request={} status={} reason=\"{}\"", peer,
+                 principal.name, request_id, wire::EnumNameStatus(error.status), error.message);
   return encode_error(request_id, error, state_->sequence);
 }
 
-std::string Dispatcher::handle(std::string_view peer, std::string_view frame, PendingCommit& pending,
-                               std::int64_t now_ms, const std::string& today) {
+std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& principal,
+                               std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
+                               const std::string& today) {
   auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
-  if (!message) return refuse(peer, 0, message.error());
+  if (!message) return refuse(peer, 0, message.error(), principal);
   const wire::Request* envelope = (*message)->body_as_Request();
   if (envelope == nullptr) {
     return refuse(peer, 0, make_error(wire::Status::malformed,
-                                      "message sans requête : seules les requêtes sont acceptées ici"));
+                                      "message sans requête : seules les requêtes sont acceptées ici"), principal);
   }
   const wire::Request& request = *envelope;
   if (request.body() == nullptr && *wire::EnumNameRequestBody(request.body_type()) != '\0' &&
       request.body_type() != wire::RequestBody::NONE) {
-    return refuse(peer, request.request_id(),
-                  make_error(wire::Status::malformed, "requête de type " +
+    return refuse(peer, request.request_id(), make_error(wire::Status::malformed, "requête de type " +
                                                           std::string(wire::EnumNameRequestBody(request.body_type())) +
-                                                          " sans contenu"));
+                                                          " sans contenu"),
+                  principal);
   }
-  const RequestContext context{peer, request.client_id() ? request.client_id()->string_view() : "",
-                               now_ms, today};
+  const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
+  if (auto allowed = authorise(principal, request, state_->index); !allowed) {
+    return refuse(peer, request.request_id(), allowed.error(), principal);
+  }
+  // Retries are remembered per principal: one principal cannot replay another's replies.
+  const std::string replay_key =
+      &principal == &Principals::local() || client_id.empty() ? std::string(client_id)
+                                                              : principal.name + "/" + std::string(client_id);
+  const RequestContext context{peer, replay_key, &principal, now_ms, today};
 
   switch (request.body_type()) {
     case wire::RequestBody::SearchQuery:
@@ -50,10 +62,13 @@ std::string Dispatcher::handle(std::string_view peer, std::string_view frame, Pe
       return answer_search(*state_, request.request_id(), *request.body_as_SearchQuery(), context);
     case wire::RequestBody::SnapshotRequest:
       ++stats_.reads;
-      return answer_snapshot(*state_, request.request_id(), *request.body_as_SnapshotRequest());
+      return answer_snapshot(*state_, request.request_id(), *request.body_as_SnapshotRequest(), context);
     case wire::RequestBody::FacilityRequest:
       ++stats_.reads;
       return answer_facility(*state_, request.request_id(), *request.body_as_FacilityRequest());
+    case wire::RequestBody::PrincipalListRequest:
+      ++stats_.reads;
+      return answer_principal_list(*state_, request.request_id());
     default:
       break;
   }
@@ -62,11 +77,12 @@ std::string Dispatcher::handle(std::string_view peer, std::string_view frame, Pe
                   make_error(wire::Status::unknown_type,
                              "type de requête inconnu (" +
                                  std::to_string(static_cast<int>(request.body_type())) +
-                                 ") : client plus récent que le broker ?"));
+                                 ") : client plus récent que le broker ?"),
+                  principal);
   }
   if (context.client_id.empty()) {
     return refuse(peer, request.request_id(),
-                  make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"));
+                  make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"), principal);
   }
   return handle_write(request, pending, context);
 }
@@ -75,7 +91,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
                                      const RequestContext& context) {
   const std::uint64_t request_id = request.request_id();
   auto earlier = replies_->find(context.client_id, request_id);
-  if (!earlier) return refuse(context.peer, request_id, earlier.error());
+  if (!earlier) return refuse(context.peer, request_id, earlier.error(), *context.principal);
   if (earlier->has_value()) {
     ++stats_.duplicates;
     return std::move(**earlier);
@@ -92,10 +108,16 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
     case wire::RequestBody::Confirmation:
       applied = confirm_current(*state_, pending, *request.body_as_Confirmation(), context);
       break;
+    case wire::RequestBody::PrincipalGrant:
+      applied = grant_principal(*state_, pending, *request.body_as_PrincipalGrant(), context);
+      break;
+    case wire::RequestBody::PrincipalRevoke:
+      applied = revoke_principal(*state_, pending, *request.body_as_PrincipalRevoke(), context);
+      break;
     default:
       break;
   }
-  if (!applied) return refuse(context.peer, request_id, applied.error());
+  if (!applied) return refuse(context.peer, request_id, applied.error(), *context.principal);
   ++stats_.writes;
   std::string reply = encode_reply(request_id, wire::Status::ok, {}, *applied);
   pending.batch.put_reply(context.client_id, request_id, reply);

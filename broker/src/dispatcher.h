@@ -1,5 +1,5 @@
-// Dispatcher: turns one api frame into a reply. Verifies the frame, answers reads from the
-// index, applies writes (staging them in the pending commit) and makes retries idempotent.
+// Dispatcher: turns one api frame into a reply. Verifies the frame, authorises it against the
+// principal, answers reads from the index, applies writes (staging them in the pending commit) and makes retries idempotent.
 // Never throws on input: every bad frame gets an error reply and changes nothing.
 // Owned by the event loop thread: not thread-safe.
 #pragma once
@@ -25,17 +25,18 @@ class Dispatcher {
   Dispatcher(BrokerState& state, ReplyCache& replies, std::size_t max_message_bytes)
       : state_(&state), replies_(&replies), max_message_bytes_(max_message_bytes) {}
 
-  // Handles one request frame; writes are staged in `pending` and must be committed before
-  // the returned reply is sent.
-  std::string handle(std::string_view peer, std::string_view frame, PendingCommit& pending,
-                     std::int64_t now_ms, const std::string& today);
+  // Handles one request frame from `principal` (authenticated by CURVE, or Principals::local());
+  // writes are staged in `pending` and must be committed before the returned reply is sent.
+  std::string handle(std::string_view peer, const wire::PrincipalT& principal, std::string_view frame,
+                     PendingCommit& pending, std::int64_t now_ms, const std::string& today);
 
   const DispatchStats& stats() const { return stats_; }
 
  private:
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
-  std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error);
+  std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
+                     const wire::PrincipalT& principal);
 
   BrokerState* state_;
   ReplyCache* replies_;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dispo/broker/broker.h"
+#include "dispo/schemas/curve_keys.h"
 
 namespace {
 
@@ -22,6 +23,10 @@ int main(int argc, char** argv) {
   long stale_after_s = options.stale_after.count();
   long heartbeat_ms = options.heartbeat.count();
   std::string log_level = "info";
+  std::string curve_key_file;
+  std::string init_data = options.data_dir.string();
+  std::string init_keys = "keys";
+  std::string init_admin = "admin";
 
   CLI::App app{"dispo-broker: real-time capacity bus for child protection (ASE).\n"
                "Keeps facilities' live availability in an embedded RocksDB and answers publishers\n"
@@ -40,6 +45,15 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--curve-key", curve_key_file,
+                 "The broker's CURVE key file (from `dispo-broker init`; mode 600). With it every\n"
+                 "connection is encrypted and authenticated; without it only loopback is served");
+  CLI::App* init = app.add_subcommand(
+      "init", "Create the broker's CURVE key pair and a first admin's, and register that admin\n"
+              "(run once, broker stopped; then start the broker with --curve-key KEYS/broker.key)");
+  init->add_option("--data", init_data, "Data directory (RocksDB)")->capture_default_str();
+  init->add_option("--keys", init_keys, "Directory for the key files")->capture_default_str();
+  init->add_option("--admin", init_admin, "Name of the first admin principal")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -50,6 +64,29 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (init->parsed()) {
+    auto report = dispo::broker::initialise_security(init_data, init_keys, init_admin);
+    if (!report) {
+      std::fprintf(stderr, "dispo-broker init: %s\n", report.error().message.c_str());
+      return 1;
+    }
+    std::printf("broker key pair:  %s (secret, mode 600: only for the broker)\n"
+                "broker public key: %s (give it to every client: --broker-key)\n"
+                "admin key pair:   %s (secret: for `dispo admin ...` --key)\n"
+                "admin \"%s\" registered in %s\n",
+                report->broker_key.c_str(), report->broker_public.c_str(), report->admin_key.c_str(),
+                init_admin.c_str(), init_data.c_str());
+    return 0;
+  }
+  if (!curve_key_file.empty()) {
+    auto keys = dispo::wire::read_key_file(curve_key_file, true);
+    if (!keys) {
+      std::fprintf(stderr, "dispo-broker: %s\n", keys.error().message.c_str());
+      return 2;
+    }
+    options.curve_public_key = keys->public_key;
+    options.curve_secret_key = keys->secret_key;
+  }
   options.data_dir = data_dir;
   options.stale_after = std::chrono::seconds(stale_after_s);
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
@@ -64,8 +101,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& startup = (*broker)->startup();
-  logger->info("ready: data={} api={} feed={} facilities={} units={} sequence={} load_ms={:.1f}",
-               options.data_dir.string(), options.api, options.feed, startup.facilities,
+  logger->info("ready: data={} api={} feed={} curve={} facilities={} units={} sequence={} load_ms={:.1f}",
+               options.data_dir.string(), options.api, options.feed,
+               options.curve_secret_key.empty() ? "off (loopback only)" : "on", startup.facilities,
                startup.units, startup.sequence, startup.load_time.count() / 1000.0);
 
   std::signal(SIGINT, request_stop);

@@ -1,5 +1,6 @@
 #include "queries.h"
 
+#include "authorisation.h"
 #include "facility_state.h"
 #include "replies.h"
 #include "search.h"
@@ -40,6 +41,7 @@ std::string answer_search(const BrokerState& state, std::uint64_t request_id,
   search_context.stale_after_ms = state.stale_after_ms;
   search_context.sequence = state.sequence;
   search_context.today = context.today;
+  search_context.territories = readable_territories(*context.principal);
   const wire::SearchResultT result = search(state.index, native, search_context);
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
     return std::pair{wire::ReplyBody::SearchResult, pack_search_result(builder, result).Union()};
@@ -47,18 +49,25 @@ std::string answer_search(const BrokerState& state, std::uint64_t request_id,
 }
 
 std::string answer_snapshot(const BrokerState& state, std::uint64_t request_id,
-                            const wire::SnapshotRequest& request) {
+                            const wire::SnapshotRequest& request, const RequestContext& context) {
   const std::string_view departement =
       request.departement() ? request.departement()->string_view() : std::string_view();
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
     std::vector<flatbuffers::Offset<wire::FacilityState>> facilities;
     for (const auto& [id, record] : state.index.facilities()) {
       if (!departement.empty() && record.facility.departement != departement) continue;
+      if (!reads_territory(*context.principal, record.facility.departement)) continue;
       facilities.push_back(pack_facility_state(builder, record, state.stale_after_ms));
+    }
+    std::vector<flatbuffers::Offset<wire::TerritorySequence>> territories;
+    for (const auto& [territory, sequence] : state.territory_sequence) {
+      if (!departement.empty() && territory != departement) continue;
+      if (!receives_territory(*context.principal, territory)) continue;
+      territories.push_back(wire::CreateTerritorySequence(builder, builder.CreateString(territory), sequence));
     }
     auto snapshot = wire::CreateSnapshot(builder, state.sequence,
                                          static_cast<std::uint32_t>(state.stale_after_ms / 1000),
-                                         builder.CreateVector(facilities));
+                                         builder.CreateVector(facilities), builder.CreateVector(territories));
     return std::pair{wire::ReplyBody::Snapshot, snapshot.Union()};
   });
 }

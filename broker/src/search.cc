@@ -28,6 +28,7 @@ struct Criteria {
   double near_lat = 0.0;
   double near_lon = 0.0;
   std::size_t child_count = 0;  // children of the query (may exceed the group placed)
+  const std::vector<std::string>* territories = nullptr;  // empty = every département
 };
 
 // One child of a facility's placement; `child` is kUnplaced when the query has no children.
@@ -64,6 +65,7 @@ bool contains(const std::vector<T>& values, T value) {
 bool facility_admits(const wire::FacilityT& facility, const Criteria& criteria) {
   const wire::SearchQueryT& query = *criteria.query;
   if (!query.departement.empty() && facility.departement != query.departement) return false;
+  if (!criteria.territories->empty() && !contains(*criteria.territories, facility.departement)) return false;
   if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
   return is_authorised(facility, criteria.today);
 }
@@ -245,6 +247,7 @@ std::unique_ptr<wire::MatchT> make_match(const Candidate& candidate,
 Criteria make_criteria(const wire::SearchQueryT& query, const SearchContext& context) {
   Criteria criteria;
   criteria.query = &query;
+  criteria.territories = &context.territories;
   criteria.today = context.today.empty() ? local_date(context.now_ms) : context.today;
   criteria.now_ms = context.now_ms;
   criteria.stale_after_ms = context.stale_after_ms;

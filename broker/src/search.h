@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "availability_index.h"
 
@@ -33,6 +34,7 @@ struct SearchContext {
   std::int64_t stale_after_ms = 12LL * 3600 * 1000;
   std::uint64_t sequence = 0;   // copied into the result
   std::string today;            // "YYYY-MM-DD" for derogation end dates; empty = UTC date of now_ms
+  std::vector<std::string> territories;  // non-empty: only these départements (the principal's)
 };
 
 wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQueryT& query,

@@ -15,7 +15,9 @@ constexpr const char* kAvailability = "availability";
 constexpr const char* kEvents = "events";
 constexpr const char* kReplies = "replies";
 constexpr const char* kMeta = "meta";
+constexpr const char* kPrincipals = "principals";
 constexpr const char* kLastSequenceKey = "last_sequence";
+constexpr std::string_view kTerritoryPrefix = "territory/";
 
 Error storage_error(const std::string& what, const rocksdb::Status& status) {
   return make_error(wire::Status::storage_error, what + ": " + status.ToString());
@@ -122,6 +124,14 @@ void Store::Batch::set_last_sequence(std::uint64_t sequence) {
   batch_->Put(store_->meta_, kLastSequenceKey, big_endian(sequence));
 }
 
+void Store::Batch::set_territory_sequence(std::string_view territory, std::uint64_t sequence) {
+  batch_->Put(store_->meta_, std::string(kTerritoryPrefix) + std::string(territory), big_endian(sequence));
+}
+
+void Store::Batch::put_principal(const wire::PrincipalT& principal) {
+  batch_->Put(store_->principals_, slice(principal.name), pack_table(principal));
+}
+
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
 void Store::Batch::clear() { batch_->Clear(); }
 
@@ -151,6 +161,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
       {kEvents, family_options(cache, 32 * kMiB, false)},
       {kReplies, family_options(cache, 16 * kMiB, true)},
       {kMeta, family_options(cache, 1 * kMiB, false)},
+      {kPrincipals, family_options(cache, 1 * kMiB, false)},
   };
   std::unique_ptr<Store> store(new Store());
   rocksdb::DB* raw = nullptr;
@@ -162,6 +173,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
   store->events_ = store->handles_[3];
   store->replies_ = store->handles_[4];
   store->meta_ = store->handles_[5];
+  store->principals_ = store->handles_[6];
   return store;
 }
 
@@ -226,6 +238,32 @@ Result<void> Store::load(AvailabilityIndex& index) const {
   }
   if (!units->status().ok()) return storage_error("cannot read availability", units->status());
   return {};
+}
+
+Result<void> Store::load_principals(Principals& principals) const {
+  principals = Principals();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, principals_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto principal = unpack_table<wire::Principal>(it->value());
+    if (!principal) {
+      return make_error(wire::Status::storage_error, "corrupt principal record " + it->key().ToString());
+    }
+    principals.put(std::move(*principal));
+  }
+  if (!it->status().ok()) return storage_error("cannot read principals", it->status());
+  return {};
+}
+
+Result<std::map<std::string, std::uint64_t, std::less<>>> Store::territory_sequences() const {
+  std::map<std::string, std::uint64_t, std::less<>> sequences;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, meta_));
+  for (it->Seek(slice(kTerritoryPrefix)); it->Valid() && it->key().starts_with(slice(kTerritoryPrefix));
+       it->Next()) {
+    sequences[it->key().ToString().substr(kTerritoryPrefix.size())] =
+        from_big_endian({it->value().data(), it->value().size()});
+  }
+  if (!it->status().ok()) return storage_error("cannot read territory sequences", it->status());
+  return sequences;
 }
 
 Result<std::uint64_t> Store::last_sequence() const {

@@ -6,6 +6,8 @@
 //   events        big-endian sequence (8 bytes)    -> Message{FeedEvent}, append-only log
 //   replies       client_id \0 big-endian req. id  -> Message{Reply}, for idempotent retries
 //   meta          "last_sequence"                  -> big-endian sequence
+//                 "territory/" territory           -> big-endian sequence of its last event
+//   principals    name                             -> Principal (FlatBuffer)
 // Every change goes through one Batch committed atomically with the WAL synced, so an
 // acknowledged write survives kill -9 and power loss.
 // Thread-safety: a Store is used by the event loop thread only, except checkpoint-style reads
@@ -15,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "availability_index.h"
+#include "principals.h"
 #include "dispo/schemas/result.h"
 
 namespace rocksdb {
@@ -49,6 +53,8 @@ class Store {
     void append_event(std::uint64_t sequence, std::string_view message);
     void put_reply(std::string_view client_id, std::uint64_t request_id, std::string_view message);
     void set_last_sequence(std::uint64_t sequence);
+    void set_territory_sequence(std::string_view territory, std::uint64_t sequence);
+    void put_principal(const wire::PrincipalT& principal);
 
     bool empty() const;
     void clear();
@@ -73,6 +79,12 @@ class Store {
 
   // Replaces the contents of `index` with the stored facilities and availability.
   Result<void> load(AvailabilityIndex& index) const;
+
+  // Replaces the contents of `principals` with the stored ones.
+  Result<void> load_principals(Principals& principals) const;
+
+  // Each territory's last event sequence.
+  Result<std::map<std::string, std::uint64_t, std::less<>>> territory_sequences() const;
 
   // Last committed sequence number (0 for a new database).
   Result<std::uint64_t> last_sequence() const;
@@ -101,6 +113,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
   rocksdb::ColumnFamilyHandle* replies_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* principals_ = nullptr;
 };
 
 // Big-endian encoding so that RocksDB's byte order is numeric order.

@@ -32,7 +32,7 @@ Board::~Board() = default;
 
 Result<void> Board::start() {
   try {
-    feed_ = std::make_unique<FeedReader>(*context_, options_.feed);
+    feed_ = std::make_unique<FeedReader>(*context_, options_.feed, options_.departement, options_.keys);
   } catch (const zmq::error_t& error) {
     return make_error(wire::Status::invalid,
                       "adresse du flux invalide : " + options_.feed + " (" + error.what() + ")");
@@ -59,7 +59,7 @@ Result<void> Board::request_snapshot() {
   try {
     // A fresh socket for every attempt (Lazy Pirate): a lost reply never blocks the next one.
     session_.emplace(*context_, SessionOptions{options_.broker, options_.snapshot_timeout, 1,
-                                               options_.client_id});
+                                               options_.client_id, options_.keys});
     wire::SnapshotRequestT request;
     request.departement = options_.departement;
     wire::RequestBodyUnion body;
@@ -136,6 +136,14 @@ bool Board::apply_snapshot(const wire::Snapshot& snapshot) {
     }
   }
   sequence_ = snapshot.sequence();
+  territory_sequence_.clear();
+  if (const auto* territories = snapshot.territories()) {
+    for (const auto* territory : *territories) {
+      if (territory != nullptr && territory->territory() != nullptr) {
+        territory_sequence_[territory->territory()->str()] = territory->sequence();
+      }
+    }
+  }
   stale_after_s_ = snapshot.stale_after_s();
   phase_ = Phase::in_sync;
   last_heard_ = Clock::now();
@@ -164,18 +172,22 @@ bool Board::handle(FeedItem item) {
   }
   last_heard_ = Clock::now();
   if (item.kind == FeedItem::Kind::heartbeat) {
-    if (item.sequence > sequence_) {
-      resync("heartbeat ahead: seq=" + std::to_string(item.sequence) +
-             " applied=" + std::to_string(sequence_));
+    if (item.territory.empty()) return false;  // liveness only
+    const std::uint64_t applied = territory_sequence_[item.territory];
+    if (item.territory_sequence > applied) {
+      resync("heartbeat ahead on territory " + item.territory + ": seq=" +
+             std::to_string(item.territory_sequence) + " applied=" + std::to_string(applied));
     }
     return false;
   }
   if (item.sequence <= sequence_) return false;  // already in the snapshot
-  if (item.sequence != sequence_ + 1) {
-    resync("gap: expected seq=" + std::to_string(sequence_ + 1) + " got " +
-           std::to_string(item.sequence));
+  std::uint64_t& applied = territory_sequence_[item.territory];
+  if (item.previous != applied) {
+    resync("gap on territory " + item.territory + ": event seq=" + std::to_string(item.sequence) +
+           " follows seq=" + std::to_string(item.previous) + ", applied=" + std::to_string(applied));
     return false;
   }
+  applied = item.sequence;
   return apply_event(*item.event);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "dispo/schemas/curve_keys.h"
+
 namespace dispo::client {
 
 void add_connection_options(CLI::App& app, ConnectionOptions& options) {
@@ -11,6 +13,27 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
   app.add_option("--timeout", options.timeout_s, "Attente d'une réponse, en secondes (2 tentatives)")
       ->check(CLI::Range(0.05, 120.0))
       ->capture_default_str();
+  auto* key = app.add_option_function<std::string>(
+      "--key",
+      [&options](const std::string& path) {
+        auto keys = wire::read_key_file(path, true);
+        if (!keys) throw CLI::ValidationError("--key", keys.error().message);
+        options.keys.public_key = keys->public_key;
+        options.keys.secret_key = keys->secret_key;
+      },
+      "Fichier de clés CURVE de ce client (chiffrement et identité), ou DISPO_KEY");
+  key->envname("DISPO_KEY");
+  auto* broker_key = app.add_option_function<std::string>(
+      "--broker-key",
+      [&options](const std::string& path) {
+        auto keys = wire::read_key_file(path, false);
+        if (!keys) throw CLI::ValidationError("--broker-key", keys.error().message);
+        options.keys.broker_public = keys->public_key;
+      },
+      "Clé publique du broker (broker.pub), ou DISPO_BROKER_KEY");
+  broker_key->envname("DISPO_BROKER_KEY");
+  key->needs(broker_key);
+  broker_key->needs(key);
 }
 
 SessionOptions session_options(const ConnectionOptions& options, std::string client_id) {
@@ -19,6 +42,7 @@ SessionOptions session_options(const ConnectionOptions& options, std::string cli
   session.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
   session.attempts = 2;
   session.client_id = std::move(client_id);
+  session.keys = options.keys;
   return session;
 }
 

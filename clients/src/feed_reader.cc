@@ -5,12 +5,20 @@
 
 namespace dispo::client {
 
-FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint)
+FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
+                       const std::string& departement, const ClientKeys& keys)
     : socket_(context, zmq::socket_type::sub) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);  // a slow board must resync, not lose events silently
-  socket_.set(zmq::sockopt::subscribe, "ev");
-  socket_.set(zmq::sockopt::subscribe, "hb");
+  apply_client_keys(socket_, keys);
+  if (departement.empty()) {
+    socket_.set(zmq::sockopt::subscribe, "ev/");
+    socket_.set(zmq::sockopt::subscribe, "hb/");
+  } else {
+    socket_.set(zmq::sockopt::subscribe, "ev/" + departement + "/");
+    socket_.set(zmq::sockopt::subscribe, "hb/" + departement + "/");
+    socket_.set(zmq::sockopt::subscribe, "hb/*/");
+  }
   socket_.connect(endpoint);
 }
 
@@ -52,12 +60,16 @@ std::optional<FeedItem> FeedReader::read() {
     if (const auto* event = (*message)->body_as_FeedEvent()) {
       item.kind = FeedItem::Kind::event;
       item.sequence = event->sequence();
+      item.territory = event->territory() ? event->territory()->str() : std::string();
+      item.previous = event->previous();
       item.event.reset(event->UnPack());
       return item;
     }
     if (const auto* heartbeat = (*message)->body_as_Heartbeat()) {
       item.kind = FeedItem::Kind::heartbeat;
       item.sequence = heartbeat->sequence();
+      item.territory = heartbeat->territory() ? heartbeat->territory()->str() : std::string();
+      item.territory_sequence = heartbeat->territory_sequence();
       return item;
     }
     ++dropped_;

@@ -1,5 +1,6 @@
 // FeedReader: the SUB side of the broker's feed. Every feed message is two frames,
-// [topic, Message]; "ev" carries a FeedEvent, "hb" a Heartbeat. Internal to dispo::clients.
+// [topic, Message]: "ev/<territory>/" carries FeedEvents, "hb/<territory>/" Heartbeats
+// ("hb/*/": liveness only). Internal to dispo::clients.
 // Not thread-safe: used by one Board.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include <zmq.hpp>
 
+#include "dispo/clients/session.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::client {
@@ -20,14 +22,19 @@ struct FeedItem {
   enum class Kind { event, heartbeat };
   Kind kind = Kind::heartbeat;
   std::uint64_t sequence = 0;
+  std::string territory;                    // empty for the liveness heartbeat
+  std::uint64_t previous = 0;               // event: previous event of its territory
+  std::uint64_t territory_sequence = 0;     // heartbeat: last event of its territory
   std::unique_ptr<wire::FeedEventT> event;  // set for events only
 };
 
 class FeedReader {
  public:
-  // Connects to `endpoint` and subscribes to "ev" and "hb". Throws zmq::error_t on a malformed
-  // endpoint (the Board converts it).
-  FeedReader(zmq::context_t& context, const std::string& endpoint);
+  // Connects to `endpoint` (with CURVE `keys` unless empty) and subscribes to the events and
+  // heartbeats of `departement`, or of every territory the principal may receive when it is
+  // empty. Throws zmq::error_t on a malformed endpoint (the Board converts it).
+  FeedReader(zmq::context_t& context, const std::string& endpoint, const std::string& departement,
+             const ClientKeys& keys);
 
   // Waits at most `wait` for a message; true if one can be read.
   bool wait(std::chrono::milliseconds wait);

@@ -43,8 +43,16 @@ Session::Session(zmq::context_t& context, SessionOptions options)
   connect();
 }
 
+void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys) {
+  if (keys.empty()) return;
+  socket.set(zmq::sockopt::curve_serverkey, keys.broker_public);
+  socket.set(zmq::sockopt::curve_publickey, keys.public_key);
+  socket.set(zmq::sockopt::curve_secretkey, keys.secret_key);
+}
+
 void Session::connect() {
   socket_ = zmq::socket_t(*context_, zmq::socket_type::dealer);
+  apply_client_keys(socket_, options_.keys);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);

@@ -28,7 +28,7 @@ TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
     std::stringstream bytes;
     bytes << file.rdbuf();
     const std::string frame = bytes.str();
-    const std::string reply = dispatcher.handle("test", frame, pending, 1'790'000'000'000, "2026-09-21");
+    const std::string reply = dispatcher.handle("test", dispo::broker::Principals::local(), frame, pending, 1'790'000'000'000, "2026-09-21");
     auto message = wire::decode(reply.data(), reply.size());
     ASSERT_TRUE(message) << entry.path();
     ASSERT_NE((*message)->body_as_Reply(), nullptr) << entry.path();

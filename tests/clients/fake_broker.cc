@@ -59,8 +59,8 @@ bool FakeBroker::read_subscriptions(zmq::socket_t& xpub) {
   zmq::message_t frame;
   while (xpub.recv(frame, zmq::recv_flags::dontwait)) {
     const std::string text = frame.to_string();
-    if (text == std::string("\x01" "ev")) subscribed_ev_ = true;
-    if (text == std::string("\x01" "hb")) subscribed_hb_ = true;
+    if (text.starts_with(std::string("\x01" "ev/"))) subscribed_ev_ = true;
+    if (text.starts_with(std::string("\x01" "hb/"))) subscribed_hb_ = true;
   }
   return subscribed_ev_ && subscribed_hb_;
 }
@@ -105,6 +105,12 @@ void FakeBroker::serve_request(zmq::socket_t& api, zmq::socket_t& xpub) {
       snapshot.stale_after_s = stale_after_s_;
       for (const auto& [id, state] : facilities_) {
         snapshot.facilities.push_back(std::make_unique<wire::FacilityStateT>(state));
+      }
+      for (const auto& [territory, events] : territory_events_) {
+        auto last = std::make_unique<wire::TerritorySequenceT>();
+        last->territory = territory;
+        last->sequence = territory_sequence(territory, sequence_);
+        snapshot.territories.push_back(std::move(last));
       }
       hook = std::exchange(snapshot_hook_, nullptr);
     }
@@ -154,8 +160,10 @@ std::uint64_t FakeBroker::accept(wire::ChangeUnion change, Delivery delivery) {
     event.sequence = ++sequence_;
     event.time = wire::now_ms();
     if (const auto* registered = change.AsFacilityRegistered()) {
+      event.territory = registered->state->facility->departement;
       facilities_.insert_or_assign(registered->state->facility->id, *registered->state);
     } else if (const auto* changed = change.AsAvailabilityChanged()) {
+      event.territory = facilities_.at(changed->facility_id).facility->departement;
       for (auto& unit : facilities_.at(changed->facility_id).units) {
         if (unit->unit->id == changed->unit_id) {
           unit->availability = std::make_unique<wire::AvailabilityT>(*changed->availability);
@@ -163,8 +171,14 @@ std::uint64_t FakeBroker::accept(wire::ChangeUnion change, Delivery delivery) {
       }
     }
   }
+  {
+    std::lock_guard lock(mutex_);
+    auto& events = territory_events_[event.territory];
+    event.previous = events.empty() ? 0 : events.back();
+    events.push_back(event.sequence);
+  }
   event.change = std::move(change);
-  if (delivery == Delivery::publish) enqueue("ev", feed_event_bytes(event));
+  if (delivery == Delivery::publish) enqueue("ev/" + event.territory + "/", feed_event_bytes(event));
   return event.sequence;
 }
 
@@ -192,15 +206,38 @@ std::uint64_t FakeBroker::change_availability(const std::string& facility_id, co
   return accept(std::move(change), delivery);
 }
 
-void FakeBroker::publish_raw(const wire::FeedEventT& event) { enqueue("ev", feed_event_bytes(event)); }
+void FakeBroker::publish_raw(const wire::FeedEventT& event) {
+  enqueue("ev/" + event.territory + "/", feed_event_bytes(event));
+}
+
+std::uint64_t FakeBroker::territory_sequence(const std::string& territory, std::uint64_t sequence) const {
+  std::uint64_t last = 0;
+  auto found = territory_events_.find(territory);
+  if (found == territory_events_.end()) return 0;
+  for (std::uint64_t event : found->second) {
+    if (event <= sequence) last = event;
+  }
+  return last;
+}
 
 void FakeBroker::heartbeat() { heartbeat(sequence()); }
 
+// A liveness heartbeat, then one per territory with its last event as of `sequence`.
 void FakeBroker::heartbeat(std::uint64_t sequence) {
   wire::HeartbeatT heartbeat;
   heartbeat.sequence = sequence;
   heartbeat.time = wire::now_ms();
-  enqueue("hb", wire::pack(heartbeat));
+  enqueue("hb/*/", wire::pack(heartbeat));
+  std::vector<wire::HeartbeatT> territories;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [territory, events] : territory_events_) {
+      heartbeat.territory = territory;
+      heartbeat.territory_sequence = territory_sequence(territory, sequence);
+      territories.push_back(heartbeat);
+    }
+  }
+  for (const auto& each : territories) enqueue("hb/" + each.territory + "/", wire::pack(each));
 }
 
 void FakeBroker::before_next_snapshot_reply(std::function<void(FakeBroker&)> hook) {

@@ -2,7 +2,7 @@
 // inproc:// — a ROUTER answering SnapshotRequest (and FacilityRequest) from its state, and an
 // XPUB publishing [topic, Message] feed messages. It runs its sockets on its own thread; the
 // mutators below are thread-safe and are delivered in call order. Publishing waits until a
-// subscriber has subscribed to "ev" and "hb", so no test loses an event to the slow-joiner race.
+// subscriber has subscribed to "ev/…" and "hb/…", so no test loses an event to the slow-joiner race.
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <vector>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -73,6 +74,8 @@ class FakeBroker {
   bool read_subscriptions(zmq::socket_t& xpub);
   std::uint64_t accept(wire::ChangeUnion change, Delivery delivery);
   void enqueue(std::string topic, std::string bytes);
+  // The last event of `territory` with a sequence <= `sequence`, 0 if none (caller holds mutex_).
+  std::uint64_t territory_sequence(const std::string& territory, std::uint64_t sequence) const;
 
   zmq::context_t* context_;
   std::string api_;
@@ -83,6 +86,7 @@ class FakeBroker {
   mutable std::mutex mutex_;
   std::map<std::string, wire::FacilityStateT> facilities_;
   std::uint64_t sequence_;
+  std::map<std::string, std::vector<std::uint64_t>> territory_events_;  // sequences, by territory
   std::deque<Outgoing> outgoing_;
   std::function<void(FakeBroker&)> snapshot_hook_;
   wire::SearchResultT search_result_;

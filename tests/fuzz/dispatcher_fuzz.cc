@@ -43,7 +43,7 @@ struct Harness {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Harness harness;
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
-  const std::string reply = harness.dispatcher->handle("fuzz", frame, *harness.pending, 1'790'000'000'000, "2026-09-21");
+  const std::string reply = harness.dispatcher->handle("fuzz", Principals::local(), frame, *harness.pending, 1'790'000'000'000, "2026-09-21");
   if (reply.empty()) std::abort();  // every frame gets an answer
   if (++harness.inputs % 64 == 0 && !harness.pending->empty()) {
     harness.pending->batch.set_last_sequence(harness.state.sequence);

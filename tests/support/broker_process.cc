@@ -46,7 +46,7 @@ void BrokerProcess::launch(std::chrono::milliseconds deadline) {
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
     if (!process_.running()) throw std::runtime_error("dispo-broker exited at start:\n" + log());
-    client::Session session(context, {api_, std::chrono::milliseconds(200), 1, "test-probe"});
+    client::Session session(context, {api_, std::chrono::milliseconds(200), 1, "test-probe", probe_keys_});
     wire::RequestBodyUnion body;
     body.Set(wire::SnapshotRequestT{});
     if (session.call(std::move(body))) return;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dispo/clients/session.h"
 #include "process.h"
 
 namespace dispo::testing {
@@ -21,6 +22,9 @@ std::string dispo_binary();
 class BrokerProcess {
  public:
   explicit BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+
+  // The keys start() probes with, for a broker running with --curve-key.
+  void set_probe_keys(client::ClientKeys keys) { probe_keys_ = std::move(keys); }
 
   // Starts the broker and waits until it answers (throws after `deadline`).
   void start(std::chrono::milliseconds deadline = std::chrono::seconds(20));
@@ -43,6 +47,7 @@ class BrokerProcess {
   std::string api_;
   std::string feed_;
   Process process_;
+  client::ClientKeys probe_keys_;
 };
 
 }  // namespace dispo::testing

@@ -41,6 +41,7 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
   board_options.broker = global.broker;
   board_options.feed = options.feed;
   board_options.snapshot_timeout = client::session_options(global).timeout;
+  board_options.keys = global.keys;
   zmq::context_t context;
   client::Board board(context, board_options);
   if (auto started = board.start(); !started) {

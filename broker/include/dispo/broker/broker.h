@@ -28,6 +28,10 @@ struct BrokerOptions {
   std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
   std::size_t max_batch = 2048;                 // requests drained into one group commit
   int feed_high_water_mark = 100'000;           // per subscriber, then it misses and resyncs
+  // CURVE key pair of the broker (Z85). Empty: no encryption, no authentication, every request
+  // comes from the local admin principal, and only loopback endpoints are accepted.
+  std::string curve_public_key;
+  std::string curve_secret_key;
 };
 
 // What start-up found, for the log and the restart benchmark.
@@ -38,10 +42,24 @@ struct StartupReport {
   std::chrono::microseconds load_time{0};
 };
 
+// `dispo-broker init`: writes the broker's key pair (broker.key, secret, mode 600; broker.pub for
+// clients) and a first admin's (<admin>.key, <admin>.pub) into `keys_dir`, and registers that
+// admin as a principal in the data directory. The broker must not be running (RocksDB's lock).
+// Refuses to overwrite existing key files. Errors are French, for the operator.
+struct InitReport {
+  std::filesystem::path broker_key;
+  std::filesystem::path broker_public;
+  std::filesystem::path admin_key;
+};
+Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
+                                       const std::filesystem::path& keys_dir,
+                                       const std::string& admin_name);
+
 class Broker {
  public:
   // Errors: storage_error (RocksDB cannot open, e.g. another broker holds the lock),
-  // invalid (an endpoint cannot be bound, with ZeroMQ's reason).
+  // invalid (an endpoint cannot be bound, with ZeroMQ's reason; a non-loopback endpoint
+  // without CURVE).
   static Result<std::unique_ptr<Broker>> open(const BrokerOptions& options);
   ~Broker();
   Broker(const Broker&) = delete;

@@ -8,8 +8,10 @@
 // ahead of the last applied sequence (missed events), an event it cannot apply (unknown facility or
 // unit), or nothing at all on the feed for `silence_timeout`.
 //
-// With a département filter, only that département's facilities are kept, but the sequence is
-// tracked on every event so gaps are still seen.
+// The feed is split by territory (see FeedEvent in schemas/dispo.fbs): the board subscribes to
+// its département's topics (or to every territory its principal may receive), and detects a
+// missed event per territory: each event names the previous event of its territory, and each
+// territory's heartbeat its last sequence.
 //
 // Not thread-safe: one Board per thread (the zmq::context_t may be shared).
 #pragma once
@@ -37,6 +39,7 @@ struct BoardOptions {
   std::chrono::milliseconds snapshot_timeout{2500};   // per snapshot attempt
   int start_attempts = 2;                             // snapshot attempts start() makes before failing
   std::string client_id;                              // empty = a random id
+  ClientKeys keys;                                    // CURVE; empty = plain (loopback)
 };
 
 class FeedReader;
@@ -96,6 +99,7 @@ class Board {
   Clock::time_point last_heard_{};
   Facilities facilities_;
   std::uint64_t sequence_ = 0;
+  std::map<std::string, std::uint64_t> territory_sequence_;  // last applied event of each territory
   std::uint32_t stale_after_s_ = 0;
   std::uint64_t resync_count_ = 0;
   std::string last_resync_reason_;

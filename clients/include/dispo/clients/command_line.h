@@ -25,9 +25,12 @@ enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
 struct ConnectionOptions {
   std::string broker = kDefaultBroker;  // api endpoint (or $DISPO_BROKER)
   double timeout_s = 2.0;               // per attempt; two attempts
+  ClientKeys keys;                      // from --key and --broker-key (or $DISPO_KEY, $DISPO_BROKER_KEY)
 };
 
-// Adds --broker (defaulting to $DISPO_BROKER) and --timeout to `app`.
+// Adds --broker (defaulting to $DISPO_BROKER), --timeout, and the CURVE key files --key (this
+// client's key pair, $DISPO_KEY) and --broker-key (the broker's public key file, $DISPO_BROKER_KEY)
+// to `app`. A key file that cannot be read is a usage error naming the file.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
 
 // Session options for `options` (two attempts of timeout_s), with `client_id` (empty = random).

@@ -20,11 +20,25 @@ namespace dispo::client {
 inline constexpr const char* kDefaultBroker = "tcp://127.0.0.1:7401";
 inline constexpr const char* kDefaultFeed = "tcp://127.0.0.1:7402";
 
+// CURVE keys of a client: its own key pair and the broker's public key (Z85). All empty: a plain
+// connection, which a broker accepts on loopback only.
+struct ClientKeys {
+  std::string broker_public;
+  std::string public_key;
+  std::string secret_key;
+
+  bool empty() const { return broker_public.empty(); }
+};
+
+// Makes `socket` a CURVE client with `keys` (before it connects); nothing when keys are empty.
+void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys);
+
 struct SessionOptions {
   std::string broker = kDefaultBroker;              // api endpoint
   std::chrono::milliseconds timeout{2500};          // per attempt
   int attempts = 3;                                 // 1 = no retry
   std::string client_id;                            // empty = a random id for this process
+  ClientKeys keys;                                  // empty = no CURVE (loopback)
 };
 
 // A verified reply; owns its bytes.

@@ -1,0 +1,286 @@
+// Issue #4, authentication and roles: CURVE on every socket, principals by public key, each
+// request authorised against its principal, the feed scoped to the principal's territory,
+// revocation effective at once. The real dispo-broker, started with a key from `dispo-broker init`.
+#include <sys/stat.h>
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include "broker_process.h"
+#include "dispo/clients/board.h"
+#include "dispo/clients/session.h"
+#include "dispo/schemas/curve_keys.h"
+#include "temp_dir.h"
+#include "wire_helpers.h"
+
+namespace dispo::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+wire::FacilityT facility_in(const std::string& id, const std::string& departement) {
+  auto facility = make_facility(id, 1, 10);
+  facility.departement = departement;
+  return facility;
+}
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto init = run_command({broker_binary(), "init", "--data", (dir_ / "data").string(), "--keys",
+                                   (dir_ / "keys").string(), "--admin", "admin-test"});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    auto broker_public = wire::read_key_file(dir_ / "keys" / "broker.pub", false);
+    auto admin = wire::read_key_file(dir_ / "keys" / "admin-test.key", true);
+    ASSERT_TRUE(broker_public && admin);
+    broker_public_ = broker_public->public_key;
+    admin_ = {broker_public_, admin->public_key, admin->secret_key};
+    broker_.set_probe_keys(admin_);
+    broker_.start();
+
+    ASSERT_TRUE(call(admin_, registration_of(facility_in("590000001", "59"))));
+    ASSERT_TRUE(call(admin_, registration_of(facility_in("620000001", "62"))));
+    ASSERT_TRUE(call(admin_, update_of("590000001", "u1", 3)));
+    ASSERT_TRUE(call(admin_, update_of("620000001", "u1", 4)));
+  }
+
+  // Grants a principal with fresh keys and returns those keys.
+  client::ClientKeys grant(const std::string& name, wire::Role role, std::vector<std::string> facilities,
+                           std::vector<std::string> departements) {
+    const auto keys = wire::generate_key_pair();
+    wire::PrincipalGrantT grant;
+    grant.principal = std::make_unique<wire::PrincipalT>();
+    grant.principal->name = name;
+    grant.principal->public_key = keys.public_key;
+    grant.principal->role = role;
+    grant.principal->facilities = std::move(facilities);
+    grant.principal->departements = std::move(departements);
+    wire::RequestBodyUnion body;
+    body.Set(std::move(grant));
+    auto reply = call(admin_, std::move(body));
+    EXPECT_TRUE(reply) << reply.error().message;
+    return {broker_public_, keys.public_key, keys.secret_key};
+  }
+
+  Result<client::ReplyMessage> call(const client::ClientKeys& keys, wire::RequestBodyUnion body,
+                                    milliseconds timeout = milliseconds(3000)) {
+    client::Session session(context_, {broker_.api(), timeout, 1, "security-test", keys});
+    return session.call(std::move(body));
+  }
+
+  static wire::RequestBodyUnion search(const std::string& departement = {}) {
+    wire::SearchQueryT query;
+    query.departement = departement;
+    wire::RequestBodyUnion body;
+    body.Set(std::move(query));
+    return body;
+  }
+
+  static wire::RequestBodyUnion facility_request(const std::string& id) {
+    wire::FacilityRequestT request;
+    request.facility_id = id;
+    wire::RequestBodyUnion body;
+    body.Set(std::move(request));
+    return body;
+  }
+
+  static void expect_forbidden(const Result<client::ReplyMessage>& reply, const std::string& words) {
+    ASSERT_FALSE(reply) << "accepted but should be forbidden";
+    EXPECT_EQ(reply.error().status, wire::Status::forbidden) << reply.error().message;
+    EXPECT_NE(reply.error().message.find(words), std::string::npos) << reply.error().message;
+  }
+
+  static std::vector<std::string> facility_ids(const wire::SearchResult& result) {
+    std::vector<std::string> ids;
+    for (const auto* match : *result.matches()) ids.push_back(match->facility_id()->str());
+    return ids;
+  }
+
+  TempDir dir_;
+  BrokerProcess broker_{dir_ / "data", {"--curve-key", (dir_ / "keys" / "broker.key").string()}};
+  zmq::context_t context_;
+  std::string broker_public_;
+  client::ClientKeys admin_;
+};
+
+TEST_F(SecurityTest, WithoutCurveTheBrokerRefusesToListenBeyondLoopback) {
+  TempDir other;
+  const auto result = run_command({broker_binary(), "--data", (other / "data").string(), "--api",
+                                   "tcp://0.0.0.0:" + std::to_string(free_port())});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("without CURVE"), std::string::npos) << result.err;
+}
+
+TEST_F(SecurityTest, AWorldReadableSecretKeyIsRefused) {
+  const auto key = dir_ / "keys" / "broker.key";
+  ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+  TempDir other;
+  const auto result = run_command({broker_binary(), "--data", (other / "data").string(), "--api",
+                                   "tcp://127.0.0.1:" + std::to_string(free_port()), "--curve-key", key.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("chmod 600"), std::string::npos) << result.err;
+}
+
+TEST_F(SecurityTest, UnknownKeysAndPlainConnectionsAreRefusedAtTheHandshake) {
+  const auto stranger = wire::generate_key_pair();
+  auto reply = call({broker_public_, stranger.public_key, stranger.secret_key}, search(), milliseconds(500));
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().status, wire::Status::unavailable);
+  auto plain = call({}, search(), milliseconds(500));
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(plain.error().status, wire::Status::unavailable);
+  EXPECT_NE(broker_.log().find("unknown key"), std::string::npos) << broker_.log();
+}
+
+TEST_F(SecurityTest, AFacilityPublishesOnlyItsOwnUnitsAndIsRecordedAsTheirAuthor) {
+  const auto mecs = grant("mecs-1", wire::Role::facility, {"590000001"}, {});
+  ASSERT_TRUE(call(mecs, update_of("590000001", "u1", 2)));
+  expect_forbidden(call(mecs, update_of("620000001", "u1", 9)), "620000001");
+  expect_forbidden(call(mecs, registration_of(facility_in("590000002", "59"))), "administrateurs");
+  expect_forbidden(call(mecs, facility_request("620000001")), "propres établissements");
+
+  auto own = call(mecs, facility_request("590000001"));
+  ASSERT_TRUE(own) << own.error().message;
+  const auto* availability = (*own)->body_as_FacilityState()->units()->Get(0)->availability();
+  EXPECT_EQ(availability->available(), 2);
+  EXPECT_EQ(availability->confirmed_by()->str(), "mecs-1");
+  auto other = call(admin_, facility_request("620000001"));
+  ASSERT_TRUE(other);
+  EXPECT_EQ((*other)->body_as_FacilityState()->units()->Get(0)->availability()->available(), 4)
+      << "a forbidden update changed another facility";
+}
+
+TEST_F(SecurityTest, JudgesAndTheObservatoryGetNoFacilityLevelData) {
+  const auto judge = grant("juge-lille", wire::Role::judge, {}, {"59"});
+  expect_forbidden(call(judge, search()), "agrégats");
+  expect_forbidden(call(judge, snapshot_request()), "agrégats");
+  expect_forbidden(call(judge, facility_request("590000001")), "agrégats");
+  const auto observatory = grant("odpe-59", wire::Role::observatory, {}, {"59"});
+  expect_forbidden(call(observatory, search()), "agrégats");
+}
+
+TEST_F(SecurityTest, OnCallReadsOnlyItsTerritory) {
+  const auto on_call = grant("astreinte-59", wire::Role::on_call, {}, {"59"});
+  auto found = call(on_call, search());
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(facility_ids(*(*found)->body_as_SearchResult()), std::vector<std::string>{"590000001"});
+  auto everything = call(admin_, search());
+  ASSERT_TRUE(everything);
+  EXPECT_EQ(facility_ids(*(*everything)->body_as_SearchResult()).size(), 2u);
+
+  expect_forbidden(call(on_call, search("62")), "62");
+  expect_forbidden(call(on_call, facility_request("620000001")), "62");
+  auto snapshot = call(on_call, snapshot_request());
+  ASSERT_TRUE(snapshot);
+  const auto* facilities = (*snapshot)->body_as_Snapshot()->facilities();
+  ASSERT_EQ(facilities->size(), 1u);
+  EXPECT_EQ(facilities->Get(0)->facility()->id()->str(), "590000001");
+  expect_forbidden(call(on_call, [] {
+                     wire::RequestBodyUnion body;
+                     body.Set(wire::PrincipalListRequestT{});
+                     return body;
+                   }()),
+                   "administrateurs");
+}
+
+// XPUB cannot tell subscribers apart; the broker grants each subscription only its principal's
+// topics, so a subscriber asking for everything still receives its territory only.
+TEST_F(SecurityTest, TheFeedCarriesOnlyThePrincipalsTerritory) {
+  const auto on_call = grant("astreinte-59", wire::Role::on_call, {}, {"59"});
+  zmq::socket_t subscriber(context_, zmq::socket_type::sub);
+  subscriber.set(zmq::sockopt::linger, 0);
+  client::apply_client_keys(subscriber, on_call);
+  subscriber.set(zmq::sockopt::subscribe, "");
+  subscriber.connect(broker_.feed());
+  // Once a territory heartbeat arrives, the subscription is in place.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::set<std::string> topics;
+  bool saw_62_update = false;
+  bool admin_done = false;
+  while (std::chrono::steady_clock::now() < deadline && !saw_62_update) {
+    std::vector<zmq::message_t> frames;
+    zmq::pollitem_t item{subscriber.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, milliseconds(100)) > 0) {
+      ASSERT_TRUE(zmq::recv_multipart(subscriber, std::back_inserter(frames)));
+      topics.insert(frames[0].to_string());
+    }
+    if (topics.count("hb/59/") && !admin_done) {
+      admin_done = true;
+      ASSERT_TRUE(call(admin_, update_of("620000001", "u1", 5)));
+      grant("autre-principal", wire::Role::on_call, {}, {"62"});  // an "admin" territory event
+      ASSERT_TRUE(call(admin_, update_of("590000001", "u1", 1)));
+    }
+    saw_62_update = topics.count("ev/59/") > 0;
+  }
+  EXPECT_TRUE(saw_62_update) << "no event of its own territory arrived";
+  for (const auto& topic : topics) {
+    EXPECT_TRUE(topic == "ev/59/" || topic == "hb/59/" || topic == "hb/*/") << "received " << topic;
+  }
+
+  // The client library's board, with the same keys, converges on the territory alone.
+  client::BoardOptions options;
+  options.broker = broker_.api();
+  options.feed = broker_.feed();
+  options.keys = on_call;
+  options.silence_timeout = std::chrono::seconds(30);
+  client::Board board(context_, options);
+  auto started = board.start();
+  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_EQ(board.facilities().size(), 1u);
+  ASSERT_TRUE(call(admin_, update_of("590000001", "u1", 6)));
+  ASSERT_TRUE(call(admin_, update_of("620000001", "u1", 7)));
+  const auto converged = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto available = [&] {
+    return board.facilities().at("590000001").units.at(0)->availability->available;
+  };
+  while (available() != 6 && std::chrono::steady_clock::now() < converged) board.poll(milliseconds(50));
+  EXPECT_EQ(available(), 6);
+  EXPECT_EQ(board.facilities().count("620000001"), 0u);
+  EXPECT_EQ(board.resync_count(), 0u) << board.last_resync_reason();
+}
+
+TEST_F(SecurityTest, ARevokedKeyIsRefusedFromThenOn) {
+  const auto on_call = grant("astreinte-revoquee", wire::Role::on_call, {}, {"59"});
+  client::Session session(context_, {broker_.api(), milliseconds(3000), 1, "kept-open", on_call});
+  ASSERT_TRUE(session.call(search()));
+
+  wire::PrincipalRevokeT revoke;
+  revoke.name = "astreinte-revoquee";
+  wire::RequestBodyUnion body;
+  body.Set(std::move(revoke));
+  ASSERT_TRUE(call(admin_, std::move(body)));
+
+  // Its open connection: every request refused. A new connection: refused at the handshake.
+  auto again = session.call(search());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, wire::Status::forbidden);
+  EXPECT_NE(again.error().message.find("révoquée"), std::string::npos) << again.error().message;
+  auto fresh = call(on_call, search(), milliseconds(500));
+  ASSERT_FALSE(fresh);
+  EXPECT_EQ(fresh.error().status, wire::Status::unavailable);
+
+  // Revocation survives a restart.
+  broker_.stop();
+  broker_.start();
+  auto after_restart = call(on_call, search(), milliseconds(500));
+  ASSERT_FALSE(after_restart);
+  EXPECT_TRUE(call(admin_, search()));
+}
+
+TEST_F(SecurityTest, TheLastAdminCannotBeRevoked) {
+  wire::PrincipalRevokeT revoke;
+  revoke.name = "admin-test";
+  wire::RequestBodyUnion body;
+  body.Set(std::move(revoke));
+  auto reply = call(admin_, std::move(body));
+  ASSERT_FALSE(reply);
+  EXPECT_NE(reply.error().message.find("dernier administrateur"), std::string::npos) << reply.error().message;
+  EXPECT_TRUE(call(admin_, search()));
+}
+
+}  // namespace
+}  // namespace dispo::testing
