@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <future>
 #include <regex>
 
 #include "broker_process.h"
@@ -102,6 +103,23 @@ TEST_F(PublishOutboxTest, FlushWhileTheBrokerIsStillDownExitsFourAndKeepsEveryth
   EXPECT_EQ(flushed.exit_code, 4) << flushed.err;
   EXPECT_TRUE(contains(flushed.err, "1 en attente")) << flushed.err;
   EXPECT_TRUE(contains(publish_while_down({"outbox"}).out, "1 en attente"));
+}
+
+TEST_F(PublishOutboxTest, FlushWaitDeliversOnItsOwnWhenTheBrokerComesBack) {
+  ASSERT_EQ(broker_.stop(), 0);
+  ASSERT_EQ(publish_while_down({"update", "590001234", "u1", "--available", "6", "--occupied", "2"}).exit_code, 4);
+  auto flusher = std::async(std::launch::async, [this] {
+    return run_command({publish_binary(), "--broker", broker_.api(), "--timeout", "0.2", "--outbox",
+                        outbox_.string(), "flush", "--wait"},
+                       60s);
+  });
+  ASSERT_EQ(flusher.wait_for(1s), std::future_status::timeout) << "flush --wait keeps trying while the broker is down";
+  broker_.start();
+  const auto flushed = flusher.get();  // run_command's own deadline bounds the wait
+  EXPECT_EQ(flushed.exit_code, 0) << flushed.err;
+  EXPECT_TRUE(contains(flushed.err, "nouvel essai en continu")) << flushed.err;
+  EXPECT_EQ(unit_counts().available, 6);
+  EXPECT_TRUE(contains(publish({"outbox"}).out, "vide"));
 }
 
 TEST_F(PublishOutboxTest, UpdatesKeptWhileDownAreAppliedInOrder) {

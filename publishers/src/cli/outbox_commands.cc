@@ -1,6 +1,7 @@
 // The outbox side of dispo-publish: update and confirm go through it (publish_through_outbox),
 // `flush` delivers what waits, `outbox` lists it. Messages for people in French, one line each.
 #include <cstdio>
+#include <memory>
 #include <ctime>
 
 #include "dispo/publishers/outbox.h"
@@ -66,9 +67,16 @@ int publish_directly(const GlobalOptions& global, const wire::RequestBodyUnion& 
   });
 }
 
-int run_flush(const GlobalOptions& global) {
+struct FlushOptions {
+  bool wait = false;  // until the outbox is empty
+};
+
+// The outbox cannot be opened: nothing was sent (exit 3).
+int outbox_unusable(const Error& error) { return fail(make_error(wire::Status::unavailable, error.message)); }
+
+int run_flush(const GlobalOptions& global, const FlushOptions& options) {
   auto outbox = open_outbox(global);
-  if (!outbox) return fail(outbox.error());
+  if (!outbox) return outbox_unusable(outbox.error());
   if (outbox->empty()) {
     std::printf("File d'attente locale %s vide : rien à envoyer.\n", outbox->directory().c_str());
     return client::kOk;
@@ -76,13 +84,22 @@ int run_flush(const GlobalOptions& global) {
   zmq::context_t context;
   auto session = session_for(global, context, outbox->client_id());
   if (!session) return usage_error(session.error().message);
-  const auto report = deliver_outbox(*outbox, *session, [&](const Outbox::Entry& entry, const auto& outcome) {
-    report_earlier(*outbox, entry, outcome);
-  });
-  if (report.stopped) {
-    std::fprintf(stderr, "%s : %s : %s dans la file d'attente locale %s, envoi au retour du broker\n", kProgram,
-                 report.stopped->message.c_str(), waiting(outbox->size()).c_str(), outbox->directory().c_str());
-    return client::kKeptInOutbox;
+  DeliveryReport report;
+  for (bool told = false;; told = true) {
+    const auto turn = deliver_outbox(*outbox, *session, [&](const Outbox::Entry& entry, const auto& outcome) {
+      report_earlier(*outbox, entry, outcome);
+    });
+    report.delivered += turn.delivered;
+    report.rejected += turn.rejected;
+    if (!turn.stopped) break;
+    if (!options.wait || !told) {
+      std::fprintf(stderr, "%s : %s : %s dans la file d'attente locale %s, envoi au retour du broker%s\n", kProgram,
+                   turn.stopped->message.c_str(), waiting(outbox->size()).c_str(), outbox->directory().c_str(),
+                   options.wait ? " (nouvel essai en continu, Ctrl-C pour arrêter)" : "");
+      std::fflush(stderr);
+    }
+    if (!options.wait) return client::kKeptInOutbox;
+    if (turn.stopped->status != wire::Status::unavailable) return client::kKeptInOutbox;  // a disk: a person must look
   }
   std::printf("File d'attente locale %s vidée : %zu envoyée%s, %zu refusée%s.\n", outbox->directory().c_str(),
               report.delivered, report.delivered > 1 ? "s" : "", report.rejected, report.rejected > 1 ? "s" : "");
@@ -91,7 +108,7 @@ int run_flush(const GlobalOptions& global) {
 
 int run_list(const GlobalOptions& global) {
   auto outbox = open_outbox(global, std::chrono::seconds(2));
-  if (!outbox) return fail(outbox.error());
+  if (!outbox) return outbox_unusable(outbox.error());
   if (outbox->empty()) {
     std::printf("File d'attente locale %s : vide.\n", outbox->directory().c_str());
   } else {
@@ -163,9 +180,12 @@ int publish_through_outbox(const GlobalOptions& global, wire::RequestBodyUnion b
 Command add_flush_command(CLI::App& parent, const GlobalOptions& global) {
   auto* app = parent.add_subcommand(
       "flush", "Envoyer au broker, dans l'ordre, ce qui attend dans la file d'attente locale");
+  auto options = std::make_shared<FlushOptions>();
+  app->add_flag("--wait", options->wait,
+                "Réessayer (toutes les 2 × --timeout) jusqu'à ce que la file soit vide, au lieu de s'arrêter");
   app->footer("Code de sortie 0 : file vide ; 4 : le broker ne répond pas, il en reste en attente ;\n"
               "1 : le broker en a refusé (mises de côté dans <file>/rejected, avec la raison).");
-  return {app, [&global] { return run_flush(global); }};
+  return {app, [&global, options] { return run_flush(global, *options); }};
 }
 
 Command add_outbox_command(CLI::App& parent, const GlobalOptions& global) {
