@@ -1,5 +1,5 @@
-// dispo-sim: a simulated département publishing live availability to a broker, through the same
-// Publisher as dispo-publish — for demonstrations, load and end-to-end tests.
+// dispo-sim: a simulated département publishing live availability to a broker, through an outbox
+// like dispo-publish — for demonstrations, load and end-to-end tests.
 #include <atomic>
 #include <csignal>
 #include <cstdio>

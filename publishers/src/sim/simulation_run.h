@@ -1,6 +1,6 @@
 // Internal to dispo-sim: the run itself — register the simulated département, publish a first
-// round of availability, then paced steps of the ActivityModel through a Publisher until asked to
-// stop. Messages for people are in French on stdout (progress) and stderr (problems).
+// round of availability, then paced steps of the ActivityModel through an Outbox (and an
+// OutboxPipeline) until asked to stop. Messages for people are in French on stdout (progress) and stderr (problems).
 #pragma once
 
 #include <atomic>
