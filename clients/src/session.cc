@@ -93,7 +93,14 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
 
 Result<ReplyMessage> Session::call(wire::RequestBodyUnion body) {
   const std::uint64_t request_id = next_request_id_++;
-  const std::string bytes = encode(request_id, body);
+  return call_encoded(request_id, encode(request_id, body));
+}
+
+void Session::send_encoded(const std::string& request) {
+  socket_.send(zmq::buffer(request), zmq::send_flags::none);
+}
+
+Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::string& bytes) {
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
     socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;

@@ -39,20 +39,6 @@ Result<std::uint64_t> Publisher::confirm(const std::string& facility_id, const s
   return call(confirmation_body(facility_id, unit_id));
 }
 
-std::uint64_t Publisher::send_update(wire::AvailabilityUpdateT update) {
-  wire::RequestBodyUnion body;
-  body.Set(std::move(update));
-  return session_.send(body);
-}
-
-std::uint64_t Publisher::send_confirm(const std::string& facility_id, const std::string& unit_id) {
-  return session_.send(confirmation_body(facility_id, unit_id));
-}
-
-std::optional<client::ReplyMessage> Publisher::receive(std::chrono::milliseconds wait) {
-  return session_.receive(wait);
-}
-
 std::vector<wire::RegistrationT> split_registration(const wire::RegistrationT& registration,
                                                    std::size_t max_units) {
   std::vector<wire::RegistrationT> parts(1);

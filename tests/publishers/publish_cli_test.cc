@@ -31,7 +31,8 @@ class PublishCliTest : public ::testing::Test {
   }
 
   CommandResult publish(std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {publish_binary(), "--broker", broker_.api(), "--timeout", "2"});
+    arguments.insert(arguments.begin(),
+                     {publish_binary(), "--broker", broker_.api(), "--timeout", "2", "--outbox", (dir_ / "outbox").string()});
     return run_command(arguments);
   }
 
@@ -146,12 +147,15 @@ TEST_F(PublishCliTest, WrongUsageIsOneFrenchLineAndExitTwo) {
   }
 }
 
-TEST(PublishCliUnreachableTest, UnreachableBrokerExitsThreeWithoutHanging) {
+TEST(PublishCliUnreachableTest, UnreachableBrokerKeepsTheConfirmationAndExitsFourWithoutHanging) {
+  TempDir dir;
   const std::string nowhere = "tcp://127.0.0.1:" + std::to_string(free_port());
-  auto result = run_command({publish_binary(), "--broker", nowhere, "--timeout", "0.2", "confirm", "590001234"},
+  auto result = run_command({publish_binary(), "--broker", nowhere, "--timeout", "0.2", "--outbox",
+                             (dir / "outbox").string(), "confirm", "590001234"},
                             std::chrono::seconds(10));
-  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_EQ(result.exit_code, 4) << result.err;
   EXPECT_NE(result.err.find("broker injoignable"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("confirmation gardée dans la file d'attente locale"), std::string::npos) << result.err;
 }
 
 }  // namespace

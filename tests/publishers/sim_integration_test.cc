@@ -94,7 +94,7 @@ class SimIntegrationTest : public ::testing::Test {
   void SetUp() override { broker_.start(); }
 
   std::vector<std::string> sim(std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {sim_binary(), "--broker", broker_.api()});
+    arguments.insert(arguments.begin(), {sim_binary(), "--broker", broker_.api(), "--outbox", outbox()});
     return arguments;
   }
 
@@ -107,6 +107,8 @@ class SimIntegrationTest : public ::testing::Test {
     if (!reply) return nullptr;
     return std::unique_ptr<wire::SnapshotT>((*reply)->body_as_Snapshot()->UnPack());
   }
+
+  std::string outbox() const { return (dir_ / "sim-outbox").string(); }
 
   TempDir dir_;
   BrokerProcess broker_{dir_ / "data"};
@@ -178,7 +180,7 @@ TEST_F(SimIntegrationTest, KeepsGoingWhenTheBrokerIsKilledAndRestarted) {
 
 TEST_F(SimIntegrationTest, UnreachableBrokerAtStartIsOneFrenchLineAndExitThree) {
   const std::string nobody = "tcp://127.0.0.1:" + std::to_string(free_port());
-  const auto result = run_command({sim_binary(), "--broker", nobody, "--timeout", "0.2", "--quiet"}, 30s);
+  const auto result = run_command({sim_binary(), "--broker", nobody, "--timeout", "0.2", "--quiet", "--outbox", outbox()}, 30s);
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_TRUE(one_french_line(result.err)) << result.err;
   EXPECT_NE(result.err.find("injoignable"), std::string::npos) << result.err;
@@ -189,7 +191,7 @@ TEST_F(SimIntegrationTest, WrongUsageIsOneFrenchLineAndExitTwo) {
       {"--bogus"}, {"--rate", "0"}, {"--rate", "vite"}, {"--facilities", "0"}, {"--dept", "13"},
       {"--duration", "-1"}, {"--broker", "pas-une-adresse"}, {"extra"}};
   for (const auto& arguments : cases) {
-    std::vector<std::string> argv = {sim_binary()};
+    std::vector<std::string> argv = {sim_binary(), "--outbox", outbox()};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     if (arguments.front() != "--broker") argv.insert(argv.end(), {"--broker", broker_.api()});
     const auto result = run_command(argv, 30s);
@@ -209,7 +211,7 @@ TEST_F(SimIntegrationTest, HelpDescribesEveryOption) {
   const auto result = run_command({sim_binary(), "--help"}, 30s);
   EXPECT_EQ(result.exit_code, 0);
   for (const char* option : {"--broker", "--dept", "--facilities", "--rate", "--seed", "--duration", "--quiet",
-                             "--timeout", "DISPO_BROKER"}) {
+                             "--timeout", "DISPO_BROKER", "--outbox"}) {
     EXPECT_NE(result.out.find(option), std::string::npos) << option;
   }
 }

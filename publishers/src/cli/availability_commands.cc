@@ -2,6 +2,7 @@
 #include <memory>
 #include <optional>
 
+#include "dispo/publishers/outbox_request.h"
 #include "publish_commands.h"
 
 namespace dispo::publishers::cli {
@@ -9,34 +10,19 @@ namespace {
 
 struct Count {
   const char* flag;
-  const char* label;  // "disponible(s)"
   std::optional<int> value;
 };
 
 struct UpdateOptions {
   std::string facility_id;
   std::string unit_id;
-  Count counts[6] = {{"--available", "disponible", {}}, {"--occupied", "occupée", {}},
-                     {"--reserved", "réservée", {}},   {"--closed", "fermée", {}},
-                     {"--free-24h", "libérable sous 24 h", {}}, {"--free-72h", "libérable sous 72 h", {}}};
+  Count counts[6] = {{"--available", {}}, {"--occupied", {}}, {"--reserved", {}},
+                     {"--closed", {}},    {"--free-24h", {}}, {"--free-72h", {}}};
 };
 
 std::optional<std::uint16_t> as_count(const std::optional<int>& value) {
   if (!value) return std::nullopt;
   return static_cast<std::uint16_t>(*value);
-}
-
-// "2 disponibles, 9 occupées" — only what was sent.
-std::string describe(const UpdateOptions& options) {
-  std::string text;
-  for (const auto& count : options.counts) {
-    if (!count.value) continue;
-    if (!text.empty()) text += ", ";
-    std::string label = count.label;
-    if (*count.value > 1 && label.find(' ') == std::string::npos) label += "s";
-    text += std::to_string(*count.value) + " " + label;
-  }
-  return text;
 }
 
 int run_update(const GlobalOptions& global, const UpdateOptions& options) {
@@ -49,13 +35,12 @@ int run_update(const GlobalOptions& global, const UpdateOptions& options) {
   update.closed = as_count(options.counts[3].value);
   update.free_24h = as_count(options.counts[4].value);
   update.free_72h = as_count(options.counts[5].value);
-  return with_publisher(global, [&](Publisher& publisher) -> int {
-    auto sequence = publisher.update(std::move(update));
-    if (!sequence) return fail(sequence.error());
+  const std::string counts = describe_counts(update);
+  wire::RequestBodyUnion body;
+  body.Set(std::move(update));
+  return publish_through_outbox(global, std::move(body), "mise à jour", [&](std::uint64_t sequence) {
     std::printf("%s, unité %s : %s — enregistré (séquence %llu).\n", options.facility_id.c_str(),
-                options.unit_id.c_str(), describe(options).c_str(),
-                static_cast<unsigned long long>(*sequence));
-    return client::kOk;
+                options.unit_id.c_str(), counts.c_str(), static_cast<unsigned long long>(sequence));
   });
 }
 
@@ -65,13 +50,15 @@ struct ConfirmOptions {
 };
 
 int run_confirm(const GlobalOptions& global, const ConfirmOptions& options) {
-  return with_publisher(global, [&](Publisher& publisher) -> int {
-    auto sequence = publisher.confirm(options.facility_id, options.unit_id);
-    if (!sequence) return fail(sequence.error());
-    const std::string what = options.unit_id.empty() ? "toutes les unités" : "unité " + options.unit_id;
+  wire::ConfirmationT confirmation;
+  confirmation.facility_id = options.facility_id;
+  confirmation.unit_id = options.unit_id;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(confirmation));
+  const std::string what = options.unit_id.empty() ? "toutes les unités" : "unité " + options.unit_id;
+  return publish_through_outbox(global, std::move(body), "confirmation", [&](std::uint64_t sequence) {
     std::printf("%s, %s : disponibilités confirmées, toujours à jour (séquence %llu).\n",
-                options.facility_id.c_str(), what.c_str(), static_cast<unsigned long long>(*sequence));
-    return client::kOk;
+                options.facility_id.c_str(), what.c_str(), static_cast<unsigned long long>(sequence));
   });
 }
 

@@ -1,5 +1,5 @@
-// dispo-sim: a simulated département publishing live availability to a broker, through the same
-// Publisher as dispo-publish — for demonstrations, load and end-to-end tests.
+// dispo-sim: a simulated département publishing live availability to a broker, through an outbox
+// like dispo-publish — for demonstrations, load and end-to-end tests.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "dispo/clients/command_line.h"
+#include "dispo/publishers/outbox.h"
 #include "dispo/publishers/simulator.h"
 #include "simulation_run.h"
 
@@ -31,9 +32,12 @@ int main(int argc, char** argv) {
                "comme le ferait dispo-publish. Les identifiants simulés ont la forme 59S000001.",
                "dispo-sim"};
   app.footer("Départements disponibles : " + publishers::simulated_departement_list() +
-             ".\nCodes de sortie : 0 terminé (durée écoulée ou Ctrl-C), 1 refusé par le broker, "
-             "2 utilisation incorrecte,\n3 broker injoignable au démarrage. Une coupure du broker en cours "
-             "de route est signalée,\npuis la simulation reprend à son retour.\n");
+             ".\nChaque mise à jour est gardée dans une file d'attente locale (--outbox) avant d'être envoyée :\n"
+             "pendant une coupure du broker, la simulation continue et ses mises à jour attendent ; elles lui\n"
+             "sont envoyées dans l'ordre à son retour, ou au prochain démarrage si dispo-sim a été arrêté.\n"
+             "Codes de sortie : 0 terminé (durée écoulée ou Ctrl-C), tout est envoyé ; 1 refusé par le broker ;\n"
+             "2 utilisation incorrecte ; 3 broker injoignable au démarrage ; 4 terminé, des mises à jour\n"
+             "restent dans la file d'attente locale (envoyées au prochain démarrage).\n");
   client::add_connection_options(app, options.connection);
   app.add_option("--dept", options.departement, "Département simulé")->capture_default_str();
   app.add_option("--facilities", options.facilities, "Nombre d'établissements simulés")
@@ -49,6 +53,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 365.0 * 24 * 3600))
       ->capture_default_str();
   app.add_flag("--quiet", options.quiet, "Sans les lignes de progression (les problèmes restent signalés)");
+  app.add_option("--outbox", options.outbox,
+                 "Dossier de la file d'attente locale, ou variable DISPO_SIM_OUTBOX (défaut : " +
+                     publishers::default_outbox_directory("sim-<département>").string() + ")")
+      ->envname("DISPO_SIM_OUTBOX");
 
   try {
     app.parse(argc, argv);

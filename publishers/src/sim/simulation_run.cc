@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
-#include <map>
 #include <optional>
 
+#include "dispo/publishers/outbox.h"
+#include "dispo/publishers/outbox_request.h"
 #include "dispo/publishers/publisher.h"
 #include "dispo/publishers/simulator.h"
+#include "outbox_pipeline.h"
 
 namespace dispo::sim {
 namespace {
@@ -61,34 +63,27 @@ class SimulationRun {
         registration_(std::move(registration)),
         parts_(publishers::split_registration(registration_, kUnitsPerRegistration)),
         model_(registration_, options.seed),
-        stall_after_(std::chrono::milliseconds(static_cast<long>(options.connection.timeout_s * 2000))) {}
+        timeout_(std::chrono::milliseconds(static_cast<long>(options.connection.timeout_s * 1000))) {}
 
   int run() {
     if (auto code = start(); code != kOk) return code;
     while (!stop_.load() && !duration_over()) {
-      if (stalled()) {
-        if (auto code = recover(); code != kOk) return code;
+      if (pipeline_->needs_registration()) {
+        if (auto code = reregister(); code != kOk) return code;
         continue;
       }
-      if (reregister_) reregister();
       send_republications();
       send_due_steps();
-      receive_replies(next_wait());
+      keep_pending();
+      pipeline_->pump(next_wait());
       print_summary_if_due();
     }
-    drain();
-    if (!options_.quiet) std::printf("dispo-sim : arrêt · %s\n", summary().c_str());
-    return kOk;
+    return finish();
   }
 
  private:
-  struct InFlight {
-    Clock::time_point sent;
-    std::size_t unit;
-  };
-
-  client::SessionOptions session_options(int attempts) const {
-    auto session = client::session_options(options_.connection);
+  client::SessionOptions session_options(int attempts, std::string client_id = {}) const {
+    auto session = client::session_options(options_.connection, std::move(client_id));
     session.attempts = attempts;
     return session;
   }
@@ -100,6 +95,7 @@ class SimulationRun {
       return client::report_usage(kProgram, "adresse du broker invalide : « " + options_.connection.broker +
                                                 " » (" + error.what() + ")");
     }
+    if (auto code = open_outbox(); code != kOk) return code;
     if (!options_.quiet) print_plan();
     auto registered = register_all();
     if (!registered) {
@@ -114,11 +110,53 @@ class SimulationRun {
                   grouped(*registered).c_str(), decimal(options_.rate).c_str());
       std::fflush(stdout);
     }
+    pipeline_.emplace(context_, session_options(1, outbox_->client_id()), *outbox_, kMaxInFlight, 2 * timeout_,
+                      timeout_, pipeline_hooks());
     republish_everything();
     started_ = Clock::now();
     next_step_ = started_;
     next_summary_ = started_ + options_.summary_every;
     return kOk;
+  }
+
+  int open_outbox() {
+    const auto directory = options_.outbox.empty()
+                               ? publishers::default_outbox_directory("sim-" + options_.departement)
+                               : std::filesystem::path(options_.outbox);
+    auto outbox = publishers::Outbox::open(directory, "dispo-sim#" + client::random_client_id().substr(0, 8),
+                                           std::chrono::seconds(2));
+    if (!outbox) return client::report_failure(kProgram, outbox.error());
+    outbox_.emplace(std::move(*outbox));
+    if (outbox_->recovered_bytes() > 0) {
+      say("dispo-sim : %s\n", "file d'attente locale " + directory.string() + " : une écriture interrompue (" +
+                                   grouped(outbox_->recovered_bytes()) + " octets) a été écartée");
+    }
+    if (!outbox_->empty()) {
+      say("dispo-sim : %s\n", plural(outbox_->size(), "mise à jour", "mises à jour") +
+                                   " en attente dans la file d'attente locale " + directory.string() +
+                                   " depuis une exécution précédente : envoyées d'abord, dans l'ordre");
+    }
+    return kOk;
+  }
+
+  OutboxPipeline::Hooks pipeline_hooks() {
+    return {
+        [this] {
+          say("dispo-sim : %s\n", "le broker ne répond plus (" + options_.connection.broker +
+                                       ") ; les mises à jour sont gardées dans la file d'attente locale " +
+                                       outbox_->directory().string() + " et lui seront envoyées à son retour");
+        },
+        [this](double seconds) {
+          say("dispo-sim : %s\n", "broker de nouveau joignable après " + decimal(seconds) + " s ; envoi des " +
+                                       plural(outbox_->size(), "mise à jour en attente", "mises à jour en attente") +
+                                       ", dans l'ordre");
+        },
+        [this](const publishers::Outbox::Entry& entry, const Error& error) {
+          if (pipeline_->refused() > kRefusalsShown) return;
+          say("dispo-sim : mise à jour refusée : %s\n", publishers::describe_request(entry.request) + " — " +
+                                                             error.message + " (mise de côté dans " +
+                                                             outbox_->rejected_directory().string() + ")");
+        }};
   }
 
   void print_plan() const {
@@ -159,15 +197,33 @@ class SimulationRun {
            Clock::now() - started_ >= std::chrono::duration<double>(options_.duration_s);
   }
 
-  bool stalled() const { return !in_flight_.empty() && Clock::now() - in_flight_.begin()->second.sent > stall_after_; }
+  // While the broker answers, the simulation does not run ahead of it by more than a few windows;
+  // while it is down, the facilities' life goes on and their updates wait in the outbox.
+  bool backlog_full() const { return !pipeline_->down() && outbox_->size() + pending_.size() >= 4 * kMaxInFlight; }
 
-  void send_update(std::size_t unit, wire::AvailabilityUpdateT update) {
-    in_flight_.emplace(publisher_->send_update(std::move(update)), InFlight{Clock::now(), unit});
+  void keep(wire::RequestBodyUnion body) {
+    pending_.push_back(publishers::encode_request(outbox_->next_request_id(), outbox_->client_id(), std::move(body)));
+  }
+
+  void keep_update(wire::AvailabilityUpdateT update) {
+    wire::RequestBodyUnion body;
+    body.Set(std::move(update));
+    keep(std::move(body));
+  }
+
+  // What this turn produced goes to disk in one write (one fsync) before anything is sent.
+  void keep_pending() {
+    if (pending_.empty()) return;
+    if (auto kept = outbox_->append(pending_); !kept) {
+      say("dispo-sim : %s\n", plural(pending_.size(), "mise à jour perdue", "mises à jour perdues") +
+                                   " : la file d'attente locale ne peut pas les garder (" + kept.error().message + ")");
+    }
+    pending_.clear();
   }
 
   void send_republications() {
-    while (!republish_.empty() && in_flight_.size() < kMaxInFlight) {
-      send_update(republish_.front(), model_.current_update(republish_.front()));
+    while (!republish_.empty() && !backlog_full()) {
+      keep_update(model_.current_update(republish_.front()));
       republish_.pop_front();
     }
     if (republish_.empty() && !first_round_done_) {
@@ -183,87 +239,63 @@ class SimulationRun {
     const auto now = Clock::now();
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
     if (now - next_step_ > 1s) next_step_ = now;  // after a pause, resume the pace instead of catching up
-    while (next_step_ <= now && in_flight_.size() < kMaxInFlight) {
+    while (next_step_ <= now && !backlog_full()) {
       auto step = model_.step();
       if (step.kind == StepKind::confirmation) {
-        in_flight_.emplace(publisher_->send_confirm(model_.facility_id(step.unit), model_.unit_id(step.unit)),
-                           InFlight{Clock::now(), step.unit});
+        wire::ConfirmationT confirmation;
+        confirmation.facility_id = model_.facility_id(step.unit);
+        confirmation.unit_id = model_.unit_id(step.unit);
+        wire::RequestBodyUnion body;
+        body.Set(std::move(confirmation));
+        keep(std::move(body));
       } else {
-        send_update(step.unit, std::move(step.update));
+        keep_update(std::move(step.update));
       }
       next_step_ += period;
     }
   }
 
   std::chrono::milliseconds next_wait() const {
-    if (!republish_.empty() && in_flight_.size() < kMaxInFlight) return 0ms;
-    if (in_flight_.size() >= kMaxInFlight) return kLongestWait;
+    if (!republish_.empty() && !backlog_full()) return 0ms;
+    if (backlog_full()) return kLongestWait;
     const auto until_step = std::chrono::ceil<std::chrono::milliseconds>(next_step_ - Clock::now());
     return std::clamp(until_step, 0ms, std::chrono::duration_cast<std::chrono::milliseconds>(kLongestWait));
   }
 
-  void receive_replies(std::chrono::milliseconds wait) {
-    try {
-      for (auto reply = publisher_->receive(wait); reply; reply = publisher_->receive(0ms)) handle(*reply);
-    } catch (const zmq::error_t& error) {
-      if (!interrupted(error)) throw;
+  // The broker does not know some simulated facilities (it lost or replaced them): register again,
+  // then deliver the outbox from its first entry and republish every unit.
+  int reregister() {
+    say("dispo-sim : %s\n", "le broker ne connaît plus certains établissements simulés : nouvel enregistrement");
+    auto registered = register_all();
+    if (!registered) {
+      if (registered.error().status == wire::Status::unavailable) return kOk;  // tried again next turn
+      say("dispo-sim : enregistrement refusé par le broker : %s\n", registered.error().message);
+      return kRefused;
     }
-  }
-
-  void handle(const client::ReplyMessage& reply) {
-    auto found = in_flight_.find(reply->request_id());
-    if (found == in_flight_.end()) return;  // from before a reconnection
-    const std::size_t unit = found->second.unit;
-    in_flight_.erase(found);
-    if (reply->status() == wire::Status::ok) {
-      ++accepted_;
-      return;
-    }
-    ++refused_;
-    if (refused_ <= kRefusalsShown) {
-      const auto* message = reply->message();
-      say("dispo-sim : mise à jour refusée : %s\n",
-          "établissement " + model_.facility_id(unit) + " unité " + model_.unit_id(unit) + " — " +
-              (message ? message->str() : std::string(wire::EnumNameStatus(reply->status()))));
-    }
-    if (reply->status() == wire::Status::unknown_facility || reply->status() == wire::Status::unknown_unit) {
-      reregister_ = true;  // the broker lost or replaced our facilities: register them again
-    }
-  }
-
-  // The broker stopped answering: report it once, retry until it answers, then register again
-  // and republish every unit (updates sent meanwhile may be lost; full counts repair them).
-  int recover() {
-    const auto since = in_flight_.begin()->second.sent;
-    say("dispo-sim : %s\n", "le broker ne répond plus (" + options_.connection.broker +
-                                 ") ; nouvel essai en continu, simulation suspendue");
-    in_flight_.clear();
-    while (!stop_.load() && !duration_over()) {
-      publisher_.emplace(context_, session_options(1));
-      auto registered = register_all();
-      if (registered) break;
-      if (registered.error().status != wire::Status::unavailable) {
-        say("dispo-sim : enregistrement refusé par le broker : %s\n", registered.error().message);
-        return kRefused;
-      }
-    }
-    if (stop_.load() || duration_over()) return kOk;
-    const auto seconds = std::chrono::duration<double>(Clock::now() - since).count();
-    say("dispo-sim : %s\n", "broker de nouveau joignable après " + decimal(seconds) +
-                                 " s ; établissements réenregistrés, disponibilités republiées, reprise");
-    reregister_ = false;
+    pipeline_->registered();
     republish_everything();
-    next_step_ = Clock::now();
     return kOk;
   }
 
-  void drain() {
-    const auto deadline = Clock::now() + stall_after_;
-    while (!in_flight_.empty() && Clock::now() < deadline) receive_replies(kLongestWait);
+  // Stopping: what was produced is kept, then delivered while the broker answers (for a while).
+  int finish() {
+    keep_pending();
+    const auto deadline = Clock::now() + std::max<Clock::duration>(2 * timeout_, 5s);
+    while (!outbox_->empty() && !pipeline_->down() && !pipeline_->needs_registration() && Clock::now() < deadline) {
+      pipeline_->pump(kLongestWait);
+    }
+    if (!options_.quiet) std::printf("dispo-sim : arrêt · %s\n", summary().c_str());
+    std::fflush(stdout);
+    if (outbox_->empty()) return kOk;
+    say("dispo-sim : %s\n", plural(outbox_->size(), "mise à jour gardée", "mises à jour gardées") +
+                                 " dans la file d'attente locale " + outbox_->directory().string() +
+                                 " : envoyées au prochain démarrage (ou dispo-publish --outbox " +
+                                 outbox_->directory().string() + " flush)");
+    return client::kKeptInOutbox;
   }
 
   // "42 s · 2 100 évènements (50,0/s) : 700 admissions, … · 2 527 messages acceptés, 0 refusé ·
-  // occupation 91 %, 414 places disponibles sur 2 980"
+  // 0 en attente · occupation 91 %, 414 places disponibles sur 2 980"
   std::string summary() const {
     const auto& kinds = model_.steps_by_kind();
     const auto count = [&](StepKind kind) { return kinds[static_cast<std::size_t>(kind)]; };
@@ -277,27 +309,14 @@ class SimulationRun {
             plural(count(StepKind::departure), "départ", "départs") + ", " +
             plural(count(StepKind::confirmation), "confirmation", "confirmations") + ", " +
             plural(others, "autre", "autres");
-    line += " · " + plural(accepted_, "message accepté", "messages acceptés") + ", " +
-            plural(refused_, "refusé", "refusés");
+    line += " · " + plural(pipeline_->accepted(), "message accepté", "messages acceptés") + ", " +
+            plural(pipeline_->refused(), "refusé", "refusés") + ", " + grouped(outbox_->size()) + " en attente";
     const int installed = model_.total_installed();
     const int occupancy = installed > 0 ? static_cast<int>(std::lround(100.0 * model_.total_occupied() / installed)) : 0;
     line += " · occupation " + std::to_string(occupancy) + " %, " +
             plural(static_cast<std::uint64_t>(model_.total_available()), "place disponible", "places disponibles") +
             " sur " + grouped(static_cast<std::uint64_t>(installed));
     return line;
-  }
-
-  // Some update was refused for an unknown facility or unit: register again, republish.
-  void reregister() {
-    reregister_ = false;
-    in_flight_.clear();
-    say("dispo-sim : %s\n", "le broker ne connaît plus certains établissements simulés : nouvel enregistrement");
-    auto registered = register_all();
-    if (registered) {
-      republish_everything();
-    } else {
-      say("dispo-sim : nouvel enregistrement impossible : %s\n", registered.error().message);
-    }
   }
 
   void print_summary_if_due() {
@@ -313,17 +332,16 @@ class SimulationRun {
   std::vector<wire::RegistrationT> parts_;
   publishers::ActivityModel model_;
   zmq::context_t context_;
-  std::optional<publishers::Publisher> publisher_;
-  std::map<std::uint64_t, InFlight> in_flight_;  // by request id: the oldest first
-  std::deque<std::size_t> republish_;            // units whose full counts are still to be sent
-  Clock::duration stall_after_;
+  std::optional<publishers::Publisher> publisher_;  // registrations (blocking)
+  std::optional<publishers::Outbox> outbox_;
+  std::optional<OutboxPipeline> pipeline_;          // availability updates and confirmations
+  std::vector<std::string> pending_;                // produced this turn, not yet kept
+  std::deque<std::size_t> republish_;               // units whose full counts are still to be sent
+  Clock::duration timeout_;
   Clock::time_point started_;
   Clock::time_point next_step_;
   Clock::time_point next_summary_;
   bool first_round_done_ = false;
-  bool reregister_ = false;
-  std::uint64_t accepted_ = 0;
-  std::uint64_t refused_ = 0;
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace dispo::client {
 // 1: refused (by the broker, or a file that does not pass the checks); 2: wrong usage (flags,
 // values, endpoints); 3: broker unreachable or unavailable.
 enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
+inline constexpr ExitCode kKeptInOutbox = static_cast<ExitCode>(4);  // 4: unreachable, kept in the publisher's outbox
 
 // The flags every command line has.
 struct ConnectionOptions {

@@ -74,6 +74,12 @@ class Session {
   std::uint64_t send(const wire::RequestBodyUnion& body);
   std::optional<ReplyMessage> receive(std::chrono::milliseconds wait);
 
+  // A request encoded beforehand (e.g. kept in a publisher's outbox, with its own request id and
+  // client id): call_encoded() sends it and waits like call(), retrying the same bytes;
+  // send_encoded() is the pipelined form (the reply comes through receive()).
+  Result<ReplyMessage> call_encoded(std::uint64_t request_id, const std::string& request);
+  void send_encoded(const std::string& request);
+
   const std::string& client_id() const { return options_.client_id; }
   const std::string& broker() const { return options_.broker; }
 

@@ -2,8 +2,9 @@
 // "still current" confirmations — over a client::Session (timeouts, retries with the same
 // request id, so a retried write is applied once).
 //
-// The blocking calls wait for the broker's acknowledgement; the send_*/receive pair keeps many
-// updates in flight (the simulator, benchmarks). Not thread-safe: one Publisher per thread.
+// Each call waits for the broker's acknowledgement and keeps nothing on disk: updates that must
+// survive an outage go through an Outbox (outbox.h), as dispo-publish and dispo-sim do.
+// Not thread-safe: one Publisher per thread.
 #pragma once
 
 #include <chrono>
@@ -24,11 +25,6 @@ class Publisher {
   Result<std::uint64_t> register_facilities(wire::RegistrationT registration);
   Result<std::uint64_t> update(wire::AvailabilityUpdateT update);
   Result<std::uint64_t> confirm(const std::string& facility_id, const std::string& unit_id = {});
-
-  // Pipelined: returns the request id at once; replies come through receive().
-  std::uint64_t send_update(wire::AvailabilityUpdateT update);
-  std::uint64_t send_confirm(const std::string& facility_id, const std::string& unit_id = {});
-  std::optional<client::ReplyMessage> receive(std::chrono::milliseconds wait);
 
   client::Session& session() { return session_; }
 
