@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dispo/clients/session.h"
+#include "dispo/schemas/curve_keys.h"
 
 namespace dispo::bench {
 
@@ -17,11 +18,29 @@ std::string facility_id(int index) {
 
 std::string unit_id(int index) { return "unite-" + std::to_string(index); }
 
-BenchBroker::BenchBroker(std::vector<std::string> extra_args)
-    : process(dir / "data", std::move(extra_args)) {
+namespace {
+
+// `dispo-broker init` in `dir`; returns the admin's client keys.
+client::ClientKeys initialise_curve(const std::filesystem::path& dir) {
+  const auto init = testing::run_command({testing::broker_binary(), "init", "--data", (dir / "data").string(),
+                                          "--keys", (dir / "keys").string(), "--admin", "bench"});
+  if (init.exit_code != 0) throw std::runtime_error("dispo-broker init failed: " + init.err);
+  auto broker = wire::read_key_file(dir / "keys" / "broker.pub", false);
+  auto admin = wire::read_key_file(dir / "keys" / "bench.key", true);
+  if (!broker || !admin) throw std::runtime_error("cannot read the bench keys");
+  return {broker->public_key, admin->public_key, admin->secret_key};
+}
+
+}  // namespace
+
+BenchBroker::BenchBroker(bool curve)
+    : keys(curve ? initialise_curve(dir.path()) : client::ClientKeys{}),
+      process(dir / "data", curve ? std::vector<std::string>{"--curve-key", (dir / "keys" / "broker.key").string()}
+                                  : std::vector<std::string>{}) {
+  process.set_probe_keys(keys);
   process.start();
   zmq::context_t context;
-  client::Session session(context, {process.api(), std::chrono::seconds(30), 1, "bench-admin"});
+  client::Session session(context, this->session("bench-admin"));
   for (int first = 0; first < kFacilities; first += 100) {
     wire::RegistrationT registration;
     for (int f = first; f < first + 100; ++f) {
@@ -50,6 +69,10 @@ BenchBroker::BenchBroker(std::vector<std::string> extra_args)
     auto reply = session.call(std::move(body));
     if (!reply) throw std::runtime_error("registration failed: " + reply.error().message);
   }
+}
+
+client::SessionOptions BenchBroker::session(std::string client_id) const {
+  return {process.api(), std::chrono::seconds(30), 1, std::move(client_id), keys};
 }
 
 long BenchBroker::rss_kib() {

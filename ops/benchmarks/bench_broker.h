@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker_process.h"
+#include "dispo/clients/session.h"
 #include "dispo/schemas/wire.h"
 #include "temp_dir.h"
 
@@ -21,11 +22,15 @@ std::string facility_id(int index);
 std::string unit_id(int index);
 
 // A fresh broker on loopback in a temporary directory, with the 10,000 units registered.
+// With `curve`, the broker runs with a key from `dispo-broker init` and every bench client
+// connects with the admin's keys (`keys`), to measure what encryption costs.
 struct BenchBroker {
-  explicit BenchBroker(std::vector<std::string> extra_args = {});
+  explicit BenchBroker(bool curve = false);
   testing::TempDir dir;
+  client::ClientKeys keys;
   testing::BrokerProcess process;
   long rss_kib();  // resident memory of the broker process
+  client::SessionOptions session(std::string client_id) const;
 };
 
 // The client id of publisher `index`, padded so that an update request is 200 bytes on the wire

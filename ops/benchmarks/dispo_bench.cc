@@ -13,19 +13,21 @@ int main(int argc, char** argv) {
   std::size_t events = 1'000'000;
   int feed_rate = 10'000;
   std::string only;
+  bool curve = false;
   CLI::App app{"dispo-bench: durable ingest, ack latency, feed latency, search, restart, memory"};
   app.add_option("--seconds", seconds, "Duration of each timed scenario")->capture_default_str();
   app.add_option("--events", events, "Logged events for the restart scenario")->capture_default_str();
   app.add_option("--feed-rate", feed_rate, "Updates/s for the feed scenario")->capture_default_str();
   app.add_option("--only", only, "Run one scenario: ingest, latency, feed, search, restart, memory");
+  app.add_flag("--curve", curve, "Run the broker with CURVE (dispo-broker init) and every client encrypted");
   CLI11_PARSE(app, argc, argv);
   const auto duration = std::chrono::seconds(seconds);
   auto wanted = [&](const char* name) { return only.empty() || only == name; };
 
-  std::printf("machine: %u hardware threads; update request on the wire: %zu bytes\n",
-              std::thread::hardware_concurrency(), update_message_bytes());
+  std::printf("machine: %u hardware threads; update request on the wire: %zu bytes; CURVE %s\n",
+              std::thread::hardware_concurrency(), update_message_bytes(), curve ? "on" : "off");
   if (wanted("ingest") || wanted("latency") || wanted("feed") || wanted("search") || wanted("memory")) {
-    BenchBroker broker;
+    BenchBroker broker(curve);
     std::printf("memory  broker RSS with %d units registered: %.1f MB\n", kFacilities * kUnitsPerFacility,
                 broker.rss_kib() / 1024.0);
     if (wanted("ingest")) ingest_scenario(broker, 8, 64, duration);

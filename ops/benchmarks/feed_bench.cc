@@ -16,6 +16,7 @@ void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration)
   zmq::socket_t subscriber(context, zmq::socket_type::sub);
   subscriber.set(zmq::sockopt::subscribe, "ev");
   subscriber.set(zmq::sockopt::rcvhwm, 0);
+  client::apply_client_keys(subscriber, broker.keys);
   subscriber.connect(broker.process.feed());
 
   std::mutex received_mutex;
@@ -38,10 +39,11 @@ void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration)
   });
 
   // Let the subscription reach the broker: wait for the first heartbeat-driven events to flow.
-  client::Session session(context, {broker.process.api(), std::chrono::seconds(10), 1, publisher_client_id(99)});
+  client::Session session(context, broker.session(publisher_client_id(99)));
   {
     zmq::socket_t probe(context, zmq::socket_type::sub);
     probe.set(zmq::sockopt::subscribe, "hb");
+    client::apply_client_keys(probe, broker.keys);
     probe.connect(broker.process.feed());
     zmq::message_t frame;
     probe.set(zmq::sockopt::rcvtimeo, 5000);
@@ -84,6 +86,7 @@ void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration)
   zmq::socket_t ticker(context, zmq::socket_type::sub);  // heartbeats pace the check
   ticker.set(zmq::sockopt::subscribe, "hb");
   ticker.set(zmq::sockopt::rcvtimeo, 1000);
+  client::apply_client_keys(ticker, broker.keys);
   ticker.connect(broker.process.feed());
   while (Clock::now() < deadline) {
     zmq::message_t frame;

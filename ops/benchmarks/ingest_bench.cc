@@ -16,9 +16,9 @@ struct PublisherResult {
 };
 
 // One publisher keeping `window` updates in flight until `stop`; ack latency per update.
-PublisherResult run_publisher(zmq::context_t& context, const std::string& api, int index, int window,
+PublisherResult run_publisher(zmq::context_t& context, const BenchBroker& broker, int index, int window,
                               const std::atomic<bool>& stop) {
-  client::Session session(context, {api, std::chrono::seconds(10), 1, publisher_client_id(index)});
+  client::Session session(context, broker.session(publisher_client_id(index)));
   PublisherResult result;
   std::vector<std::chrono::steady_clock::time_point> sent_at;  // by request id - first_id
   std::uint64_t first_id = 0;
@@ -54,7 +54,7 @@ void ingest_scenario(BenchBroker& broker, int publishers, int window, std::chron
   std::vector<std::thread> threads;
   const auto started = std::chrono::steady_clock::now();
   for (int p = 0; p < publishers; ++p) {
-    threads.emplace_back([&, p] { results[p] = run_publisher(context, broker.process.api(), p, window, stop); });
+    threads.emplace_back([&, p] { results[p] = run_publisher(context, broker, p, window, stop); });
   }
   std::this_thread::sleep_for(duration);  // the measurement window, not a wait for an event
   stop.store(true);

@@ -34,7 +34,7 @@ wire::SearchQueryT random_query(std::mt19937& random) {
 void search_scenario(BenchBroker& broker, int queries) {
   std::mt19937 random(42);
   zmq::context_t context;
-  client::Session session(context, {broker.process.api(), std::chrono::seconds(10), 1, "bench-search"});
+  client::Session session(context, broker.session("bench-search"));
   Latencies round_trip;
   for (int q = 0; q < queries; ++q) {
     wire::RequestBodyUnion body;
