@@ -10,17 +10,20 @@
 #include "logger.h"
 #include "replies.h"
 #include "reply_cache.h"
+#include "storage_guard.h"
 #include "store.h"
 #include "validation.h"
 
 namespace dispo::broker {
 namespace {
 
-// A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply].
+// A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply], with the
+// request it answers (re-answered if the commit fails).
 struct OutgoingReply {
   zmq::message_t routing_id;
   bool delimiter = false;
   std::string bytes;
+  zmq::message_t request;
 };
 
 // The connection's routing id in hex, for logs and the request context.
@@ -50,6 +53,9 @@ struct Broker::Impl {
   std::vector<OutgoingReply> outgoing;
   StartupReport startup;
   std::chrono::steady_clock::time_point next_heartbeat;
+  std::unique_ptr<StorageGuard> storage;
+  std::int64_t batch_now_ms = 0;
+  std::string batch_today;
 
   Result<void> load();
   Result<void> bind();
@@ -57,6 +63,7 @@ struct Broker::Impl {
   std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
   void commit_and_send();
   void roll_back_to_store(const Error& error);
+  void refresh_storage();
   void publish(std::string_view topic, std::string_view bytes);
   void heartbeat_if_due();
   void drain_subscriptions();
@@ -115,14 +122,16 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   const zmq::message_t& payload = frames.back();
   reply.bytes = dispatcher->handle(peer_name(reply.routing_id), payload.to_string_view(), *pending,
                                    now_ms, today);
+  reply.request = std::move(frames.back());
   return reply;
 }
 
 void Broker::Impl::serve_batch() {
-  const std::int64_t now_ms = wire::now_ms();
-  const std::string today = local_date(now_ms);
+  refresh_storage();
+  batch_now_ms = wire::now_ms();
+  batch_today = local_date(batch_now_ms);
   for (std::size_t i = 0; i < options.max_batch; ++i) {
-    auto reply = receive_request(now_ms, today);
+    auto reply = receive_request(batch_now_ms, batch_today);
     if (!reply) break;
     outgoing.push_back(std::move(*reply));
   }
@@ -131,23 +140,32 @@ void Broker::Impl::serve_batch() {
 
 void Broker::Impl::roll_back_to_store(const Error& error) {
   logger()->error("commit failed, nothing acknowledged: {}", error.message);
+  storage->on_commit_failed(store->last_write_failure(), std::chrono::steady_clock::now());
+  dispatcher->refuse_writes(storage->refusal());
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
   replies->clear();
+  pending->clear();
   if (auto reloaded = load(); !reloaded) {
     logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
   }
+  // Writes of the batch are refused; reads are answered again, from the state as reloaded, since
+  // their first answer may show a change that was never committed. Refusals stand.
   for (auto& reply : outgoing) {
     auto message = wire::decode(reply.bytes.data(), reply.bytes.size(), SIZE_MAX);
     const auto* body = message ? (*message)->body_as_Reply() : nullptr;
-    if (body == nullptr || body->status() != wire::Status::ok) continue;  // refusals stand
-    reply.bytes = encode_error(
-        body->request_id(),
-        make_error(wire::Status::storage_error,
-                   "le broker n'a pas pu enregistrer durablement la modification ; rien n'a été "
-                   "appliqué, réessayez"),
-        state.sequence);
+    if (body == nullptr || body->status() != wire::Status::ok) continue;
+    if (body->body_type() != wire::ReplyBody::NONE) {
+      reply.bytes = dispatcher->handle(peer_name(reply.routing_id), reply.request.to_string_view(),
+                                       *pending, batch_now_ms, batch_today);
+    } else {
+      reply.bytes = encode_error(body->request_id(), storage->refusal(), state.sequence);
+    }
   }
-  pending->events.clear();
+}
+
+void Broker::Impl::refresh_storage() {
+  if (!storage->refresh(*store, std::chrono::steady_clock::now())) return;
+  dispatcher->refuse_writes(storage->degraded() ? std::optional<Error>(storage->refusal()) : std::nullopt);
 }
 
 void Broker::Impl::commit_and_send() {
@@ -155,7 +173,6 @@ void Broker::Impl::commit_and_send() {
     if (!pending->events.empty()) pending->batch.set_last_sequence(state.sequence);
     if (auto committed = store->commit(pending->batch); !committed) {
       roll_back_to_store(committed.error());
-      pending->clear();
     } else {
       replies->trim();
     }
@@ -196,6 +213,8 @@ void Broker::Impl::drain_subscriptions() {
 Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->storage = std::make_unique<StorageGuard>(options.data_dir, options.min_free_bytes,
+                                                 options.storage_retry);
   impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
   auto store = Store::open(options.data_dir);
   if (!store) return store.error();
@@ -220,6 +239,7 @@ void Broker::run(const std::atomic<bool>& stop) {
   zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
                              {impl.feed.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stop.load()) {
+    impl.refresh_storage();
     impl.heartbeat_if_due();
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         impl.next_heartbeat - std::chrono::steady_clock::now());

@@ -80,6 +80,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
     ++stats_.duplicates;
     return std::move(**earlier);
   }
+  if (write_refusal_) return refuse(context.peer, request_id, *write_refusal_);
 
   Result<std::uint64_t> applied = make_error(wire::Status::unknown_type, "");
   switch (request.body_type()) {

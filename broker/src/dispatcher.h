@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,10 @@ class Dispatcher {
 
   const DispatchStats& stats() const { return stats_; }
 
+  // While set, new writes are refused with this error before anything is applied (storage
+  // degraded); retries of writes already applied still get their stored reply.
+  void refuse_writes(std::optional<Error> reason) { write_refusal_ = std::move(reason); }
+
  private:
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
@@ -41,6 +46,7 @@ class Dispatcher {
   ReplyCache* replies_;
   std::size_t max_message_bytes_;
   DispatchStats stats_;
+  std::optional<Error> write_refusal_;
 };
 
 }  // namespace dispo::broker

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   long stale_after_s = options.stale_after.count();
   long heartbeat_ms = options.heartbeat.count();
   std::string log_level = "info";
+  std::uint64_t min_free_mb = options.min_free_bytes >> 20;
 
   CLI::App app{"dispo-broker: real-time capacity bus for child protection (ASE).\n"
                "Keeps facilities' live availability in an embedded RocksDB and answers publishers\n"
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(10L, 1000L));
   app.add_option("--max-message-bytes", options.max_message_bytes, "Largest request accepted")
       ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}));
+  app.add_option("--min-free-mb", min_free_mb,
+                 "Free space (MiB) below which writes are refused with storage_error (0 = no check)")
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   try {
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
   }
 
   options.data_dir = data_dir;
+  options.min_free_bytes = min_free_mb << 20;
   options.stale_after = std::chrono::seconds(stale_after_s);
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
 

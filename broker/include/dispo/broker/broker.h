@@ -28,6 +28,8 @@ struct BrokerOptions {
   std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
   std::size_t max_batch = 2048;                 // requests drained into one group commit
   int feed_high_water_mark = 100'000;           // per subscriber, then it misses and resyncs
+  std::uint64_t min_free_bytes = 128u << 20;    // below this free on the data disk, writes are refused
+  std::chrono::milliseconds storage_retry{1000}; // after a failed commit: how often to try resuming
 };
 
 // What start-up found, for the log and the restart benchmark.
