@@ -8,6 +8,7 @@
 #include "broker_state.h"
 #include "dispatcher.h"
 #include "logger.h"
+#include "peer_limiter.h"
 #include "replies.h"
 #include "reply_cache.h"
 #include "storage_guard.h"
@@ -54,6 +55,7 @@ struct Broker::Impl {
   StartupReport startup;
   std::chrono::steady_clock::time_point next_heartbeat;
   std::unique_ptr<StorageGuard> storage;
+  std::unique_ptr<PeerLimiter> limiter;
   std::int64_t batch_now_ms = 0;
   std::string batch_today;
 
@@ -61,6 +63,7 @@ struct Broker::Impl {
   Result<void> bind();
   void serve_batch();
   std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
+  std::string refuse_rate_limited(std::string_view peer, const zmq::message_t& payload);
   void commit_and_send();
   void roll_back_to_store(const Error& error);
   void refresh_storage();
@@ -86,8 +89,10 @@ Result<void> Broker::Impl::load() {
 Result<void> Broker::Impl::bind() {
   try {
     api.set(zmq::sockopt::linger, 0);
-    api.set(zmq::sockopt::sndhwm, 0);
-    api.set(zmq::sockopt::rcvhwm, 0);
+    // Per peer: replies beyond sndhwm to a peer that does not read them are dropped; past
+    // rcvhwm queued requests, libzmq stops reading that peer (TCP pushes back on it alone).
+    api.set(zmq::sockopt::sndhwm, options.api_high_water_mark * 10);
+    api.set(zmq::sockopt::rcvhwm, options.api_high_water_mark);
     // A hard ceiling well above the reply-with-error limit, so huge frames cannot exhaust memory.
     api.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_message_bytes * 4));
     api.set(zmq::sockopt::router_mandatory, false);
@@ -120,19 +125,41 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   }
   reply.delimiter = delimited;
   const zmq::message_t& payload = frames.back();
-  reply.bytes = dispatcher->handle(peer_name(reply.routing_id), payload.to_string_view(), *pending,
-                                   now_ms, today);
+  const std::string peer = peer_name(reply.routing_id);
+  if (!limiter->admit(peer, std::chrono::steady_clock::now())) {
+    reply.bytes = refuse_rate_limited(peer, payload);
+    return reply;
+  }
+  reply.bytes = dispatcher->handle(peer, payload.to_string_view(), *pending, now_ms, today);
   reply.request = std::move(frames.back());
   return reply;
+}
+
+std::string Broker::Impl::refuse_rate_limited(std::string_view peer, const zmq::message_t& payload) {
+  std::uint64_t request_id = 0;
+  if (auto message = wire::decode(payload.data(), payload.size(), options.max_message_bytes)) {
+    if (const auto* request = (*message)->body_as_Request()) request_id = request->request_id();
+  }
+  logger()->debug("rate limited peer={} request={}", peer, request_id);
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.0f", limiter->rate());
+  return encode_error(request_id,
+                      make_error(wire::Status::rate_limited,
+                                 std::string("trop de requêtes sur cette connexion (au-delà de ") +
+                                     rate + " par seconde) : requête refusée, rien n'a été "
+                                     "appliqué ; ralentissez puis réessayez"),
+                      state.sequence);
 }
 
 void Broker::Impl::serve_batch() {
   refresh_storage();
   batch_now_ms = wire::now_ms();
   batch_today = local_date(batch_now_ms);
-  for (std::size_t i = 0; i < options.max_batch; ++i) {
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < options.max_batch && bytes < options.max_batch_bytes; ++i) {
     auto reply = receive_request(batch_now_ms, batch_today);
     if (!reply) break;
+    bytes += reply->request.size() + reply->bytes.size();
     outgoing.push_back(std::move(*reply));
   }
   commit_and_send();
@@ -213,6 +240,7 @@ void Broker::Impl::drain_subscriptions() {
 Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->limiter = std::make_unique<PeerLimiter>(options.peer_rate, options.peer_burst);
   impl->storage = std::make_unique<StorageGuard>(options.data_dir, options.min_free_bytes,
                                                  options.storage_retry);
   impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();

@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
   app.add_option("--min-free-mb", min_free_mb,
                  "Free space (MiB) below which writes are refused with storage_error (0 = no check)")
       ->capture_default_str();
+  app.add_option("--peer-rate", options.peer_rate,
+                 "Requests per second one connection may send on average, then rate_limited (0 = no limit)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  app.add_option("--peer-burst", options.peer_burst, "Requests one connection may send at once")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e9));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   try {
