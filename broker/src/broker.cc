@@ -5,6 +5,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
 #include "logger.h"
@@ -39,6 +40,17 @@ std::string peer_name(const zmq::message_t& routing_id) {
   return name;
 }
 
+// Whether the connection a frame came on is local: TCP from 127.0.0.0/8 or ::1, or not TCP.
+bool is_loopback(const zmq::message_t& frame) {
+  std::string address;
+  try {
+    address = const_cast<zmq::message_t&>(frame).gets("Peer-Address");  // reads a property only
+  } catch (const zmq::error_t&) {
+    return true;  // ipc:// and inproc:// have no peer address
+  }
+  return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
 }  // namespace
 
 struct Broker::Impl {
@@ -56,6 +68,8 @@ struct Broker::Impl {
   std::chrono::steady_clock::time_point next_heartbeat;
   std::unique_ptr<StorageGuard> storage;
   std::unique_ptr<PeerLimiter> limiter;
+  std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
+  bool request_from_loopback = false;     // of the request being handled
   std::int64_t batch_now_ms = 0;
   std::string batch_today;
 
@@ -78,6 +92,7 @@ Result<void> Broker::Impl::load() {
   auto sequence = store->last_sequence();
   if (!sequence) return sequence.error();
   state.sequence = *sequence;
+  committed_sequence = state.sequence;
   startup.facilities = state.index.facilities().size();
   startup.units = state.index.unit_count();
   startup.sequence = state.sequence;
@@ -126,6 +141,7 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   reply.delimiter = delimited;
   const zmq::message_t& payload = frames.back();
   const std::string peer = peer_name(reply.routing_id);
+  request_from_loopback = is_loopback(payload);
   if (!limiter->admit(peer, std::chrono::steady_clock::now())) {
     reply.bytes = refuse_rate_limited(peer, payload);
     return reply;
@@ -201,6 +217,7 @@ void Broker::Impl::commit_and_send() {
     if (auto committed = store->commit(pending->batch); !committed) {
       roll_back_to_store(committed.error());
     } else {
+      committed_sequence = state.sequence;
       replies->trim();
     }
   }
@@ -251,6 +268,10 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->replies = std::make_unique<ReplyCache>(*impl->store);
   impl->dispatcher =
       std::make_unique<Dispatcher>(impl->state, *impl->replies, options.max_message_bytes);
+  Impl* loop = impl.get();
+  impl->dispatcher->set_backup_handler([loop](const wire::Request& request, std::string_view) {
+    return answer_backup(*loop->store, loop->committed_sequence, request, loop->request_from_loopback);
+  });
   impl->pending = std::make_unique<PendingCommit>(impl->store->batch());
   if (auto bound = impl->bind(); !bound) return bound.error();
   impl->next_heartbeat = std::chrono::steady_clock::now();

@@ -54,6 +54,9 @@ std::string Dispatcher::handle(std::string_view peer, std::string_view frame, Pe
     case wire::RequestBody::FacilityRequest:
       ++stats_.reads;
       return answer_facility(*state_, request.request_id(), *request.body_as_FacilityRequest());
+    case wire::RequestBody::BackupRequest:
+      if (backup_) return backup_(request, peer);
+      break;
     default:
       break;
   }

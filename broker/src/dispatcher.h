@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ class Dispatcher {
 
   const DispatchStats& stats() const { return stats_; }
 
+  // Answers BackupRequests (the broker owns the store); without it they are refused.
+  using BackupHandler = std::function<std::string(const wire::Request&, std::string_view peer)>;
+  void set_backup_handler(BackupHandler handler) { backup_ = std::move(handler); }
+
   // While set, new writes are refused with this error before anything is applied (storage
   // degraded); retries of writes already applied still get their stored reply.
   void refuse_writes(std::optional<Error> reason) { write_refusal_ = std::move(reason); }
@@ -47,6 +52,7 @@ class Dispatcher {
   std::size_t max_message_bytes_;
   DispatchStats stats_;
   std::optional<Error> write_refusal_;
+  BackupHandler backup_;
 };
 
 }  // namespace dispo::broker
