@@ -88,10 +88,11 @@ Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request
     case wire::RequestBody::PrincipalGrant:
     case wire::RequestBody::PrincipalRevoke:
     case wire::RequestBody::PrincipalListRequest:
+    case wire::RequestBody::BackupRequest:
       if (who.role == wire::Role::admin) return {};
-      return forbidden(who, std::string(request.body_type() == wire::RequestBody::Registration
-                                            ? "l'enregistrement d'établissements"
-                                            : "la gestion des principaux") +
+      return forbidden(who, std::string(request.body_type() == wire::RequestBody::Registration ? "l'enregistrement d'établissements"
+                                        : request.body_type() == wire::RequestBody::BackupRequest ? "la sauvegarde"
+                                                                                                 : "la gestion des principaux") +
                                 " est réservé(e) aux administrateurs");
     default:
       return {};  // unknown types are refused by the dispatcher

@@ -7,12 +7,15 @@
 
 #include <thread>
 
+#include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
 #include "feed_topics.h"
 #include "logger.h"
+#include "peer_limiter.h"
 #include "replies.h"
 #include "reply_cache.h"
+#include "storage_guard.h"
 #include "store.h"
 #include "validation.h"
 #include "zap_handler.h"
@@ -20,11 +23,13 @@
 namespace dispo::broker {
 namespace {
 
-// A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply].
+// A reply waiting for the commit of its batch: [routing id, (empty delimiter,) reply], with the
+// request it answers (re-answered if the commit fails).
 struct OutgoingReply {
   zmq::message_t routing_id;
   bool delimiter = false;
   std::string bytes;
+  zmq::message_t request;
 };
 
 // The connection's routing id in hex, for logs and the request context.
@@ -63,6 +68,17 @@ const wire::PrincipalT& principal_of(const zmq::message_t& message, const Princi
   return principal ? *principal : unknown;
 }
 
+// Whether the connection a frame came on is local: TCP from 127.0.0.0/8 or ::1, or not TCP.
+bool is_loopback(const zmq::message_t& frame) {
+  std::string address;
+  try {
+    address = const_cast<zmq::message_t&>(frame).gets("Peer-Address");  // reads a property only
+  } catch (const zmq::error_t&) {
+    return true;  // ipc:// and inproc:// have no peer address
+  }
+  return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
 }  // namespace
 
 struct Broker::Impl {
@@ -79,6 +95,12 @@ struct Broker::Impl {
   std::vector<OutgoingReply> outgoing;
   StartupReport startup;
   std::chrono::steady_clock::time_point next_heartbeat;
+  std::unique_ptr<StorageGuard> storage;
+  std::unique_ptr<PeerLimiter> limiter;
+  std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
+  bool request_from_loopback = false;     // of the request being handled
+  std::int64_t batch_now_ms = 0;
+  std::string batch_today;
 
   Result<void> load();
   bool curve() const { return !options.curve_secret_key.empty(); }
@@ -88,8 +110,10 @@ struct Broker::Impl {
   void rebind_feed();
   void serve_batch();
   std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
+  std::string refuse_rate_limited(std::string_view peer, const zmq::message_t& payload);
   void commit_and_send();
   void roll_back_to_store(const Error& error);
+  void refresh_storage();
   void publish(std::string_view topic, std::string_view bytes);
   void heartbeat_if_due();
   void drain_subscriptions();
@@ -105,6 +129,7 @@ Result<void> Broker::Impl::load() {
   auto territories = store->territory_sequences();
   if (!territories) return territories.error();
   state.territory_sequence = std::move(*territories);
+  committed_sequence = state.sequence;
   startup.facilities = state.index.facilities().size();
   startup.units = state.index.unit_count();
   startup.sequence = state.sequence;
@@ -151,8 +176,10 @@ Result<void> Broker::Impl::bind() {
   }
   try {
     api.set(zmq::sockopt::linger, 0);
-    api.set(zmq::sockopt::sndhwm, 0);
-    api.set(zmq::sockopt::rcvhwm, 0);
+    // Per peer: replies beyond sndhwm to a peer that does not read them are dropped; past
+    // rcvhwm queued requests, libzmq stops reading that peer (TCP pushes back on it alone).
+    api.set(zmq::sockopt::sndhwm, options.api_high_water_mark * 10);
+    api.set(zmq::sockopt::rcvhwm, options.api_high_water_mark);
     // A hard ceiling well above the reply-with-error limit, so huge frames cannot exhaust memory.
     api.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_message_bytes * 4));
     api.set(zmq::sockopt::router_mandatory, false);
@@ -201,18 +228,43 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   }
   reply.delimiter = delimited;
   const zmq::message_t& payload = frames.back();
+  const std::string peer = peer_name(reply.routing_id);
+  request_from_loopback = is_loopback(payload);
+  if (!limiter->admit(peer, std::chrono::steady_clock::now())) {
+    reply.bytes = refuse_rate_limited(peer, payload);
+    return reply;
+  }
   const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
-  reply.bytes = dispatcher->handle(peer_name(reply.routing_id), principal, payload.to_string_view(),
-                                   *pending, now_ms, today);
+  reply.bytes = dispatcher->handle(peer, principal, payload.to_string_view(), *pending, now_ms, today);
+  reply.request = std::move(frames.back());
   return reply;
 }
 
+std::string Broker::Impl::refuse_rate_limited(std::string_view peer, const zmq::message_t& payload) {
+  std::uint64_t request_id = 0;
+  if (auto message = wire::decode(payload.data(), payload.size(), options.max_message_bytes)) {
+    if (const auto* request = (*message)->body_as_Request()) request_id = request->request_id();
+  }
+  logger()->debug("rate limited peer={} request={}", peer, request_id);
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.0f", limiter->rate());
+  return encode_error(request_id,
+                      make_error(wire::Status::rate_limited,
+                                 std::string("trop de requêtes sur cette connexion (au-delà de ") +
+                                     rate + " par seconde) : requête refusée, rien n'a été "
+                                     "appliqué ; ralentissez puis réessayez"),
+                      state.sequence);
+}
+
 void Broker::Impl::serve_batch() {
-  const std::int64_t now_ms = wire::now_ms();
-  const std::string today = local_date(now_ms);
-  for (std::size_t i = 0; i < options.max_batch; ++i) {
-    auto reply = receive_request(now_ms, today);
+  refresh_storage();
+  batch_now_ms = wire::now_ms();
+  batch_today = local_date(batch_now_ms);
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < options.max_batch && bytes < options.max_batch_bytes; ++i) {
+    auto reply = receive_request(batch_now_ms, batch_today);
     if (!reply) break;
+    bytes += reply->request.size() + reply->bytes.size();
     outgoing.push_back(std::move(*reply));
   }
   commit_and_send();
@@ -221,23 +273,33 @@ void Broker::Impl::serve_batch() {
 void Broker::Impl::roll_back_to_store(const Error& error) {
   logger()->error("commit failed, nothing acknowledged: {}", error.message);
   state.feed_rebind_needed = false;
+  storage->on_commit_failed(store->last_write_failure(), std::chrono::steady_clock::now());
+  dispatcher->refuse_writes(storage->refusal());
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
   replies->clear();
+  pending->clear();
   if (auto reloaded = load(); !reloaded) {
     logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
   }
+  // Writes of the batch are refused; reads are answered again, from the state as reloaded, since
+  // their first answer may show a change that was never committed. Refusals stand.
   for (auto& reply : outgoing) {
     auto message = wire::decode(reply.bytes.data(), reply.bytes.size(), SIZE_MAX);
     const auto* body = message ? (*message)->body_as_Reply() : nullptr;
-    if (body == nullptr || body->status() != wire::Status::ok) continue;  // refusals stand
-    reply.bytes = encode_error(
-        body->request_id(),
-        make_error(wire::Status::storage_error,
-                   "le broker n'a pas pu enregistrer durablement la modification ; rien n'a été "
-                   "appliqué, réessayez"),
-        state.sequence);
+    if (body == nullptr || body->status() != wire::Status::ok) continue;
+    if (body->body_type() != wire::ReplyBody::NONE) {
+      reply.bytes = dispatcher->handle(peer_name(reply.routing_id),
+                                       principal_of(reply.request, state.principals, curve()),
+                                       reply.request.to_string_view(), *pending, batch_now_ms, batch_today);
+    } else {
+      reply.bytes = encode_error(body->request_id(), storage->refusal(), state.sequence);
+    }
   }
-  pending->events.clear();
+}
+
+void Broker::Impl::refresh_storage() {
+  if (!storage->refresh(*store, std::chrono::steady_clock::now())) return;
+  dispatcher->refuse_writes(storage->degraded() ? std::optional<Error>(storage->refusal()) : std::nullopt);
 }
 
 void Broker::Impl::commit_and_send() {
@@ -245,8 +307,8 @@ void Broker::Impl::commit_and_send() {
     if (!pending->events.empty()) pending->batch.set_last_sequence(state.sequence);
     if (auto committed = store->commit(pending->batch); !committed) {
       roll_back_to_store(committed.error());
-      pending->clear();
     } else {
+      committed_sequence = state.sequence;
       replies->trim();
     }
   }
@@ -316,6 +378,9 @@ void Broker::Impl::drain_subscriptions() {
 Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->limiter = std::make_unique<PeerLimiter>(options.peer_rate, options.peer_burst);
+  impl->storage = std::make_unique<StorageGuard>(options.data_dir, options.min_free_bytes,
+                                                 options.storage_retry);
   impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
   auto store = Store::open(options.data_dir);
   if (!store) return store.error();
@@ -324,6 +389,10 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->replies = std::make_unique<ReplyCache>(*impl->store);
   impl->dispatcher =
       std::make_unique<Dispatcher>(impl->state, *impl->replies, options.max_message_bytes);
+  Impl* loop = impl.get();
+  impl->dispatcher->set_backup_handler([loop](const wire::Request& request, std::string_view) {
+    return answer_backup(*loop->store, loop->committed_sequence, request, loop->request_from_loopback);
+  });
   impl->pending = std::make_unique<PendingCommit>(impl->store->batch());
   if (auto bound = impl->bind(); !bound) return bound.error();
   impl->next_heartbeat = std::chrono::steady_clock::now();
@@ -338,6 +407,7 @@ const StartupReport& Broker::startup() const { return impl_->startup; }
 void Broker::run(const std::atomic<bool>& stop) {
   Impl& impl = *impl_;
   while (!stop.load()) {
+    impl.refresh_storage();
     // Rebuilt each turn: the feed socket is replaced after a revocation.
     zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
                                {impl.feed.handle(), 0, ZMQ_POLLIN, 0},

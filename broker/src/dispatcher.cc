@@ -69,6 +69,9 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
     case wire::RequestBody::PrincipalListRequest:
       ++stats_.reads;
       return answer_principal_list(*state_, request.request_id());
+    case wire::RequestBody::BackupRequest:
+      if (backup_) return backup_(request, peer);
+      break;
     default:
       break;
   }
@@ -96,6 +99,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
     ++stats_.duplicates;
     return std::move(**earlier);
   }
+  if (write_refusal_) return refuse(context.peer, request_id, *write_refusal_, *context.principal);
 
   Result<std::uint64_t> applied = make_error(wire::Status::unknown_type, "");
   switch (request.body_type()) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +34,14 @@ class Dispatcher {
 
   const DispatchStats& stats() const { return stats_; }
 
+  // Answers BackupRequests (the broker owns the store); without it they are refused.
+  using BackupHandler = std::function<std::string(const wire::Request&, std::string_view peer)>;
+  void set_backup_handler(BackupHandler handler) { backup_ = std::move(handler); }
+
+  // While set, new writes are refused with this error before anything is applied (storage
+  // degraded); retries of writes already applied still get their stored reply.
+  void refuse_writes(std::optional<Error> reason) { write_refusal_ = std::move(reason); }
+
  private:
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
@@ -42,6 +52,8 @@ class Dispatcher {
   ReplyCache* replies_;
   std::size_t max_message_bytes_;
   DispatchStats stats_;
+  std::optional<Error> write_refusal_;
+  BackupHandler backup_;
 };
 
 }  // namespace dispo::broker

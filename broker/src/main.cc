@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   std::string init_data = options.data_dir.string();
   std::string init_keys = "keys";
   std::string init_admin = "admin";
+  std::uint64_t min_free_mb = options.min_free_bytes >> 20;
 
   CLI::App app{"dispo-broker: real-time capacity bus for child protection (ASE).\n"
                "Keeps facilities' live availability in an embedded RocksDB and answers publishers\n"
@@ -43,6 +44,14 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(10L, 1000L));
   app.add_option("--max-message-bytes", options.max_message_bytes, "Largest request accepted")
       ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{64u << 20}));
+  app.add_option("--min-free-mb", min_free_mb,
+                 "Free space (MiB) below which writes are refused with storage_error (0 = no check)")
+      ->capture_default_str();
+  app.add_option("--peer-rate", options.peer_rate,
+                 "Requests per second one connection may send on average, then rate_limited (0 = no limit)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  app.add_option("--peer-burst", options.peer_burst, "Requests one connection may send at once")
+      ->capture_default_str()->check(CLI::Range(1.0, 1e9));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--curve-key", curve_key_file,
@@ -88,6 +97,7 @@ int main(int argc, char** argv) {
     options.curve_secret_key = keys->secret_key;
   }
   options.data_dir = data_dir;
+  options.min_free_bytes = min_free_mb << 20;
   options.stale_after = std::chrono::seconds(stale_after_s);
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
 

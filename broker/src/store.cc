@@ -195,8 +195,18 @@ Result<void> Store::commit(Batch& batch) {
   rocksdb::WriteOptions options;
   options.sync = true;
   auto status = db_->Write(options, batch.batch_.get());
-  if (!status.ok()) return storage_error("write failed, nothing was applied", status);
+  if (!status.ok()) {
+    last_write_failure_ = status.IsNoSpace() ? WriteFailure::no_space : WriteFailure::io_error;
+    return storage_error("write failed, nothing was applied", status);
+  }
+  last_write_failure_ = WriteFailure::none;
   batch.clear();
+  return {};
+}
+
+Result<void> Store::resume() {
+  auto status = db_->Resume();
+  if (!status.ok()) return storage_error("cannot resume writes", status);
   return {};
 }
 

@@ -36,6 +36,9 @@ class WriteBatch;
 
 namespace dispo::broker {
 
+// Why the last commit failed, so the broker can tell people "disk full" from "I/O error".
+enum class WriteFailure { none, no_space, io_error };
+
 class Store {
  public:
   // The changes of one group commit, written all together or not at all.
@@ -75,7 +78,15 @@ class Store {
   Batch batch() const;
 
   // Writes `batch` atomically with the WAL synced; the batch is cleared on success.
+  // On failure nothing was written and last_write_failure() says why; RocksDB may then refuse
+  // every write (read-only after a background error) until resume() succeeds.
   Result<void> commit(Batch& batch);
+  WriteFailure last_write_failure() const { return last_write_failure_; }
+
+  // Asks RocksDB to leave the read-only state after a write or background error (DB::Resume:
+  // flushes memtables to a new WAL). Succeeds at once when there is no error to clear; fails
+  // while the cause (e.g. a full disk) is still there. Reads work throughout.
+  Result<void> resume();
 
   // Replaces the contents of `index` with the stored facilities and availability.
   Result<void> load(AvailabilityIndex& index) const;
@@ -114,6 +125,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* replies_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* principals_ = nullptr;
+  WriteFailure last_write_failure_ = WriteFailure::none;
 };
 
 // Big-endian encoding so that RocksDB's byte order is numeric order.

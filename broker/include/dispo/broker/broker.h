@@ -27,11 +27,17 @@ struct BrokerOptions {
   std::chrono::milliseconds heartbeat{500};     // at most 1 s (issue #2)
   std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
   std::size_t max_batch = 2048;                 // requests drained into one group commit
+  std::size_t max_batch_bytes = 64u << 20;      // ... and at most about this many bytes of them
   int feed_high_water_mark = 100'000;           // per subscriber, then it misses and resyncs
   // CURVE key pair of the broker (Z85). Empty: no encryption, no authentication, every request
   // comes from the local admin principal, and only loopback endpoints are accepted.
   std::string curve_public_key;
   std::string curve_secret_key;
+  std::uint64_t min_free_bytes = 128u << 20;    // below this free on the data disk, writes are refused
+  std::chrono::milliseconds storage_retry{1000}; // after a failed commit: how often to try resuming
+  double peer_rate = 20'000;                   // requests/s per connection, then rate_limited (0 = off)
+  double peer_burst = 20'000;                  // requests a connection may send at once
+  int api_high_water_mark = 1000;              // requests queued per connection (replies: ×10)
 };
 
 // What start-up found, for the log and the restart benchmark.

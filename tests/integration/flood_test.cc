@@ -1,0 +1,97 @@
+// One peer flooding the broker (thousands of requests it never reads the replies to, and frames
+// over the size limit) does not starve a well-behaved client, and is told `rate_limited`.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "broker_process.h"
+#include "dispo/clients/session.h"
+#include "temp_dir.h"
+#include "wire_helpers.h"
+
+namespace dispo::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kFloodRequests = 30'000;
+constexpr int kHugeFrames = 200;
+constexpr std::size_t kMaxMessageBytes = 64u << 10;
+
+std::string search_frame(std::uint64_t request_id) {
+  wire::RequestBodyUnion body;
+  body.Set(wire::SearchQueryT{});
+  flatbuffers::FlatBufferBuilder builder;
+  auto request = wire::CreateRequest(builder, request_id, builder.CreateString("flooder"), body.type,
+                                     body.Pack(builder));
+  wire::finish(builder, request);
+  return {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()};
+}
+
+// Sends everything first, reads nothing until done; then counts the replies by status.
+struct Flooder {
+  std::atomic<bool> sent{false};
+  std::map<wire::Status, int> statuses;
+  std::string rate_limited_message;
+
+  void run(zmq::context_t& context, const std::string& api) {
+    zmq::socket_t socket(context, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::sndhwm, 0);
+    socket.connect(api);
+    const std::string huge(kMaxMessageBytes * 2, 'x');  // over the limit, under the hard ceiling
+    for (int i = 0; i < kFloodRequests; ++i) {
+      socket.send(zmq::buffer(search_frame(i + 1)), zmq::send_flags::none);
+      if (i % (kFloodRequests / kHugeFrames) == 0) socket.send(zmq::buffer(huge), zmq::send_flags::none);
+    }
+    sent.store(true);
+    zmq::message_t reply;
+    socket.set(zmq::sockopt::rcvtimeo, 3000);
+    while (socket.recv(reply)) {
+      auto message = wire::decode(reply.data(), reply.size(), SIZE_MAX);
+      if (!message || (*message)->body_as_Reply() == nullptr) continue;
+      const auto* body = (*message)->body_as_Reply();
+      ++statuses[body->status()];
+      if (body->status() == wire::Status::rate_limited && body->message()) {
+        rate_limited_message = body->message()->str();
+      }
+    }
+  }
+};
+
+TEST(FloodTest, FloodingPeerIsRateLimitedAndOthersStayServed) {
+  TempDir dir;
+  BrokerProcess broker(dir / "data", {"--peer-rate", "2000", "--peer-burst", "2000",
+                                      "--max-message-bytes", std::to_string(kMaxMessageBytes)});
+  broker.start();
+  zmq::context_t context;
+  client::Session client(context, {broker.api(), 5s, 1, "well-behaved"});
+  ASSERT_TRUE(client.call(registration_of(make_facility("590000020", 10, 10))));
+
+  Flooder flooder;
+  std::thread flood([&] { flooder.run(context, broker.api()); });
+  // The well-behaved client keeps getting answers while the flood is queued at the broker.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  int answered = 0;
+  while ((answered < 20 || !flooder.sent.load()) && std::chrono::steady_clock::now() < deadline) {
+    wire::RequestBodyUnion body;
+    body.Set(wire::SearchQueryT{});
+    auto reply = client.call(std::move(body));
+    ASSERT_TRUE(reply) << "search #" << answered << " not answered within 5 s: "
+                       << reply.error().message;
+    ++answered;
+  }
+  ASSERT_TRUE(client.call(update_of("590000020", "u1", 2)));
+  flood.join();
+  EXPECT_GE(answered, 20);
+  EXPECT_GT(flooder.statuses[wire::Status::rate_limited], 0) << "the flooder was never limited";
+  EXPECT_NE(flooder.rate_limited_message.find("trop de requêtes"), std::string::npos);
+  EXPECT_GT(flooder.statuses[wire::Status::ok], 0) << "the flooder got no share at all";
+  EXPECT_TRUE(broker.running());
+}
+
+}  // namespace
+}  // namespace dispo::testing
