@@ -125,8 +125,13 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
   for (char* c = detail; *c != '\0'; ++c) {
     if (*c == '.') *c = ',';  // French decimal comma
   }
+  std::string hint;
+  if (!options_.keys.empty()) {
+    hint = " (connexion chiffrée : si le broker répond aux autres, votre clé est peut-être inconnue ou "
+           "révoquée, ou ce n'est pas la bonne clé publique du broker)";
+  }
   return make_error(wire::Status::unavailable,
-                    "broker injoignable à " + options_.broker + detail);
+                    "broker injoignable à " + options_.broker + detail + hint);
 }
 
 }  // namespace dispo::client

@@ -282,5 +282,49 @@ TEST_F(SecurityTest, TheLastAdminCannotBeRevoked) {
   EXPECT_TRUE(call(admin_, search()));
 }
 
+// The operator's path, with the real command lines: dispo-admin grants an on-call principal (its
+// keys written with mode 600), the on-call worker searches with them, dispo-admin revokes it.
+TEST_F(SecurityTest, TheOperatorGrantsAndRevokesWithDispoAdmin) {
+  const std::string keys = (dir_ / "keys").string();
+  const std::vector<std::string> as_admin = {"--broker", broker_.api(), "--key", keys + "/admin-test.key",
+                                             "--broker-key", keys + "/broker.pub", "--timeout", "1"};
+  auto admin = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), DISPO_ADMIN_BIN);
+    args.insert(args.end(), as_admin.begin(), as_admin.end());
+    return run_command(args);
+  };
+  auto granted = admin({"grant", "astreinte-59", "--role", "on_call", "--dept", "59", "--out", keys});
+  ASSERT_EQ(granted.exit_code, 0) << granted.err;
+  struct stat info {};
+  ASSERT_EQ(::stat((keys + "/astreinte-59.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  const std::vector<std::string> find = {dispo_binary(), "find", "--json", "--broker", broker_.api(), "--key",
+                                         keys + "/astreinte-59.key", "--broker-key", keys + "/broker.pub",
+                                         "--timeout", "1"};
+  auto found = run_command(find);
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_NE(found.out.find("590000001"), std::string::npos) << found.out;
+  EXPECT_EQ(found.out.find("620000001"), std::string::npos) << "outside its territory: " << found.out;
+
+  auto listed = admin({"list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("astreinte-59"), std::string::npos) << listed.out;
+
+  ASSERT_EQ(admin({"revoke", "astreinte-59"}).exit_code, 0);
+  auto refused = run_command(find);
+  EXPECT_EQ(refused.exit_code, 3) << refused.out;
+  EXPECT_NE(refused.err.find("clé"), std::string::npos) << refused.err;
+
+  // Not an admin: refused, with the reason.
+  auto not_admin = run_command({DISPO_ADMIN_BIN, "list", "--broker", broker_.api(), "--key",
+                                keys + "/astreinte-59.key", "--broker-key", keys + "/broker.pub", "--timeout", "1"});
+  EXPECT_NE(not_admin.exit_code, 0);
+  auto bad_key = run_command({dispo_binary(), "find", "--broker", broker_.api(), "--key", keys + "/missing.key",
+                              "--broker-key", keys + "/broker.pub"});
+  EXPECT_EQ(bad_key.exit_code, 2);
+  EXPECT_NE(bad_key.err.find("missing.key"), std::string::npos) << bad_key.err;
+}
+
 }  // namespace
 }  // namespace dispo::testing

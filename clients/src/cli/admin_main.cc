@@ -1,52 +1,166 @@
-// dispo-admin: operator commands sent to a running broker. For now `backup DIR`, used by
-// ops/backup: a consistent copy of the broker's data, answered once complete.
+// dispo-admin: the operator's commands to a running broker — principals (who may connect, with
+// which role and scope: grant, list, revoke) and backups. Admin principals only (with CURVE, pass
+// an admin's --key; without CURVE, every local connection is the admin).
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
 #include "dispo/clients/command_line.h"
+#include "dispo/schemas/curve_keys.h"
+#include "dispo/schemas/json.h"
 
 namespace {
 
 using namespace dispo;
+using client::kOk;
 
-int run_backup(const client::ConnectionOptions& connection, const std::string& directory) {
-  std::error_code ec;
-  const auto absolute = std::filesystem::absolute(directory, ec);
-  if (ec) return client::report_usage("dispo-admin", "chemin invalide : " + directory);
+constexpr const char* kProgram = "dispo-admin";
+
+int fail_with(const Error& error) { return client::report_failure(kProgram, error); }
+int usage(const std::string& message) { return client::report_usage(kProgram, message); }
+
+struct AdminOptions {
+  std::string name;
+  std::string role;
+  std::vector<std::string> facilities;
+  std::vector<std::string> departements;
+  std::string out_dir = ".";
+  bool json = false;
+  std::string directory;
+};
+
+// One attempt: an administrative change is not retried behind the operator's back.
+Result<client::ReplyMessage> call(const client::ConnectionOptions& global, wire::RequestBodyUnion body) {
   zmq::context_t context;
-  // One attempt: a backup is not retried behind the operator's back.
-  auto options = client::session_options(connection, "dispo-admin");
+  auto options = client::session_options(global, "dispo-admin");
   options.attempts = 1;
   auto session = client::open_session(context, options);
-  if (!session) return client::report_failure("dispo-admin", session.error());
+  if (!session) return session.error();
+  return session->call(std::move(body));
+}
+
+// Generates the key pair here (the secret never travels), registers the public key, then writes
+// NAME.key (mode 600) and NAME.pub into --out for the person or machine that will use them.
+int run_grant(const client::ConnectionOptions& global, const AdminOptions& options) {
+  const std::filesystem::path key_file = std::filesystem::path(options.out_dir) / (options.name + ".key");
+  const std::filesystem::path public_file = std::filesystem::path(options.out_dir) / (options.name + ".pub");
+  for (const auto& path : {key_file, public_file}) {
+    if (std::filesystem::exists(path)) return usage(path.string() + " existe déjà : rien n'a été fait");
+  }
+  const wire::CurveKeyPair keys = wire::generate_key_pair();
+  wire::PrincipalGrantT grant;
+  grant.principal = std::make_unique<wire::PrincipalT>();
+  grant.principal->name = options.name;
+  grant.principal->public_key = keys.public_key;
+  wire::Role role = wire::Role::facility;
+  for (auto candidate : wire::EnumValuesRole()) {
+    if (options.role == wire::EnumNameRole(candidate)) role = candidate;
+  }
+  grant.principal->role = role;
+  grant.principal->facilities = options.facilities;
+  grant.principal->departements = options.departements;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(grant));
+  auto reply = call(global, std::move(body));
+  if (!reply) return fail_with(reply.error());
+  if (auto written = wire::write_key_file(key_file, keys, options.name); !written) return fail_with(written.error());
+  if (auto written = wire::write_key_file(public_file, {keys.public_key, {}}, options.name); !written) {
+    return fail_with(written.error());
+  }
+  std::printf("principal « %s » (%s) enregistré ; clés : %s (secrète, à remettre à son seul utilisateur), %s\n",
+              options.name.c_str(), options.role.c_str(), key_file.c_str(), public_file.c_str());
+  return kOk;
+}
+
+int run_revoke(const client::ConnectionOptions& global, const AdminOptions& options) {
+  wire::PrincipalRevokeT revoke;
+  revoke.name = options.name;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(revoke));
+  auto reply = call(global, std::move(body));
+  if (!reply) return fail_with(reply.error());
+  std::printf("principal « %s » révoqué : sa clé est refusée dès maintenant\n", options.name.c_str());
+  return kOk;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string text;
+  for (const auto& value : values) text += (text.empty() ? "" : ",") + value;
+  return text.empty() ? "-" : text;
+}
+
+int run_list(const client::ConnectionOptions& global, const AdminOptions& options) {
+  wire::RequestBodyUnion body;
+  body.Set(wire::PrincipalListRequestT{});
+  auto reply = call(global, std::move(body));
+  if (!reply) return fail_with(reply.error());
+  const auto* list = (*reply)->body_as_PrincipalList();
+  if (list == nullptr) return fail_with(make_error(wire::Status::malformed, "réponse inattendue du broker"));
+  if (options.json) {
+    std::printf("%s", wire::to_json(list, "PrincipalList").c_str());
+    return kOk;
+  }
+  std::unique_ptr<wire::PrincipalListT> native(list->UnPack());
+  std::printf("%-24s %-12s %-10s %-20s %s\n", "NOM", "RÔLE", "ÉTAT", "ÉTABLISSEMENTS", "DÉPARTEMENTS");
+  for (const auto& principal : native->principals) {
+    std::printf("%-24s %-12s %-10s %-20s %s\n", principal->name.c_str(), wire::EnumNameRole(principal->role),
+                principal->revoked ? "révoqué" : "actif", joined(principal->facilities).c_str(),
+                joined(principal->departements).c_str());
+  }
+  return kOk;
+}
+
+int run_backup(const client::ConnectionOptions& global, const AdminOptions& options) {
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(options.directory, ec);
+  if (ec) return usage("chemin invalide : " + options.directory);
   wire::BackupRequestT request;
   request.directory = absolute.lexically_normal().string();
   wire::RequestBodyUnion body;
   body.Set(std::move(request));
-  auto reply = session->call(std::move(body));
-  if (!reply) return client::report_failure("dispo-admin", reply.error());
+  auto reply = call(global, std::move(body));
+  if (!reply) return fail_with(reply.error());
   std::printf("sauvegarde terminée : %s (séquence %llu)\n", absolute.lexically_normal().c_str(),
               static_cast<unsigned long long>((*reply)->sequence()));
-  return client::kOk;
+  return kOk;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"dispo-admin — commandes d'exploitation d'un broker dispo en marche.", "dispo-admin"};
+  CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux et sauvegardes.",
+               kProgram};
   app.footer("Codes de sortie : 0 réussi, 1 refusé par le broker, 2 utilisation incorrecte, 3 broker injoignable.\n");
   app.fallthrough();
   client::ConnectionOptions connection;
   connection.timeout_s = 120;  // a checkpoint of a large base takes time; one attempt only
   client::add_connection_options(app, connection);
   app.require_subcommand(1);
+  AdminOptions options;
 
-  std::string directory;
+  auto* grant = app.add_subcommand("grant", "Créer (ou remplacer) un principal ; sa paire de clés est créée ici");
+  grant->add_option("NAME", options.name, "Nom du principal (ex. astreinte-59, mecs-les-tilleuls)")->required();
+  grant->add_option("--role", options.role, "facility, on_call, hospital, judge, observatory ou admin")
+      ->required()
+      ->check(CLI::IsMember({"facility", "on_call", "hospital", "judge", "observatory", "admin"}));
+  grant->add_option("--facility", options.facilities, "Établissement(s) publiés (rôle facility)");
+  grant->add_option("--dept", options.departements,
+                    "Département(s) du territoire (on_call, hospital, judge, observatory)");
+  grant->add_option("--out", options.out_dir, "Répertoire où écrire NAME.key et NAME.pub")->capture_default_str();
+  auto* list = app.add_subcommand("list", "Lister les principaux");
+  list->add_flag("--json", options.json, "Sortie JSON (PrincipalList, noms du schéma)");
+  auto* revoke = app.add_subcommand("revoke", "Révoquer un principal : sa clé est refusée dès maintenant");
+  revoke->add_option("NAME", options.name, "Nom du principal")->required();
   auto* backup = app.add_subcommand(
       "backup", "Copie cohérente des données du broker (checkpoint RocksDB) dans DIR, qui ne doit pas exister");
-  backup->add_option("DIR", directory, "Répertoire de sauvegarde (créé ; sur la machine du broker)")->required();
-  const client::Subcommand commands[] = {{backup, [&] { return run_backup(connection, directory); }}};
-  return client::run_subcommands(app, commands, "backup", argc, argv);
+  backup->add_option("DIR", options.directory, "Répertoire de sauvegarde (créé ; sur la machine du broker)")
+      ->required();
+
+  const client::Subcommand commands[] = {{grant, [&] { return run_grant(connection, options); }},
+                                         {list, [&] { return run_list(connection, options); }},
+                                         {revoke, [&] { return run_revoke(connection, options); }},
+                                         {backup, [&] { return run_backup(connection, options); }}};
+  return client::run_subcommands(app, commands, "grant, list, revoke ou backup", argc, argv);
 }

@@ -20,7 +20,6 @@ using Command = client::Subcommand;
 Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);
 Command add_board_command(CLI::App& parent, const GlobalOptions& global);
-Command add_admin_command(CLI::App& parent, const GlobalOptions& global);
 
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).

@@ -19,6 +19,6 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const Command commands[] = {add_find_command(app, global), add_facility_command(app, global),
-                              add_board_command(app, global), add_admin_command(app, global)};
-  return dispo::client::run_subcommands(app, commands, "find, facility, board ou admin", argc, argv);
+                              add_board_command(app, global)};
+  return dispo::client::run_subcommands(app, commands, "find, facility ou board", argc, argv);
 }
