@@ -76,5 +76,22 @@ int main(int argc, char** argv) {
   facility_request.facility_id = "590000001";
   body.Set(std::move(facility_request));
   write(directory, "facility", body);
+
+  PrincipalGrantT grant;
+  grant.principal = std::make_unique<PrincipalT>();
+  grant.principal->name = "astreinte-59";
+  grant.principal->public_key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+  grant.principal->role = Role::on_call;
+  grant.principal->departements = {"59"};
+  body.Set(std::move(grant));
+  write(directory, "principal-grant", body);
+
+  PrincipalRevokeT revoke;
+  revoke.name = "astreinte-59";
+  body.Set(std::move(revoke));
+  write(directory, "principal-revoke", body);
+
+  body.Set(PrincipalListRequestT{});
+  write(directory, "principal-list", body);
   return 0;
 }
