@@ -2,14 +2,12 @@
 // then paced admissions and departures; it survives a broker restart; usage and start-up failures
 // are one French line with a documented exit code.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "broker_process.h"
+#include "watchers.h"
 #include "dispo/clients/session.h"
 #include "dispo/publishers/simulator.h"
 #include "temp_dir.h"
@@ -23,71 +21,6 @@ bool one_french_line(const std::string& text) {
   return text.rfind("dispo-sim : ", 0) == 0 && text.find('\n') == text.size() - 1;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-int milliseconds_until(std::chrono::steady_clock::time_point end) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-  return static_cast<int>(std::max<long>(left.count(), 0));
-}
-
-// Waits until the file (which must exist) contains `words`, woken by inotify when it is written
-// to; false after `deadline`.
-bool file_says(const std::filesystem::path& path, const std::string& words, std::chrono::milliseconds deadline) {
-  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-  if (watch < 0 || ::inotify_add_watch(watch, path.c_str(), IN_MODIFY) < 0) {
-    ADD_FAILURE() << "cannot watch " << path;
-    return false;
-  }
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  bool found = false;
-  while (!(found = read_file(path).find(words) != std::string::npos) && std::chrono::steady_clock::now() < end) {
-    pollfd item{watch, POLLIN, 0};
-    ::poll(&item, 1, milliseconds_until(end));
-    char events[4096];
-    while (::read(watch, events, sizeof events) > 0) {
-    }
-  }
-  ::close(watch);
-  return found;
-}
-
-// The broker's feed: every accepted change and a heartbeat at least every second carry the
-// broker's sequence, so waiting on it needs no polling of the api.
-class FeedWatch {
- public:
-  FeedWatch(zmq::context_t& context, const std::string& endpoint) : socket_(context, zmq::socket_type::sub) {
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::subscribe, "ev");
-    socket_.set(zmq::sockopt::subscribe, "hb");
-    socket_.connect(endpoint);
-  }
-
-  // True once the feed announces a sequence above `target`; false after `deadline`.
-  bool passes(std::uint64_t target, std::chrono::milliseconds deadline) {
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    while (last_ <= target) {
-      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(milliseconds_until(end))) == 0) return false;
-      zmq::message_t topic, body;
-      if (!socket_.recv(topic, zmq::recv_flags::dontwait) || !topic.more()) continue;
-      if (!socket_.recv(body, zmq::recv_flags::none)) continue;  // multipart messages arrive whole
-      auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
-      if (!message) continue;
-      if (const auto* event = (*message)->body_as_FeedEvent()) last_ = std::max(last_, event->sequence());
-      if (const auto* heartbeat = (*message)->body_as_Heartbeat()) last_ = std::max(last_, heartbeat->sequence());
-    }
-    return true;
-  }
-
- private:
-  zmq::socket_t socket_;
-  std::uint64_t last_ = 0;
-};
 
 class SimIntegrationTest : public ::testing::Test {
  protected:

@@ -2,15 +2,13 @@
 // update the simulator produced ends applied, once, in order — whether the simulator kept running
 // through the outage or was itself killed -9 and started again on the same outbox.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "broker_process.h"
+#include "watchers.h"
 #include "dispo/clients/session.h"
 #include "dispo/publishers/outbox.h"
 #include "dispo/publishers/simulator.h"
@@ -24,65 +22,6 @@ using namespace std::chrono_literals;
 constexpr std::size_t kFacilities = 5;
 constexpr std::uint64_t kSeed = 3;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-int milliseconds_until(std::chrono::steady_clock::time_point end) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-  return static_cast<int>(std::max<long>(left.count(), 0));
-}
-
-// Waits until the file contains `words`, woken by inotify when it is written to.
-bool file_says(const std::filesystem::path& path, const std::string& words, std::chrono::milliseconds deadline) {
-  const int watch = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-  if (watch < 0 || ::inotify_add_watch(watch, path.c_str(), IN_MODIFY) < 0) return false;
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  bool found = false;
-  while (!(found = read_file(path).find(words) != std::string::npos) && std::chrono::steady_clock::now() < end) {
-    pollfd item{watch, POLLIN, 0};
-    ::poll(&item, 1, milliseconds_until(end));
-    char events[4096];
-    while (::read(watch, events, sizeof events) > 0) {
-    }
-  }
-  ::close(watch);
-  return found;
-}
-
-// The broker's feed: changes and heartbeats (at least every second) carry its sequence.
-class FeedWatch {
- public:
-  FeedWatch(zmq::context_t& context, const std::string& endpoint) : socket_(context, zmq::socket_type::sub) {
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::subscribe, "ev");
-    socket_.set(zmq::sockopt::subscribe, "hb");
-    socket_.connect(endpoint);
-  }
-
-  bool passes(std::uint64_t target, std::chrono::milliseconds deadline) {
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    while (last_ <= target) {
-      zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(milliseconds_until(end))) == 0) return false;
-      zmq::message_t topic, body;
-      if (!socket_.recv(topic, zmq::recv_flags::dontwait) || !topic.more()) continue;
-      if (!socket_.recv(body, zmq::recv_flags::none)) continue;
-      auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
-      if (!message) continue;
-      if (const auto* event = (*message)->body_as_FeedEvent()) last_ = std::max(last_, event->sequence());
-      if (const auto* heartbeat = (*message)->body_as_Heartbeat()) last_ = std::max(last_, heartbeat->sequence());
-    }
-    return true;
-  }
-
- private:
-  zmq::socket_t socket_;
-  std::uint64_t last_ = 0;
-};
 
 // "dispo-sim : arrêt · 3 s · 2 100 évènements …" → 2100.
 std::optional<std::uint64_t> steps_at_stop(const std::string& log) {
