@@ -98,7 +98,7 @@ class RegistrationBuilder {
     std::size_t line;
     UnitRowText row;
     std::size_t slot = SIZE_MAX;                 // index in registration_.facilities
-    std::map<std::string, std::size_t> units;    // unit id -> line
+    std::map<std::string, std::size_t> units{};  // unit id -> line
   };
 
   void check_facility_agrees(std::size_t line, const UnitRowText& row) {

@@ -38,7 +38,7 @@ struct SessionOptions {
   std::chrono::milliseconds timeout{2500};          // per attempt
   int attempts = 3;                                 // 1 = no retry
   std::string client_id;                            // empty = a random id for this process
-  ClientKeys keys;                                  // empty = no CURVE (loopback)
+  ClientKeys keys{};                                // empty = no CURVE (loopback)
 };
 
 // A verified reply; owns its bytes.
