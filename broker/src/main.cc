@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(0.0, 1e9));
   app.add_option("--peer-burst", options.peer_burst, "Requests one connection may send at once")
       ->capture_default_str()->check(CLI::Range(1.0, 1e9));
+  app.add_option("--feed-hwm", options.feed_high_water_mark,
+                 "Feed messages queued per subscriber; beyond them a slow subscriber misses messages\n"
+                 "(it detects the gap and resynchronises) and the broker never waits for it")
+      ->capture_default_str()->check(CLI::Range(1, 10'000'000));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--curve-key", curve_key_file,

@@ -32,7 +32,8 @@ Board::~Board() = default;
 
 Result<void> Board::start() {
   try {
-    feed_ = std::make_unique<FeedReader>(*context_, options_.feed, options_.departement, options_.keys);
+    feed_ = std::make_unique<FeedReader>(*context_, options_.feed, options_.departement, options_.keys,
+                                         options_.feed_high_water_mark);
   } catch (const zmq::error_t& error) {
     return make_error(wire::Status::invalid,
                       "adresse du flux invalide : " + options_.feed + " (" + error.what() + ")");

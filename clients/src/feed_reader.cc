@@ -6,10 +6,12 @@
 namespace dispo::client {
 
 FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
-                       const std::string& departement, const ClientKeys& keys)
+                       const std::string& departement, const ClientKeys& keys, int high_water_mark)
     : socket_(context, zmq::socket_type::sub) {
   socket_.set(zmq::sockopt::linger, 0);
-  socket_.set(zmq::sockopt::rcvhwm, 0);  // a slow board must resync, not lose events silently
+  // Bounded: a stalled board must not grow without limit nor fill the broker's queue for nothing;
+  // what it cannot take is dropped upstream, and the sequence numbers tell it (gap, resync).
+  socket_.set(zmq::sockopt::rcvhwm, high_water_mark);
   apply_client_keys(socket_, keys);
   if (departement.empty()) {
     socket_.set(zmq::sockopt::subscribe, "ev/");

@@ -32,9 +32,11 @@ class FeedReader {
  public:
   // Connects to `endpoint` (with CURVE `keys` unless empty) and subscribes to the events and
   // heartbeats of `departement`, or of every territory the principal may receive when it is
-  // empty. Throws zmq::error_t on a malformed endpoint (the Board converts it).
+  // empty. At most `high_water_mark` messages wait here unread (0 = unbounded); past them the
+  // broker drops, and the reader of the sequence numbers sees a gap. Throws zmq::error_t on a
+  // malformed endpoint (the Board converts it).
   FeedReader(zmq::context_t& context, const std::string& endpoint, const std::string& departement,
-             const ClientKeys& keys);
+             const ClientKeys& keys, int high_water_mark);
 
   // Waits at most `wait` for a message; true if one can be read.
   bool wait(std::chrono::milliseconds wait);

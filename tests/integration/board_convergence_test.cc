@@ -5,10 +5,10 @@
 #include <atomic>
 #include <thread>
 
+#include "board_helpers.h"
 #include "broker_process.h"
 #include "dispo/clients/board.h"
 #include "dispo/clients/session.h"
-#include "dispo/schemas/json.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -19,30 +19,6 @@ constexpr int kFacilities = 20;
 constexpr int kUnits = 5;
 
 std::string facility_name(int f) { return "5900001" + std::to_string(10 + f); }
-
-// The broker's full state as JSON per facility, and its sequence.
-std::pair<std::uint64_t, std::map<std::string, std::string>> broker_state(client::Session& session) {
-  std::map<std::string, std::string> facilities;
-  auto reply = session.call(snapshot_request());
-  EXPECT_TRUE(reply);
-  if (!reply) return {};
-  const auto* snapshot = (*reply)->body_as_Snapshot();
-  for (const auto* state : *snapshot->facilities()) {
-    facilities[state->facility()->id()->str()] = wire::to_json(state, "FacilityState");
-  }
-  return {snapshot->sequence(), facilities};
-}
-
-std::map<std::string, std::string> board_state(const client::Board& board) {
-  std::map<std::string, std::string> facilities;
-  for (const auto& [id, state] : board.facilities()) {
-    flatbuffers::FlatBufferBuilder builder;
-    builder.Finish(wire::FacilityState::Pack(builder, &state));
-    facilities[id] = wire::to_json(flatbuffers::GetRoot<wire::FacilityState>(builder.GetBufferPointer()),
-                                   "FacilityState");
-  }
-  return facilities;
-}
 
 // Sends updates from its own thread until stopped.
 class Load {
@@ -68,16 +44,6 @@ class Load {
   std::atomic<int> sent_{0};
   std::thread thread_;
 };
-
-// Polls the board until it has applied `sequence` (or the deadline passes).
-bool catch_up(client::Board& board, std::uint64_t sequence, std::chrono::seconds deadline) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    board.poll(std::chrono::milliseconds(100));
-    if (board.in_sync() && board.sequence() >= sequence) return board.sequence() == sequence;
-  }
-  return false;
-}
 
 TEST(BoardConvergenceTest, LateJoiningBoardConvergesToExactlyTheBrokerState) {
   TempDir dir;

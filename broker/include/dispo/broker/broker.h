@@ -28,7 +28,7 @@ struct BrokerOptions {
   std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
   std::size_t max_batch = 2048;                 // requests drained into one group commit
   std::size_t max_batch_bytes = 64u << 20;      // ... and at most about this many bytes of them
-  int feed_high_water_mark = 100'000;           // per subscriber, then it misses and resyncs
+  int feed_high_water_mark = 100'000;           // per subscriber, then it misses (never waits) and resyncs
   // CURVE key pair of the broker (Z85). Empty: no encryption, no authentication, every request
   // comes from the local admin principal, and only loopback endpoints are accepted.
   std::string curve_public_key;
