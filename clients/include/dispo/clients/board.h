@@ -38,12 +38,12 @@ struct BoardOptions {
   std::chrono::milliseconds silence_timeout{3000};    // no event nor heartbeat for this long: resync
   std::chrono::milliseconds snapshot_timeout{2500};   // per snapshot attempt
   int start_attempts = 2;                             // snapshot attempts start() makes before failing
-  std::string client_id;                              // empty = a random id
+  std::string client_id{};                            // empty = a random id
   // Feed messages queued in this process while the board is not polled. Beyond them the broker
   // drops what this board cannot take (it never waits for it); the board then sees the gap and
   // re-synchronises. Bounded so that a stalled board costs a snapshot, not unbounded memory.
   int feed_high_water_mark = 10'000;
-  ClientKeys keys;                                    // CURVE; empty = plain (loopback)
+  ClientKeys keys{};                                  // CURVE; empty = plain (loopback)
 };
 
 class FeedReader;
