@@ -49,7 +49,9 @@ std::string pack_table(const NativeT& native) {
 
 // Verifies and unpacks a standalone FlatBuffer written by pack_table.
 template <typename TableT>
-std::optional<typename TableT::NativeTableType> unpack_table(const rocksdb::Slice& bytes) {
+std::optional<typename TableT::NativeTableType> unpack_table(const rocksdb::Slice& value) {
+  std::unique_ptr<std::uint64_t[]> copy;
+  const std::string_view bytes = wire::aligned({value.data(), value.size()}, copy);
   flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(),
                                  wire::kMaxDepth, wire::kMaxTables);
   if (!verifier.VerifyBuffer<TableT>(nullptr)) return std::nullopt;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,11 +25,30 @@ inline constexpr std::size_t kDefaultMaxMessageBytes = 4u << 20;
 inline constexpr unsigned kMaxDepth = 32;
 inline constexpr unsigned kMaxTables = 2'000'000;
 
+// FlatBuffers reads scalars where they lie, so a buffer must be aligned to the schema's widest
+// scalar (8 bytes); ZeroMQ frames and RocksDB values can lie at any address.
+inline constexpr std::size_t kBufferAlignment = 8;
+
+// A verified Message. It aliases the bytes given to decode() when they are aligned (the caller
+// keeps them alive), and otherwise owns an aligned copy. Move-only; moves keep it valid.
+class Decoded {
+ public:
+  const Message* operator->() const { return message_; }
+  operator const Message*() const { return message_; }  // NOLINT: reads like the pointer it wraps
+
+ private:
+  friend Result<Decoded> decode(const void* data, std::size_t size, std::size_t max_bytes);
+  std::unique_ptr<std::uint64_t[]> copy_;  // heap: its address survives moves
+  const Message* message_ = nullptr;
+};
+
 // Verifies `size` bytes at `data` as a dispo Message no larger than `max_bytes`.
-// On success the returned pointer aliases `data` (the caller keeps the bytes alive).
 // Errors: too_large, malformed (with a message saying what is wrong).
-Result<const Message*> decode(const void* data, std::size_t size,
-                              std::size_t max_bytes = kDefaultMaxMessageBytes);
+Result<Decoded> decode(const void* data, std::size_t size, std::size_t max_bytes = kDefaultMaxMessageBytes);
+
+// `bytes` itself when aligned for FlatBuffers, else a copy made in `storage` (which must outlive
+// the use): for standalone tables read from RocksDB.
+std::string_view aligned(std::string_view bytes, std::unique_ptr<std::uint64_t[]>& storage);
 
 // Finishes `builder` with a Message around `body` and the file identifier.
 template <typename BodyT>
