@@ -122,13 +122,7 @@ struct Broker::Impl {
 Result<void> Broker::Impl::load() {
   const auto started = std::chrono::steady_clock::now();
   if (auto loaded = store->load(state.index); !loaded) return loaded.error();
-  auto sequence = store->last_sequence();
-  if (!sequence) return sequence.error();
-  state.sequence = *sequence;
-  if (auto principals = store->load_principals(state.principals); !principals) return principals.error();
-  auto territories = store->territory_sequences();
-  if (!territories) return territories.error();
-  state.territory_sequence = std::move(*territories);
+  if (auto loaded = load_bookkeeping(*store, state); !loaded) return loaded.error();
   committed_sequence = state.sequence;
   startup.facilities = state.index.facilities().size();
   startup.units = state.index.unit_count();

@@ -24,6 +24,10 @@ struct BrokerState {
   bool feed_rebind_needed = false;  // a revocation was committed: drop every feed subscriber
 };
 
+// Reads into `state` everything but the index: the last sequence, the principals and each
+// territory's last sequence (what a write needs to stage the next event correctly).
+Result<void> load_bookkeeping(const Store& store, BrokerState& state);
+
 // A staged feed event: the territory whose topic carries it, and its Message{FeedEvent} bytes.
 struct StagedEvent {
   std::string territory;

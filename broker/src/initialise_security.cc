@@ -35,13 +35,7 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
                           store.error().message);
   }
   BrokerState state;
-  if (auto loaded = (*store)->load_principals(state.principals); !loaded) return loaded.error();
-  auto sequence = (*store)->last_sequence();
-  if (!sequence) return sequence.error();
-  state.sequence = *sequence;
-  auto territories = (*store)->territory_sequences();
-  if (!territories) return territories.error();
-  state.territory_sequence = std::move(*territories);
+  if (auto loaded = load_bookkeeping(**store, state); !loaded) return loaded.error();
 
   PendingCommit pending((*store)->batch());
   RequestContext context;
