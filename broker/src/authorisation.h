@@ -9,12 +9,21 @@
 
 #include "availability_index.h"
 #include "dispo/schemas/result.h"
+#include "workflow.h"
 
 namespace dispo::broker {
 
-// May `who` make `request` at all (its role, its revocation, the facility or territory named)?
+// May `who` make `request` at all (its role, its revocation, the facility, territory, request
+// or hold named)? Unknown ids pass here: the request itself then says they are unknown.
 Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request,
-                       const AvailabilityIndex& index);
+                       const AvailabilityIndex& index, const Workflow& workflow);
+
+// May `who` see (and follow) this placement request? On-call and admin: in their territory;
+// a hospital: only the requests it opened.
+bool sees_request(const wire::PrincipalT& who, const wire::PlacementRequestT& request);
+
+// May `who` read aggregates (capacity, export) of `departement` (empty = every one it may)?
+bool reads_aggregates(const wire::PrincipalT& who, std::string_view departement);
 
 // The départements whose facility-level data `who` may read; empty = every one (admin).
 std::vector<std::string> readable_territories(const wire::PrincipalT& who);
@@ -22,7 +31,8 @@ std::vector<std::string> readable_territories(const wire::PrincipalT& who);
 // May `who` read facility-level data of `departement`?
 bool reads_territory(const wire::PrincipalT& who, std::string_view departement);
 
-// May `who` receive the feed of `territory` (a département, "admin" or "*" for liveness)?
+// May `who` receive the feed of `territory` (a département, "requests:<département>", "admin"
+// or "*" for liveness)?
 bool receives_territory(const wire::PrincipalT& who, std::string_view territory);
 
 }  // namespace dispo::broker

@@ -313,6 +313,8 @@ void Broker::Impl::commit_and_send() {
   }
   outgoing.clear();
   for (const auto& event : pending->events) publish(event_topic(event.territory), event.bytes);
+  for (const auto& alert : pending->alerts) publish(alert_topic(alert.owner), alert.bytes);
+  pending->alerts.clear();
   if (!pending->events.empty()) {
     next_heartbeat = std::chrono::steady_clock::now();  // tell quiet subscribers at once
   }
@@ -382,7 +384,7 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   if (auto loaded = impl->load(); !loaded) return loaded.error();
   impl->replies = std::make_unique<ReplyCache>(*impl->store);
   impl->dispatcher =
-      std::make_unique<Dispatcher>(impl->state, *impl->replies, options.max_message_bytes);
+      std::make_unique<Dispatcher>(impl->state, *impl->replies, *impl->store, options.max_message_bytes);
   Impl* loop = impl.get();
   impl->dispatcher->set_backup_handler([loop](const wire::Request& request, std::string_view) {
     return answer_backup(*loop->store, loop->committed_sequence, request, loop->request_from_loopback);

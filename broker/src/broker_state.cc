@@ -10,6 +10,7 @@ Result<void> load_bookkeeping(const Store& store, BrokerState& state) {
   auto territories = store.territory_sequences();
   if (!territories) return territories.error();
   state.territory_sequence = std::move(*territories);
+  if (auto workflow = store.load_workflow(state.workflow); !workflow) return workflow.error();
   return {};
 }
 

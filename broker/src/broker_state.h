@@ -11,6 +11,7 @@
 #include "availability_index.h"
 #include "principals.h"
 #include "store.h"
+#include "workflow.h"
 
 namespace dispo::broker {
 
@@ -22,16 +23,24 @@ struct BrokerState {
   // Last event sequence of each territory (département, or "admin"): the feed's per-topic chain.
   std::map<std::string, std::uint64_t, std::less<>> territory_sequence;
   bool feed_rebind_needed = false;  // a revocation was committed: drop every feed subscriber
+  Workflow workflow;
+  std::int64_t escalate_after_ms = 4LL * 3600 * 1000;  // a request waiting longer escalates
 };
 
-// Reads into `state` everything but the index: the last sequence, the principals and each
-// territory's last sequence (what a write needs to stage the next event correctly).
+// Reads into `state` everything but the index: the last sequence, the principals, each
+// territory's last sequence and the workflow (what a write needs to stage the next change).
 Result<void> load_bookkeeping(const Store& store, BrokerState& state);
 
 // A staged feed event: the territory whose topic carries it, and its Message{FeedEvent} bytes.
 struct StagedEvent {
   std::string territory;
   std::string bytes;
+};
+
+// An alert staged with the commit that raised it: published on "al/<owner>/" once durable.
+struct StagedAlert {
+  std::string owner;
+  std::string bytes;  // Message{Alert}
 };
 
 // Writes staged for the next commit, and the feed events to publish once it is durable.
@@ -41,11 +50,13 @@ struct PendingCommit {
 
   Store::Batch batch;
   std::vector<StagedEvent> events;  // in sequence order
+  std::vector<StagedAlert> alerts;  // in each owner's number order
 
   bool empty() const { return batch.empty(); }
   void clear() {
     batch.clear();
     events.clear();
+    alerts.clear();
   }
 };
 

@@ -47,7 +47,7 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
                   principal);
   }
   const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
-  if (auto allowed = authorise(principal, request, state_->index); !allowed) {
+  if (auto allowed = authorise(principal, request, state_->index, state_->workflow); !allowed) {
     return refuse(peer, request.request_id(), allowed.error(), principal);
   }
   // Retries are remembered per principal: one principal cannot replay another's replies.

@@ -24,8 +24,9 @@ struct DispatchStats {
 
 class Dispatcher {
  public:
-  Dispatcher(BrokerState& state, ReplyCache& replies, std::size_t max_message_bytes)
-      : state_(&state), replies_(&replies), max_message_bytes_(max_message_bytes) {}
+  // `store` answers the reads that are not in memory (alerts, ended holds, the event log).
+  Dispatcher(BrokerState& state, ReplyCache& replies, const Store& store, std::size_t max_message_bytes)
+      : state_(&state), replies_(&replies), store_(&store), max_message_bytes_(max_message_bytes) {}
 
   // Handles one request frame from `principal` (authenticated by CURVE, or Principals::local());
   // writes are staged in `pending` and must be committed before the returned reply is sent.
@@ -50,6 +51,7 @@ class Dispatcher {
 
   BrokerState* state_;
   ReplyCache* replies_;
+  const Store* store_;
   std::size_t max_message_bytes_;
   DispatchStats stats_;
   std::optional<Error> write_refusal_;

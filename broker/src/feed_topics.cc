@@ -1,18 +1,24 @@
 #include "feed_topics.h"
 
 #include "authorisation.h"
+#include "workflow.h"
 
 namespace dispo::broker {
 
 std::string event_topic(std::string_view territory) { return "ev/" + std::string(territory) + "/"; }
 std::string heartbeat_topic(std::string_view territory) { return "hb/" + std::string(territory) + "/"; }
+std::string alert_topic(std::string_view owner) { return "al/" + std::string(owner) + "/"; }
 
 std::vector<std::string> granted_topics(const wire::PrincipalT& who, std::string_view requested) {
   if (who.revoked) return {};
   if (who.role == wire::Role::admin) return {std::string(requested)};
   std::vector<std::string> territories = who.departements;
+  for (const auto& departement : who.departements) territories.push_back(requests_territory(departement));
   territories.push_back("*");  // liveness heartbeats
   std::vector<std::string> granted;
+  if (std::string own = alert_topic(who.name); own.starts_with(requested) || requested.starts_with(own)) {
+    granted.push_back(std::move(own));
+  }
   for (const auto& territory : territories) {
     if (!receives_territory(who, territory)) continue;
     for (auto topic : {event_topic(territory), heartbeat_topic(territory)}) {

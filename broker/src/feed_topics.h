@@ -1,6 +1,7 @@
 // Feed topics. Every feed message is [topic, Message]: "ev/<territory>/" carries the FeedEvents of
 // a territory (a département, or "admin" for principal changes), "hb/<territory>/" its Heartbeats,
-// and "hb/*/" the broker's liveness heartbeat. The feed socket runs in manual mode: a subscription
+// and "hb/*/" the broker's liveness heartbeat. Placement requests and holds of a département
+// travel on the territory "requests:<département>"; "al/<principal>/" carries a principal's alerts. The feed socket runs in manual mode: a subscription
 // is turned into the topics its principal may receive (granted_topics), so nothing outside a
 // principal's territory reaches it even though XPUB itself cannot tell subscribers apart.
 // Pure functions; thread-safe.
@@ -16,9 +17,11 @@ namespace dispo::broker {
 
 std::string event_topic(std::string_view territory);
 std::string heartbeat_topic(std::string_view territory);
+std::string alert_topic(std::string_view owner);
 
 // What a subscription to `requested` (any prefix, "" = everything) by `who` becomes: the prefix
-// itself for an admin; otherwise the concrete topics of its territories that the prefix covers.
+// itself for an admin; otherwise the concrete topics of its territories and its own alert topic
+// that the prefix covers.
 std::vector<std::string> granted_topics(const wire::PrincipalT& who, std::string_view requested);
 
 }  // namespace dispo::broker

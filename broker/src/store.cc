@@ -16,7 +16,14 @@ constexpr const char* kEvents = "events";
 constexpr const char* kReplies = "replies";
 constexpr const char* kMeta = "meta";
 constexpr const char* kPrincipals = "principals";
+constexpr const char* kWorkflow = "workflow";
+constexpr const char* kAlerts = "alerts";
 constexpr const char* kLastSequenceKey = "last_sequence";
+constexpr const char* kCheckedUntilKey = "checked_until";
+constexpr std::string_view kAlertAckPrefix = "alert_ack/";
+constexpr std::string_view kRequestPrefix = "request/";
+constexpr std::string_view kHoldPrefix = "hold/";
+constexpr std::string_view kSubscriptionPrefix = "subscription/";
 constexpr std::string_view kTerritoryPrefix = "territory/";
 
 Error storage_error(const std::string& what, const rocksdb::Status& status) {
@@ -134,6 +141,35 @@ void Store::Batch::put_principal(const wire::PrincipalT& principal) {
   batch_->Put(store_->principals_, slice(principal.name), pack_table(principal));
 }
 
+void Store::Batch::put_request(const wire::PlacementRequestT& request) {
+  batch_->Put(store_->workflow_, std::string(kRequestPrefix) + request.id, pack_table(request));
+}
+
+void Store::Batch::put_hold(const wire::HoldT& hold) {
+  batch_->Put(store_->workflow_, std::string(kHoldPrefix) + hold.id, pack_table(hold));
+}
+
+void Store::Batch::put_subscription(const wire::SubscriptionT& subscription) {
+  batch_->Put(store_->workflow_, std::string(kSubscriptionPrefix) + subscription.id,
+              pack_table(subscription));
+}
+
+void Store::Batch::delete_subscription(std::string_view id) {
+  batch_->Delete(store_->workflow_, std::string(kSubscriptionPrefix) + std::string(id));
+}
+
+void Store::Batch::put_alert(std::string_view owner, const wire::AlertT& alert) {
+  batch_->Put(store_->alerts_, reply_prefix(owner) + big_endian(alert.number), pack_table(alert));
+}
+
+void Store::Batch::set_alert_acknowledged(std::string_view owner, std::uint64_t upto) {
+  batch_->Put(store_->meta_, std::string(kAlertAckPrefix) + std::string(owner), big_endian(upto));
+}
+
+void Store::Batch::set_checked_until(std::int64_t ms) {
+  batch_->Put(store_->meta_, kCheckedUntilKey, big_endian(static_cast<std::uint64_t>(ms)));
+}
+
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
 void Store::Batch::clear() { batch_->Clear(); }
 
@@ -164,6 +200,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
       {kReplies, family_options(cache, 16 * kMiB, true)},
       {kMeta, family_options(cache, 1 * kMiB, false)},
       {kPrincipals, family_options(cache, 1 * kMiB, false)},
+      {kWorkflow, family_options(cache, 2 * kMiB, false)},
+      {kAlerts, family_options(cache, 4 * kMiB, false)},
   };
   std::unique_ptr<Store> store(new Store());
   rocksdb::DB* raw = nullptr;
@@ -176,6 +214,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
   store->replies_ = store->handles_[4];
   store->meta_ = store->handles_[5];
   store->principals_ = store->handles_[6];
+  store->workflow_ = store->handles_[7];
+  store->alerts_ = store->handles_[8];
   return store;
 }
 
@@ -264,6 +304,111 @@ Result<void> Store::load_principals(Principals& principals) const {
   }
   if (!it->status().ok()) return storage_error("cannot read principals", it->status());
   return {};
+}
+
+namespace {
+
+// Calls `visit(key without prefix, value)` for each key of `family` starting with `prefix`.
+template <typename Visit>
+rocksdb::Status scan_prefix(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                            std::string_view prefix, Visit visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator({}, family));
+  for (it->Seek(slice(prefix)); it->Valid() && it->key().starts_with(slice(prefix)); it->Next()) {
+    if (!visit(std::string_view(it->key().data() + prefix.size(), it->key().size() - prefix.size()),
+               it->value())) {
+      break;
+    }
+  }
+  return it->status();
+}
+
+}  // namespace
+
+Result<void> Store::load_workflow(Workflow& workflow) const {
+  workflow.clear();
+  bool corrupt = false;
+  auto status = scan_prefix(*db_, workflow_, kRequestPrefix, [&](std::string_view, const rocksdb::Slice& value) {
+    auto request = unpack_table<wire::PlacementRequest>(value);
+    if (!request) return !(corrupt = true);
+    if (is_pending(*request)) workflow.open_by_child[request->child_ref] = request->id;
+    workflow.requests[request->id] = std::move(*request);
+    return true;
+  });
+  if (status.ok() && !corrupt) {
+    status = scan_prefix(*db_, workflow_, kHoldPrefix, [&](std::string_view, const rocksdb::Slice& value) {
+      auto hold = unpack_table<wire::Hold>(value);
+      if (!hold) return !(corrupt = true);
+      if (hold->state == wire::HoldState::active) workflow.holds[hold->id] = std::move(*hold);
+      return true;
+    });
+  }
+  if (status.ok() && !corrupt) {
+    status = scan_prefix(*db_, workflow_, kSubscriptionPrefix, [&](std::string_view, const rocksdb::Slice& value) {
+      auto subscription = unpack_table<wire::Subscription>(value);
+      if (!subscription) return !(corrupt = true);
+      workflow.subscriptions[subscription->id] = std::move(*subscription);
+      return true;
+    });
+  }
+  if (!status.ok()) return storage_error("cannot read the workflow", status);
+  if (corrupt) return make_error(wire::Status::storage_error, "corrupt workflow record");
+
+  status = scan_prefix(*db_, meta_, kAlertAckPrefix, [&](std::string_view owner, const rocksdb::Slice& value) {
+    workflow.alert_cursors[std::string(owner)].acknowledged = from_big_endian({value.data(), value.size()});
+    return true;
+  });
+  if (!status.ok()) return storage_error("cannot read alert cursors", status);
+  // Each owner's last alert: its greatest key (owner \0 number); jump from owner to owner.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, alerts_));
+  for (it->SeekToLast(); it->Valid();) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const auto separator = key.find('\0');
+    if (separator == std::string_view::npos || key.size() != separator + 9) {
+      return make_error(wire::Status::storage_error, "corrupt alert key");
+    }
+    const std::string owner(key.substr(0, separator));
+    workflow.alert_cursors[owner].last = from_big_endian(key.substr(separator + 1));
+    it->SeekForPrev(reply_prefix(owner));  // the greatest key before this owner's first
+  }
+  if (!it->status().ok()) return storage_error("cannot read alerts", it->status());
+
+  std::string value;
+  status = db_->Get({}, meta_, kCheckedUntilKey, &value);
+  if (status.ok()) {
+    workflow.checked_until_ms = static_cast<std::int64_t>(from_big_endian(value));
+  } else if (!status.IsNotFound()) {
+    return storage_error("cannot read checked_until", status);
+  }
+  return {};
+}
+
+Result<std::vector<wire::AlertT>> Store::alerts(std::string_view owner, std::uint64_t after,
+                                                std::size_t limit) const {
+  std::vector<wire::AlertT> alerts;
+  const std::string prefix = reply_prefix(owner);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, alerts_));
+  for (it->Seek(prefix + big_endian(after + 1));
+       it->Valid() && it->key().starts_with(prefix) && alerts.size() < limit; it->Next()) {
+    auto alert = unpack_table<wire::Alert>(it->value());
+    if (!alert) return make_error(wire::Status::storage_error, "corrupt alert record");
+    alerts.push_back(std::move(*alert));
+  }
+  if (!it->status().ok()) return storage_error("cannot read alerts", it->status());
+  return alerts;
+}
+
+Result<std::vector<wire::HoldT>> Store::holds_of(std::string_view facility_id) const {
+  std::vector<wire::HoldT> holds;
+  bool corrupt = false;
+  auto status = scan_prefix(*db_, workflow_, kHoldPrefix, [&](std::string_view, const rocksdb::Slice& value) {
+    auto hold = unpack_table<wire::Hold>(value);
+    if (!hold) return !(corrupt = true);
+    if (hold->facility_id == facility_id) holds.push_back(std::move(*hold));
+    return true;
+  });
+  if (!status.ok()) return storage_error("cannot read holds", status);
+  if (corrupt) return make_error(wire::Status::storage_error, "corrupt hold record");
+  return holds;
 }
 
 Result<std::map<std::string, std::uint64_t, std::less<>>> Store::territory_sequences() const {

@@ -8,6 +8,12 @@
 //   meta          "last_sequence"                  -> big-endian sequence
 //                 "territory/" territory           -> big-endian sequence of its last event
 //   principals    name                             -> Principal (FlatBuffer)
+//   workflow      "request/" id                    -> PlacementRequest (FlatBuffer)
+//                 "hold/" id                       -> Hold (every hold, ended ones included)
+//                 "subscription/" id               -> Subscription
+//   alerts        owner \0 big-endian number       -> Alert (per-owner stream, append-only)
+//   meta          "alert_ack/" owner               -> big-endian acknowledged alert number
+//                 "checked_until"                  -> big-endian Unix ms of time-driven alerts
 // Every change goes through one Batch committed atomically with the WAL synced, so an
 // acknowledged write survives kill -9 and power loss.
 // Thread-safety: a Store is used by the event loop thread only, except checkpoint-style reads
@@ -26,6 +32,7 @@
 
 #include "availability_index.h"
 #include "principals.h"
+#include "workflow.h"
 #include "dispo/schemas/result.h"
 
 namespace rocksdb {
@@ -58,6 +65,13 @@ class Store {
     void set_last_sequence(std::uint64_t sequence);
     void set_territory_sequence(std::string_view territory, std::uint64_t sequence);
     void put_principal(const wire::PrincipalT& principal);
+    void put_request(const wire::PlacementRequestT& request);
+    void put_hold(const wire::HoldT& hold);
+    void put_subscription(const wire::SubscriptionT& subscription);
+    void delete_subscription(std::string_view id);
+    void put_alert(std::string_view owner, const wire::AlertT& alert);
+    void set_alert_acknowledged(std::string_view owner, std::uint64_t upto);
+    void set_checked_until(std::int64_t ms);
 
     bool empty() const;
     void clear();
@@ -94,6 +108,16 @@ class Store {
   // Replaces the contents of `principals` with the stored ones.
   Result<void> load_principals(Principals& principals) const;
 
+  // Replaces `workflow` with the stored requests, active holds, subscriptions and alert cursors.
+  Result<void> load_workflow(Workflow& workflow) const;
+
+  // The owner's alerts with number > after, oldest first, at most `limit`.
+  Result<std::vector<wire::AlertT>> alerts(std::string_view owner, std::uint64_t after,
+                                           std::size_t limit) const;
+
+  // Every hold of the unit's facility ever made (ended ones included), oldest first.
+  Result<std::vector<wire::HoldT>> holds_of(std::string_view facility_id) const;
+
   // Each territory's last event sequence.
   Result<std::map<std::string, std::uint64_t, std::less<>>> territory_sequences() const;
 
@@ -125,6 +149,8 @@ class Store {
   rocksdb::ColumnFamilyHandle* replies_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* principals_ = nullptr;
+  rocksdb::ColumnFamilyHandle* workflow_ = nullptr;
+  rocksdb::ColumnFamilyHandle* alerts_ = nullptr;
   WriteFailure last_write_failure_ = WriteFailure::none;
 };
 

@@ -19,7 +19,7 @@ TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(store) << store.error().message;
   BrokerState state;
   ReplyCache replies(**store);
-  Dispatcher dispatcher(state, replies, 1u << 20);
+  Dispatcher dispatcher(state, replies, **store, 1u << 20);
   PendingCommit pending((*store)->batch());
 
   std::size_t inputs = 0;

@@ -25,7 +25,7 @@ struct Harness {
     if (!opened) std::abort();
     store = std::move(*opened);
     replies = std::make_unique<ReplyCache>(*store);
-    dispatcher = std::make_unique<Dispatcher>(state, *replies, 1u << 20);
+    dispatcher = std::make_unique<Dispatcher>(state, *replies, *store, 1u << 20);
     pending = std::make_unique<PendingCommit>(store->batch());
   }
 

@@ -1,0 +1,25 @@
+#include "workflow.h"
+
+namespace dispo::broker {
+
+const wire::PlacementRequestT* Workflow::request(std::string_view id) const {
+  auto found = requests.find(id);
+  return found == requests.end() ? nullptr : &found->second;
+}
+
+wire::PlacementRequestT* Workflow::request(std::string_view id) {
+  auto found = requests.find(id);
+  return found == requests.end() ? nullptr : &found->second;
+}
+
+void Workflow::clear() { *this = Workflow(); }
+
+bool is_pending(const wire::PlacementRequestT& request) {
+  return request.state == wire::RequestState::open || request.state == wire::RequestState::proposed;
+}
+
+std::string requests_territory(std::string_view departement) {
+  return "requests:" + std::string(departement);
+}
+
+}  // namespace dispo::broker
