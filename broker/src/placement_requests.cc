@@ -29,9 +29,9 @@ Result<void> check_child_ref(std::string_view ref) {
   });
   const bool has_digit = std::any_of(ref.begin(), ref.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   if (ref.empty() || ref.size() > kMaxChildRef || !allowed || !has_digit) {
-    return invalid("référence enfant « " + std::string(ref.substr(0, kMaxChildRef)) +
-                   " » refusée : une référence pseudonyme est attendue (lettres, chiffres, - _ . / :, au moins "
-                   "un chiffre, sans espace, 64 caractères au plus) — jamais le nom d'un enfant");
+    // The refused text is not repeated: it may be a name, and refusals are logged.
+    return invalid("référence enfant refusée : une référence pseudonyme est attendue (lettres, chiffres, - _ . / :, "
+                   "au moins un chiffre, sans espace, 64 caractères au plus) — jamais le nom d'un enfant");
   }
   return {};
 }

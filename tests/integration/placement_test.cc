@@ -108,7 +108,11 @@ TEST_F(PlacementTest, ANameIsNeverAcceptedAsChildReference) {
     auto refused = session_->call(open_of(name, {7}));
     ASSERT_FALSE(refused) << name;
     EXPECT_EQ(refused.error().status, wire::Status::invalid) << name;
+    EXPECT_EQ(refused.error().message.find("upont"), std::string::npos) << refused.error().message;
   }
+  // The refusal is logged (at info level) without the text that was refused.
+  EXPECT_NE(broker_.log().find("référence enfant refusée"), std::string::npos);
+  EXPECT_EQ(broker_.log().find("upont"), std::string::npos);
 }
 
 TEST_F(PlacementTest, HoldTakesThePlaceAtOnceAndAdmissionKeepsIt) {
