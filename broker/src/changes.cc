@@ -74,6 +74,18 @@ std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending, con
 
 namespace {
 
+// A facility publishes the places it knows; the places dispo holds on a unit are not in its counts
+// (its staff see them with `dispo facility`). So an update applies to the unit as the facility
+// sees it, and each active hold then keeps one place out of `available` and in `reserved`,
+// whatever the facility publishes meanwhile.
+unsigned holds_on_unit(const Workflow& workflow, const FacilityRecord& facility, const UnitRecord& unit) {
+  unsigned held = 0;
+  for (const auto& [id, hold] : workflow.holds) {
+    held += hold.facility_id == facility.facility.id && hold.unit_id == unit.unit.id;
+  }
+  return held;
+}
+
 // The facility as it will be after registration, keeping what it knew of remaining units.
 FacilityRecord merged_record(wire::FacilityT facility, const FacilityRecord* previous) {
   FacilityRecord record;
@@ -166,8 +178,21 @@ Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pen
   if (unit == nullptr) {
     return unknown_unit(update.facility_id()->string_view(), update.unit_id()->string_view());
   }
-  auto next = merge_update(*facility, *unit, update);
+  // The facility's update applies to its own view (the unit without dispo's holds); the holds
+  // are put back on top.
+  const unsigned held = holds_on_unit(state.workflow, *facility, *unit);
+  auto next = held == 0 ? merge_update(*facility, *unit, update) : [&] {
+    UnitRecord facility_view = *unit;
+    auto& view = facility_view.availability;
+    const auto returned = static_cast<std::uint16_t>(std::min<unsigned>(held, view.reserved));
+    view.reserved = static_cast<std::uint16_t>(view.reserved - returned);
+    view.available = static_cast<std::uint16_t>(view.available + returned);
+    return merge_update(*facility, facility_view, update);
+  }();
   if (!next) return next.error();
+  const auto moved = static_cast<std::uint16_t>(std::min<unsigned>(held, next->available));
+  next->available = static_cast<std::uint16_t>(next->available - moved);
+  next->reserved = static_cast<std::uint16_t>(next->reserved + moved);
   next->confirmed_at = context.now_ms;
   next->confirmed_by = actor(context);
   const wire::AvailabilityT before = std::exchange(unit->availability, std::move(*next));

@@ -143,6 +143,19 @@ TEST_F(PlacementTest, HoldTakesThePlaceAtOnceAndAdmissionKeepsIt) {
   EXPECT_EQ(twice.error().status, wire::Status::conflict);
 }
 
+TEST_F(PlacementTest, AFacilityPublishingMeanwhileDoesNotGiveAHeldPlaceAway) {
+  const std::string id = open("E59-0011");
+  ASSERT_FALSE(hold("u1", id).empty());  // u1's last place
+  // Night staff, unaware of the hold, publish the bed as still free.
+  ASSERT_TRUE(session_->call(update_of("590000001", "u1", 1, 9)));
+  auto held = unit("u1");
+  EXPECT_EQ(held.available, 0);
+  EXPECT_EQ(held.reserved, 1);
+  auto other = session_->call(hold_of("590000001", "u1", open("E59-0012")));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().status, wire::Status::conflict);
+}
+
 TEST_F(PlacementTest, TwoHoldsRacingForTheLastPlaceExactlyOneWins) {
   const std::string a = open("E59-0101");
   const std::string b = open("E59-0102");
