@@ -60,12 +60,27 @@ std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std:
   const std::string help = " (voir " + app.get_name() + " --help)";
   if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
     if (what.find("subcommand") != std::string::npos) {
-      const auto typed = app.remaining();
+      // The command whose subcommand is missing: the deepest one given ("dispo request shw").
+      const CLI::App* parent = &app;
+      for (const CLI::App* given = &app; given != nullptr;) {
+        parent = given;
+        const auto selected = given->get_subcommands();
+        given = selected.empty() ? nullptr : selected.front();
+      }
+      std::string expected(commands);
+      if (parent != &app) {
+        expected.clear();
+        for (const auto* sub : parent->get_subcommands([](const CLI::App*) { return true; })) {
+          expected += (expected.empty() ? "" : ", ") + sub->get_name();
+        }
+      }
+      auto typed = parent->remaining();
+      if (typed.empty()) typed = app.remaining();  // with fallthrough, the top keeps what nobody took
       if (!typed.empty()) {
         const char* what_it_is = typed.front().starts_with("-") ? "option inconnue « " : "commande inconnue « ";
-        return what_it_is + typed.front() + " » : attendu " + std::string(commands) + help;
+        return what_it_is + typed.front() + " » : attendu " + expected + help;
       }
-      return "une commande est requise : " + std::string(commands) + help;
+      return "une commande est requise : " + expected + help;
     }
     return "argument obligatoire manquant — " + what + help;
   }

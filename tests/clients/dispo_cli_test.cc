@@ -57,12 +57,19 @@ TEST(DispoCliTest, HelpExitsZero) {
 
 TEST(DispoCliTest, WrongUsageIsOneFrenchLineAndExitTwo) {
   for (const char* command : {"", "find --bogus", "find --age 30", "find --need psy", "find --max-km 5",
-                              "facility", "board --dept nord", "--broker nope find"}) {
+                              "facility", "board --dept nord", "--broker nope find", "request",
+                              "request open --dept 59 --age 4", "request open --child E1 --dept 59",
+                              "request open --child E1 --dept 59 --age 4 --basis opq", "hold F u1",
+                              "hold F u1 --request R-1 --for demain", "decline H-1 --reason flemme"}) {
     const auto result = run(command);
     EXPECT_EQ(result.exit_code, 2) << command << ": " << result.err;
     EXPECT_TRUE(one_line(result.err)) << command << ": " << result.err;
     EXPECT_TRUE(result.out.empty()) << command;
   }
+  // A typo in a nested command names that command's own subcommands.
+  const auto typo = run("request shw R-1");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("« shw » : attendu open, discharge, update, cancel, list, show"), std::string::npos) << typo.err;
 }
 
 TEST(DispoCliTest, UnreachableBrokerExitsThreeWithoutHanging) {
