@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "alerts.h"
 #include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
@@ -95,6 +96,7 @@ struct Broker::Impl {
   std::vector<OutgoingReply> outgoing;
   StartupReport startup;
   std::chrono::steady_clock::time_point next_heartbeat;
+  std::chrono::steady_clock::time_point next_time_alerts;
   std::unique_ptr<StorageGuard> storage;
   std::unique_ptr<PeerLimiter> limiter;
   std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
@@ -116,6 +118,7 @@ struct Broker::Impl {
   void refresh_storage();
   void publish(std::string_view topic, std::string_view bytes);
   void heartbeat_if_due();
+  void raise_time_alerts_if_due();
   void drain_subscriptions();
 };
 
@@ -346,6 +349,17 @@ void Broker::Impl::heartbeat_if_due() {
   next_heartbeat = now + options.heartbeat;
 }
 
+// Time-driven alerts (stale facilities, waiting requests, capacity lost to staleness), about
+// twice a second, committed on their own. (alerts branch: the minimal call; main's housekeeping
+// tick should take it over.)
+void Broker::Impl::raise_time_alerts_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_time_alerts || storage->degraded()) return;
+  next_time_alerts = now + std::min<std::chrono::milliseconds>(options.heartbeat, std::chrono::milliseconds(500));
+  on_time(state, *pending, wire::now_ms());
+  if (!pending->empty() || !pending->alerts.empty()) commit_and_send();
+}
+
 // Manual mode: each subscription message is granted only the topics its principal may receive.
 void Broker::Impl::drain_subscriptions() {
   zmq::message_t message;
@@ -409,6 +423,7 @@ void Broker::run(const std::atomic<bool>& stop) {
                                {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
                                {impl.zap ? impl.zap->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
     impl.heartbeat_if_due();
+    impl.raise_time_alerts_if_due();
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         impl.next_heartbeat - std::chrono::steady_clock::now());
     try {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,27 @@ struct SearchContext {
 
 wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQueryT& query,
                            const SearchContext& context);
+
+// Evaluates `unit` with `availability` instead of its own: a facility as it was before a change.
+struct AvailabilityOverride {
+  const UnitRecord* unit = nullptr;
+  const wire::AvailabilityT* availability = nullptr;
+};
+
+// What search() makes of one facility alone (the alert matcher's test): nothing when it would not
+// be among the matches (facility or unit filters, staleness, distance, no child placed), else how
+// many children it places and whether that is the whole group. Same rules as search().
+struct FacilityFit {
+  int placed = 0;
+  bool whole_group = false;
+};
+std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wire::SearchQueryT& query,
+                                        const SearchContext& context, AvailabilityOverride instead = {});
+
+// Whether `unit` alone passes the query's unit tests (places available now, emergency, needs, at
+// least one child admitted by age and sex, fresh unless include_stale): a facility cannot newly
+// match through a unit that does not. Cheap; no allocation.
+bool unit_may_match(const UnitRecord& unit, const wire::SearchQueryT& query, const SearchContext& context);
 
 // Great-circle (haversine) distance in kilometres, Earth radius 6371.0088 km.
 double distance_km(double lat1, double lon1, double lat2, double lon2);

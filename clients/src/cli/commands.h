@@ -20,6 +20,10 @@ using Command = client::Subcommand;
 Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);
 Command add_board_command(CLI::App& parent, const GlobalOptions& global);
+Command add_subscribe_command(CLI::App& parent, const GlobalOptions& global);
+Command add_unsubscribe_command(CLI::App& parent, const GlobalOptions& global);
+Command add_subscriptions_command(CLI::App& parent, const GlobalOptions& global);
+Command add_watch_command(CLI::App& parent, const GlobalOptions& global);
 
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).

@@ -18,7 +18,11 @@ int main(int argc, char** argv) {
   dispo::client::add_connection_options(app, global);
   app.require_subcommand(1);
 
-  const Command commands[] = {add_find_command(app, global), add_facility_command(app, global),
-                              add_board_command(app, global)};
-  return dispo::client::run_subcommands(app, commands, "find, facility ou board", argc, argv);
+  const Command commands[] = {add_find_command(app, global),          add_facility_command(app, global),
+                              add_board_command(app, global),         add_subscribe_command(app, global),
+                              add_unsubscribe_command(app, global),   add_subscriptions_command(app, global),
+                              add_watch_command(app, global)};
+  return dispo::client::run_subcommands(app, commands,
+                                        "find, facility, board, subscribe, unsubscribe, subscriptions ou watch",
+                                        argc, argv);
 }

@@ -1,0 +1,105 @@
+#include "alert_matcher.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "broker_state.h"
+
+namespace dispo::broker {
+namespace {
+
+template <typename T>
+const T& find_or_empty(const AlertMatcher::ByKey<T>& map, std::string_view key) {
+  static const T empty{};
+  auto found = map.find(key);
+  return found == map.end() ? empty : found->second;
+}
+
+}  // namespace
+
+std::int64_t TerritoryFree::of(const wire::SubscriptionT& territory) const {
+  if (!territory.facility_kind) return total;
+  const auto kind = static_cast<std::size_t>(*territory.facility_kind);
+  return kind < by_kind.size() ? by_kind[kind] : 0;
+}
+
+bool AlertMatcher::ensure(const BrokerState& state) {
+  if (built_) return false;
+  searches_.clear();
+  territories_.clear();
+  following_.clear();
+  pending_.clear();
+  for (const auto& [id, subscription] : state.workflow.subscriptions) {
+    last_subscription_number = std::max(last_subscription_number, subscription_number(id));
+    switch (subscription.kind) {
+      case wire::SubscriptionKind::search:
+        searches_[subscription.query ? subscription.query->departement : std::string()].push_back(&subscription);
+        break;
+      case wire::SubscriptionKind::request:
+        following_[subscription.request_id].push_back(&subscription);
+        break;
+      case wire::SubscriptionKind::territory:
+        territories_[subscription.departement].push_back(&subscription);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const auto& [id, request] : state.workflow.requests) {
+    request_states_.try_emplace(id, request.state);
+    if (!is_pending(request)) continue;
+    pending_[request.criteria ? request.criteria->departement : std::string()].push_back(id);
+  }
+  recount_free(state, state.workflow.checked_until_ms);
+  built_ = true;
+  return true;
+}
+
+const AlertMatcher::Subscriptions& AlertMatcher::searches(std::string_view departement) const {
+  return find_or_empty(searches_, departement);
+}
+
+const AlertMatcher::Subscriptions& AlertMatcher::territories(std::string_view departement) const {
+  return find_or_empty(territories_, departement);
+}
+
+const AlertMatcher::Subscriptions& AlertMatcher::following(std::string_view request_id) const {
+  return find_or_empty(following_, request_id);
+}
+
+const std::vector<std::string>& AlertMatcher::pending_requests(std::string_view departement) const {
+  return find_or_empty(pending_, departement);
+}
+
+std::int64_t AlertMatcher::free_places(const wire::AvailabilityT& availability, std::int64_t reference_ms,
+                                       std::int64_t stale_after_ms) {
+  if (availability.confirmed_at == 0) return 0;
+  if (reference_ms - availability.confirmed_at > stale_after_ms) return 0;
+  return availability.available;
+}
+
+AlertMatcher::ByKey<TerritoryFree> AlertMatcher::recount_free(const BrokerState& state, std::int64_t reference_ms) {
+  ByKey<TerritoryFree> previous = std::move(free_);
+  free_.clear();
+  for (const auto& [id, facility] : state.index.facilities()) {
+    TerritoryFree& territory = free_[facility.facility.departement];
+    const auto kind = static_cast<std::size_t>(facility.facility.kind);
+    for (const auto& unit : facility.units) {
+      const std::int64_t places = free_places(unit.availability, reference_ms, state.stale_after_ms);
+      territory.total += places;
+      if (kind < territory.by_kind.size()) territory.by_kind[kind] += places;
+    }
+  }
+  free_reference_ms_ = reference_ms;
+  return previous;
+}
+
+std::uint64_t subscription_number(std::string_view id) {
+  if (!id.starts_with("S-")) return 0;
+  std::uint64_t number = 0;
+  const auto* end = id.data() + id.size();
+  auto [ptr, error] = std::from_chars(id.data() + 2, end, number);
+  return error == std::errc() && ptr == end ? number : 0;
+}
+
+}  // namespace dispo::broker
