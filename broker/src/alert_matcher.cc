@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "broker_state.h"
+#include "search.h"
 
 namespace dispo::broker {
 namespace {
@@ -29,6 +30,7 @@ bool AlertMatcher::ensure(const BrokerState& state) {
   territories_.clear();
   following_.clear();
   pending_.clear();
+  candidates_.clear();
   for (const auto& [id, subscription] : state.workflow.subscriptions) {
     last_subscription_number = std::max(last_subscription_number, subscription_number(id));
     switch (subscription.kind) {
@@ -69,6 +71,28 @@ const AlertMatcher::Subscriptions& AlertMatcher::following(std::string_view requ
 
 const std::vector<std::string>& AlertMatcher::pending_requests(std::string_view departement) const {
   return find_or_empty(pending_, departement);
+}
+
+const FacilityCandidates& AlertMatcher::candidates(const wire::FacilityT& facility, const BrokerState& state) {
+  auto [found, inserted] = candidates_.try_emplace(facility.id);
+  FacilityCandidates& candidates = found->second;
+  if (!inserted && candidates.lat == facility.lat && candidates.lon == facility.lon && candidates.kind == facility.kind) {
+    return candidates;
+  }
+  candidates = FacilityCandidates{facility.lat, facility.lon, facility.kind, {}, {}};
+  for (std::string_view departement : {std::string_view(facility.departement), std::string_view()}) {
+    for (const wire::SubscriptionT* search : searches(departement)) {
+      if (search->query && facility_may_match(facility, *search->query)) candidates.searches.push_back(search);
+    }
+    for (const std::string& id : pending_requests(departement)) {
+      const wire::PlacementRequestT* request = state.workflow.request(id);
+      if (request && request->criteria && facility_may_match(facility, *request->criteria)) {
+        candidates.requests.push_back(request);
+      }
+    }
+    if (facility.departement.empty()) break;
+  }
+  return candidates;
 }
 
 std::int64_t AlertMatcher::free_places(const wire::AvailabilityT& availability, std::int64_t reference_ms,

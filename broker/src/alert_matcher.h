@@ -26,6 +26,17 @@ struct BrokerState;
 struct UnitRecord;
 struct FacilityRecord;
 
+// The saved searches and pending requests whose time-independent facility filters (département,
+// kinds, distance) a facility passes: computed on the facility's first change, kept while its
+// place and kind stay the same and nothing was invalidated.
+struct FacilityCandidates {
+  double lat = 0.0;
+  double lon = 0.0;
+  wire::FacilityKind kind = wire::FacilityKind::mecs;
+  std::vector<const wire::SubscriptionT*> searches;
+  std::vector<const wire::PlacementRequestT*> requests;
+};
+
 // Fresh free places of one département: every kind together and each kind.
 struct TerritoryFree {
   std::int64_t total = 0;
@@ -52,6 +63,8 @@ class AlertMatcher {
   const Subscriptions& following(std::string_view request_id) const;
   // Ids of the pending (open or proposed) requests whose criteria name `departement` ("" = none).
   const std::vector<std::string>& pending_requests(std::string_view departement) const;
+  // The searches and pending requests that may match `facility` (see FacilityCandidates).
+  const FacilityCandidates& candidates(const wire::FacilityT& facility, const BrokerState& state);
   // The state each request was last seen in (to tell "opened" and "criteria changed" apart).
   ByKey<wire::RequestState>& request_states() { return request_states_; }
 
@@ -80,6 +93,7 @@ class AlertMatcher {
   ByKey<wire::RequestState> request_states_;
   ByKey<TerritoryFree> free_;
   std::int64_t free_reference_ms_ = 0;
+  ByKey<FacilityCandidates> candidates_;
 };
 
 // "S-12" -> 12; 0 for anything else.

@@ -49,7 +49,7 @@ SearchContext search_context(const BrokerState& state, std::int64_t now_ms, cons
   context.now_ms = now_ms;
   context.stale_after_ms = state.stale_after_ms;
   context.sequence = state.sequence;
-  context.today = today;
+  context.today = today.empty() ? local_date(now_ms) : today;
   return context;
 }
 
@@ -57,10 +57,21 @@ bool fresh(const wire::AvailabilityT& availability, std::int64_t now_ms, std::in
   return availability.confirmed_at != 0 && now_ms - availability.confirmed_at <= stale_after_ms;
 }
 
-// Whether the change of `unit` from `before` makes `facility` newly fit `query`.
+void alert_request_people(BrokerState& state, PendingCommit& pending, const wire::PlacementRequestT& request,
+                          const wire::AlertT& alert);
+
+// Whether the change of `unit` from `before` makes `facility` (which passes the query's facility
+// filters and is authorised) newly fit `query`.
 bool newly_fits(const FacilityRecord& facility, const UnitRecord& unit, const wire::AvailabilityT& before,
                 const wire::SearchQueryT& query, bool whole_group, const SearchContext& context) {
-  if (!unit_may_match(unit, query, context)) return false;
+  if (!unit_may_match(unit, unit.availability, query, context)) return false;
+  if (query.children.size() <= 1) {  // the facility fits exactly when one of its units does
+    if (unit_may_match(unit, before, query, context)) return false;
+    for (const UnitRecord& other : facility.units) {
+      if (&other != &unit && unit_may_match(other, other.availability, query, context)) return false;
+    }
+    return true;
+  }
   auto now = fit_facility(facility, query, context);
   if (!now || (whole_group && !now->whole_group)) return false;
   auto earlier = fit_facility(facility, query, context, {&unit, &before});
@@ -81,47 +92,32 @@ wire::AlertT place_alert(const FacilityRecord& facility, const UnitRecord& unit,
 
 void match_searches(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
                     const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context, Owners& alerted) {
-  for (std::string_view departement : {std::string_view(facility.facility.departement), std::string_view()}) {
-    for (const wire::SubscriptionT* subscription : state.alert_matcher.searches(departement)) {
-      if (!subscription->query || alerted.contains(subscription->owner)) continue;
-      if (!newly_fits(facility, unit, before, *subscription->query, false, context)) continue;
-      wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
-      alert.subscription_id = subscription->id;
-      alert.message = "place disponible : " + facility_label(facility) + ", unité " + unit.unit.id + ", " +
-                      places(unit.availability.available) + " (recherche " + subscription->id + ")";
-      alerted.insert(subscription->owner);
-      raise_alert(state, pending, subscription->owner, std::move(alert));
-    }
+                    const SearchContext& context, const FacilityCandidates& candidates) {
+  Owners alerted;
+  for (const wire::SubscriptionT* subscription : candidates.searches) {
+    if (!newly_fits(facility, unit, before, *subscription->query, false, context)) continue;
+    if (!alerted.insert(subscription->owner).second) continue;  // one alert per owner and change
+    wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
+    alert.subscription_id = subscription->id;
+    alert.message = "place disponible : " + facility_label(facility) + ", unité " + unit.unit.id + ", " +
+                    places(unit.availability.available) + " (recherche " + subscription->id + ")";
+    raise_alert(state, pending, subscription->owner, std::move(alert));
   }
 }
 
 void match_requests(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
                     const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context) {
-  for (std::string_view departement : {std::string_view(facility.facility.departement), std::string_view()}) {
-    for (const std::string& id : state.alert_matcher.pending_requests(departement)) {
-      const wire::PlacementRequestT* request = state.workflow.request(id);
-      if (request == nullptr || !is_pending(*request) || !request->criteria) continue;
-      const bool whole_group = request->keep_together && request->criteria->children.size() > 1;
-      if (!newly_fits(facility, unit, before, *request->criteria, whole_group, context)) continue;
-      wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
-      alert.request_id = request->id;
-      alert.message = "place disponible pour la demande " + request->id + " : " + facility_label(facility) +
-                      ", unité " + unit.unit.id + ", " + places(unit.availability.available) +
-                      (whole_group ? " (toute la fratrie ensemble)" : "");
-      Owners alerted;
-      if (!request->created_by.empty()) {
-        alerted.insert(request->created_by);
-        raise_alert(state, pending, request->created_by, alert);
-      }
-      for (const wire::SubscriptionT* subscription : state.alert_matcher.following(request->id)) {
-        if (!alerted.insert(subscription->owner).second) continue;
-        wire::AlertT copy = alert;
-        copy.subscription_id = subscription->id;
-        raise_alert(state, pending, subscription->owner, std::move(copy));
-      }
-    }
+                    const SearchContext& context, const FacilityCandidates& candidates) {
+  for (const wire::PlacementRequestT* request : candidates.requests) {
+    if (!is_pending(*request)) continue;
+    const bool whole_group = request->keep_together && request->criteria->children.size() > 1;
+    if (!newly_fits(facility, unit, before, *request->criteria, whole_group, context)) continue;
+    wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
+    alert.request_id = request->id;
+    alert.message = "place disponible pour la demande " + request->id + " : " + facility_label(facility) +
+                    ", unité " + unit.unit.id + ", " + places(unit.availability.available) +
+                    (whole_group ? " (toute la fratrie ensemble)" : "");
+    alert_request_people(state, pending, *request, alert);
   }
 }
 
@@ -287,9 +283,10 @@ void on_availability_changed(BrokerState& state, PendingCommit& pending, const R
                          !fresh(before, context.now_ms, state.stale_after_ms);
   if (!more && !freshened) return;
   const SearchContext search = search_context(state, context.now_ms, context.today);
-  Owners alerted;
-  match_searches(state, pending, facility, unit, before, sequence, search, alerted);
-  match_requests(state, pending, facility, unit, before, sequence, search);
+  if (!is_authorised(facility.facility, search.today)) return;
+  const FacilityCandidates& candidates = state.alert_matcher.candidates(facility.facility, state);
+  match_searches(state, pending, facility, unit, before, sequence, search, candidates);
+  match_requests(state, pending, facility, unit, before, sequence, search, candidates);
 }
 
 void on_request_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,

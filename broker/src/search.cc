@@ -398,18 +398,29 @@ std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wi
   return FacilityFit{candidate->placed, candidate->whole_group};
 }
 
-bool unit_may_match(const UnitRecord& unit, const wire::SearchQueryT& query, const SearchContext& context) {
+bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
+                    const wire::SearchQueryT& query, const SearchContext& context) {
   Criteria criteria;
   criteria.query = &query;
   criteria.now_ms = context.now_ms;
   criteria.stale_after_ms = context.stale_after_ms;
+  criteria.instead = {&unit, &availability};
   if (!unit_admits(unit, criteria)) return false;
-  if (is_stale(unit.availability, criteria) && !query.include_stale) return false;
+  if (is_stale(availability, criteria) && !query.include_stale) return false;
   if (query.children.empty()) return true;
   for (const auto& child : query.children) {
     if (child && child_fits(unit.unit, *child)) return true;
   }
   return false;
+}
+
+bool facility_may_match(const wire::FacilityT& facility, const wire::SearchQueryT& query) {
+  if (!query.departement.empty() && facility.departement != query.departement) return false;
+  if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
+  if (query.near_lat && query.near_lon && query.max_km) {
+    return distance_km(*query.near_lat, *query.near_lon, facility.lat, facility.lon) <= *query.max_km;
+  }
+  return true;
 }
 
 double distance_km(double lat1, double lon1, double lat2, double lon2) {

@@ -57,10 +57,17 @@ struct FacilityFit {
 std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wire::SearchQueryT& query,
                                         const SearchContext& context, AvailabilityOverride instead = {});
 
-// Whether `unit` alone passes the query's unit tests (places available now, emergency, needs, at
-// least one child admitted by age and sex, fresh unless include_stale): a facility cannot newly
-// match through a unit that does not. Cheap; no allocation.
-bool unit_may_match(const UnitRecord& unit, const wire::SearchQueryT& query, const SearchContext& context);
+// Whether `unit`, with `availability`, passes the query's unit tests (places available now,
+// emergency, needs, at least one child admitted by age and sex, fresh unless include_stale). For a
+// query of at most one child, a facility that passes facility_may_match and is authorised matches
+// exactly when one of its units passes. Cheap; no allocation.
+bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
+                    const wire::SearchQueryT& query, const SearchContext& context);
+
+// The query's facility filters that do not change with time or availability: département,
+// kinds, max_km from the near point. (Authorisation and the principal's territories are not
+// checked here.)
+bool facility_may_match(const wire::FacilityT& facility, const wire::SearchQueryT& query);
 
 // Great-circle (haversine) distance in kilometres, Earth radius 6371.0088 km.
 double distance_km(double lat1, double lon1, double lat2, double lon2);

@@ -336,7 +336,8 @@ Result<void> Store::load_workflow(Workflow& workflow) const {
     auto request = unpack_table<wire::PlacementRequest>(value);
     if (!request) return !(corrupt = true);
     if (is_pending(*request)) workflow.open_by_child[request->child_ref] = request->id;
-    workflow.requests[request->id] = std::move(*request);
+    std::string id = request->id;  // not in the same expression: operator=(T) by value moves first
+    workflow.requests[id] = std::move(*request);
     return true;
   });
   if (status.ok() && !corrupt) {
@@ -351,7 +352,8 @@ Result<void> Store::load_workflow(Workflow& workflow) const {
     status = scan_prefix(*db_, workflow_, kSubscriptionPrefix, [&](std::string_view, const rocksdb::Slice& value) {
       auto subscription = unpack_table<wire::Subscription>(value);
       if (!subscription) return !(corrupt = true);
-      workflow.subscriptions[subscription->id] = std::move(*subscription);
+      std::string id = subscription->id;  // not in the same expression: operator=(T) by value moves first
+      workflow.subscriptions[id] = std::move(*subscription);
       return true;
     });
   }

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     BenchBroker broker(curve);
     alerts_scenario(broker, subscriptions, feed_rate, 2000, duration);
     broker.process.stop();
+    alerts_in_broker_scenario(broker.process.data_dir(), 200'000);
   }
   if (wanted("restart")) restart_scenario(events);
   return 0;

@@ -185,3 +185,39 @@ TEST_F(AlertsTest, TimeTickEscalatesOnceAndTheFirstTickOnlyStarts) {
 
 }  // namespace
 }  // namespace dispo::broker
+
+namespace dispo::broker {
+namespace {
+
+// Regression: load_workflow keyed every subscription (and request) by an id already moved from.
+TEST(SubscriptionStoreTest, EverySubscriptionIsLoadedBackUnderItsId) {
+  testing::TempDir dir;
+  {
+    auto store = Store::open(dir / "data");
+    ASSERT_TRUE(store);
+    auto batch = (*store)->batch();
+    wire::SubscriptionT subscription;
+    subscription.id = "S-1";
+    subscription.owner = "a";
+    subscription.kind = wire::SubscriptionKind::search;
+    subscription.query = std::make_unique<wire::SearchQueryT>();
+    subscription.query->departement = "59";
+    batch.put_subscription(subscription);
+    subscription.id = "S-2";
+    subscription.kind = wire::SubscriptionKind::territory;
+    subscription.query.reset();
+    batch.put_subscription(subscription);
+    ASSERT_TRUE((*store)->commit(batch));
+  }
+  auto store = Store::open(dir / "data");
+  ASSERT_TRUE(store);
+  Workflow workflow;
+  auto loaded = (*store)->load_workflow(workflow);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(workflow.subscriptions.size(), 2u);
+  EXPECT_EQ(workflow.subscriptions.count("S-1"), 1u);
+  EXPECT_EQ(workflow.subscriptions.count("S-2"), 1u);
+}
+
+}  // namespace
+}  // namespace dispo::broker

@@ -303,6 +303,9 @@ TEST_F(AlertDeliveryTest, CursorNumberingAndSubscriptionsSurviveARestart) {
   const std::string third_id = subscribe(*oncall, search_for_age(10));
   EXPECT_NE(third_id, first_id);
   EXPECT_NE(third_id, second_id);
+  // The subscription kept across the restart is found under its id.
+  auto gone = dispo({"unsubscribe", "--client-id", "astreinte-4", second_id});
+  EXPECT_EQ(gone.exit_code, 0) << gone.err;
 }
 
 TEST_F(AlertDeliveryTest, RefusalsChangeNothing) {
