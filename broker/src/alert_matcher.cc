@@ -73,26 +73,49 @@ const std::vector<std::string>& AlertMatcher::pending_requests(std::string_view 
   return find_or_empty(pending_, departement);
 }
 
-const FacilityCandidates& AlertMatcher::candidates(const wire::FacilityT& facility, const BrokerState& state) {
+namespace {
+
+bool same_admission(const wire::UnitT& a, const wire::UnitT& b) {
+  return a.age_min == b.age_min && a.age_max == b.age_max && a.sex == b.sex && a.emergency == b.emergency &&
+         a.specialties == b.specialties;
+}
+
+}  // namespace
+
+const UnitCandidates& AlertMatcher::candidates(const FacilityRecord& record, std::size_t unit_index,
+                                               const BrokerState& state) {
+  const wire::FacilityT& facility = record.facility;
   auto [found, inserted] = candidates_.try_emplace(facility.id);
   FacilityCandidates& candidates = found->second;
-  if (!inserted && candidates.lat == facility.lat && candidates.lon == facility.lon && candidates.kind == facility.kind) {
-    return candidates;
-  }
-  candidates = FacilityCandidates{facility.lat, facility.lon, facility.kind, {}, {}};
-  for (std::string_view departement : {std::string_view(facility.departement), std::string_view()}) {
-    for (const wire::SubscriptionT* search : searches(departement)) {
-      if (search->query && facility_may_match(facility, *search->query)) candidates.searches.push_back(search);
-    }
-    for (const std::string& id : pending_requests(departement)) {
-      const wire::PlacementRequestT* request = state.workflow.request(id);
-      if (request && request->criteria && facility_may_match(facility, *request->criteria)) {
-        candidates.requests.push_back(request);
+  if (inserted || candidates.lat != facility.lat || candidates.lon != facility.lon || candidates.kind != facility.kind) {
+    candidates = FacilityCandidates{facility.lat, facility.lon, facility.kind, {}, {}, {}};
+    for (std::string_view departement : {std::string_view(facility.departement), std::string_view()}) {
+      for (const wire::SubscriptionT* search : searches(departement)) {
+        if (search->query && facility_may_match(facility, *search->query)) candidates.searches.push_back(search);
       }
+      for (const std::string& id : pending_requests(departement)) {
+        const wire::PlacementRequestT* request = state.workflow.request(id);
+        if (request && request->criteria && facility_may_match(facility, *request->criteria)) {
+          candidates.requests.push_back(request);
+        }
+      }
+      if (facility.departement.empty()) break;
     }
-    if (facility.departement.empty()) break;
   }
-  return candidates;
+  if (candidates.units.size() < record.units.size()) candidates.units.resize(record.units.size());
+  std::optional<UnitCandidates>& unit = candidates.units[unit_index];
+  const wire::UnitT& now = record.units[unit_index].unit;
+  if (!unit || !same_admission(unit->unit, now)) {
+    unit.emplace();
+    unit->unit = now;
+    for (const wire::SubscriptionT* search : candidates.searches) {
+      if (unit_admits_query(now, *search->query)) unit->searches.push_back(search);
+    }
+    for (const wire::PlacementRequestT* request : candidates.requests) {
+      if (unit_admits_query(now, *request->criteria)) unit->requests.push_back(request);
+    }
+  }
+  return *unit;
 }
 
 std::int64_t AlertMatcher::free_places(const wire::AvailabilityT& availability, std::int64_t reference_ms,

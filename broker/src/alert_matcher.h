@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,12 +30,19 @@ struct FacilityRecord;
 // The saved searches and pending requests whose time-independent facility filters (département,
 // kinds, distance) a facility passes: computed on the facility's first change, kept while its
 // place and kind stay the same and nothing was invalidated.
+struct UnitCandidates {
+  wire::UnitT unit;  // as it was when computed: recomputed when its admission rules change
+  std::vector<const wire::SubscriptionT*> searches;
+  std::vector<const wire::PlacementRequestT*> requests;
+};
 struct FacilityCandidates {
   double lat = 0.0;
   double lon = 0.0;
   wire::FacilityKind kind = wire::FacilityKind::mecs;
   std::vector<const wire::SubscriptionT*> searches;
   std::vector<const wire::PlacementRequestT*> requests;
+  std::vector<std::optional<UnitCandidates>> units;  // by unit index; those of the facility's
+                                                      // candidates whose unit filters a unit passes
 };
 
 // Fresh free places of one département: every kind together and each kind.
@@ -63,8 +71,9 @@ class AlertMatcher {
   const Subscriptions& following(std::string_view request_id) const;
   // Ids of the pending (open or proposed) requests whose criteria name `departement` ("" = none).
   const std::vector<std::string>& pending_requests(std::string_view departement) const;
-  // The searches and pending requests that may match `facility` (see FacilityCandidates).
-  const FacilityCandidates& candidates(const wire::FacilityT& facility, const BrokerState& state);
+  // The searches and pending requests that may match unit `unit_index` of `facility` (see
+  // FacilityCandidates).
+  const UnitCandidates& candidates(const FacilityRecord& facility, std::size_t unit_index, const BrokerState& state);
   // The state each request was last seen in (to tell "opened" and "criteria changed" apart).
   ByKey<wire::RequestState>& request_states() { return request_states_; }
 

@@ -72,6 +72,10 @@ bool newly_fits(const FacilityRecord& facility, const UnitRecord& unit, const wi
     }
     return true;
   }
+  // A group: the unit must now take more children together than before, or have become fresh.
+  const int capacity_now = std::min<int>(unit.availability.available, std::max<int>(1, unit.unit.max_siblings));
+  const int capacity_before = std::min<int>(before.available, std::max<int>(1, unit.unit.max_siblings));
+  if (capacity_now <= capacity_before && unit_may_match(unit, before, query, context)) return false;
   auto now = fit_facility(facility, query, context);
   if (!now || (whole_group && !now->whole_group)) return false;
   auto earlier = fit_facility(facility, query, context, {&unit, &before});
@@ -92,7 +96,7 @@ wire::AlertT place_alert(const FacilityRecord& facility, const UnitRecord& unit,
 
 void match_searches(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
                     const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context, const FacilityCandidates& candidates) {
+                    const SearchContext& context, const UnitCandidates& candidates) {
   Owners alerted;
   for (const wire::SubscriptionT* subscription : candidates.searches) {
     if (!newly_fits(facility, unit, before, *subscription->query, false, context)) continue;
@@ -107,7 +111,7 @@ void match_searches(BrokerState& state, PendingCommit& pending, const FacilityRe
 
 void match_requests(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
                     const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context, const FacilityCandidates& candidates) {
+                    const SearchContext& context, const UnitCandidates& candidates) {
   for (const wire::PlacementRequestT* request : candidates.requests) {
     if (!is_pending(*request)) continue;
     const bool whole_group = request->keep_together && request->criteria->children.size() > 1;
@@ -284,7 +288,8 @@ void on_availability_changed(BrokerState& state, PendingCommit& pending, const R
   if (!more && !freshened) return;
   const SearchContext search = search_context(state, context.now_ms, context.today);
   if (!is_authorised(facility.facility, search.today)) return;
-  const FacilityCandidates& candidates = state.alert_matcher.candidates(facility.facility, state);
+  const auto unit_index = static_cast<std::size_t>(&unit - facility.units.data());
+  const UnitCandidates& candidates = state.alert_matcher.candidates(facility, unit_index, state);
   match_searches(state, pending, facility, unit, before, sequence, search, candidates);
   match_requests(state, pending, facility, unit, before, sequence, search, candidates);
 }

@@ -414,6 +414,16 @@ bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availabil
   return false;
 }
 
+bool unit_admits_query(const wire::UnitT& unit, const wire::SearchQueryT& query) {
+  if (query.emergency_only && !unit.emergency) return false;
+  for (wire::Specialty need : query.needs) {
+    if (!contains(unit.specialties, need)) return false;
+  }
+  if (query.children.empty()) return true;
+  return std::any_of(query.children.begin(), query.children.end(),
+                     [&](const auto& child) { return child && child_fits(unit, *child); });
+}
+
 bool facility_may_match(const wire::FacilityT& facility, const wire::SearchQueryT& query) {
   if (!query.departement.empty() && facility.departement != query.departement) return false;
   if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;

@@ -64,6 +64,10 @@ std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wi
 bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
                     const wire::SearchQueryT& query, const SearchContext& context);
 
+// The query's unit filters that do not change with time or availability: emergency, needs, at
+// least one child admitted by age and sex (or no children). unit_may_match implies it.
+bool unit_admits_query(const wire::UnitT& unit, const wire::SearchQueryT& query);
+
 // The query's facility filters that do not change with time or availability: département,
 // kinds, max_km from the near point. (Authorisation and the principal's territories are not
 // checked here.)

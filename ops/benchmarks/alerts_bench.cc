@@ -157,7 +157,7 @@ double apply_updates(broker::BrokerState& state, broker::Store& store, int updat
   const auto started = Clock::now();
   for (int i = 0; i < updates; ++i) {
     flatbuffers::FlatBufferBuilder builder(256);
-    auto body = update_for((i * 7) % (kFacilities * kUnitsPerFacility), i);
+    auto body = update_for((i * 7) % (kFacilities * kUnitsPerFacility), i + i / 9973);  // values vary per unit
     builder.Finish(wire::AvailabilityUpdate::Pack(builder, body.AsAvailabilityUpdate()));
     auto applied = broker::update_availability(
         state, pending, *flatbuffers::GetRoot<wire::AvailabilityUpdate>(builder.GetBufferPointer()), context);
