@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "alerts.h"
 #include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"

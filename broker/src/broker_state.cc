@@ -11,6 +11,7 @@ Result<void> load_bookkeeping(const Store& store, BrokerState& state) {
   if (!territories) return territories.error();
   state.territory_sequence = std::move(*territories);
   if (auto workflow = store.load_workflow(state.workflow); !workflow) return workflow.error();
+  state.alert_matcher.invalidate();
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "alert_matcher.h"
 #include "availability_index.h"
 #include "principals.h"
 #include "store.h"
@@ -25,6 +26,7 @@ struct BrokerState {
   bool feed_rebind_needed = false;  // a revocation was committed: drop every feed subscriber
   Workflow workflow;
   std::int64_t escalate_after_ms = 4LL * 3600 * 1000;  // a request waiting longer escalates
+  AlertMatcher alert_matcher;  // derived from the workflow and the index (alerts.h)
 };
 
 // Reads into `state` everything but the index: the last sequence, the principals, each

@@ -10,6 +10,7 @@
 #include "logger.h"
 #include "queries.h"
 #include "replies.h"
+#include "subscriptions.h"
 
 namespace dispo::broker {
 namespace {
@@ -19,7 +20,9 @@ bool is_write(wire::RequestBody type) {
          type == wire::RequestBody::Confirmation || type == wire::RequestBody::PrincipalGrant ||
          type == wire::RequestBody::PrincipalRevoke || type == wire::RequestBody::PlacementRequestOpen ||
          type == wire::RequestBody::PlacementRequestUpdate || type == wire::RequestBody::PlacementRequestCancel ||
-         type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd;
+         type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd ||
+         type == wire::RequestBody::Subscribe || type == wire::RequestBody::Unsubscribe ||
+         type == wire::RequestBody::AlertAck;
 }
 
 }  // namespace
@@ -76,6 +79,12 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
     case wire::RequestBody::PlacementRequestQuery:
       ++stats_.reads;
       return answer_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
+    case wire::RequestBody::SubscriptionQuery:
+      ++stats_.reads;
+      return answer_subscriptions(*state_, request.request_id(), context);
+    case wire::RequestBody::AlertFetch:
+      ++stats_.reads;
+      return answer_alerts(*state_, *store_, request.request_id(), *request.body_as_AlertFetch(), context);
     case wire::RequestBody::BackupRequest:
       if (backup_) return backup_(request, peer);
       break;
@@ -125,6 +134,12 @@ Result<Applied> Dispatcher::apply_write(const wire::Request& request, PendingCom
       return place_hold(*state_, pending, *request.body_as_HoldPlace(), context);
     case wire::RequestBody::HoldEnd:
       return end_hold(*state_, pending, *request.body_as_HoldEnd(), context);
+    case wire::RequestBody::Subscribe:
+      return subscribe(*state_, pending, *store_, *request.body_as_Subscribe(), context);
+    case wire::RequestBody::Unsubscribe:
+      return unsubscribe(*state_, pending, *request.body_as_Unsubscribe(), context);
+    case wire::RequestBody::AlertAck:
+      return acknowledge_alerts(*state_, pending, *request.body_as_AlertAck(), context);
     default:
       return make_error(wire::Status::unknown_type, "type d'écriture inconnu");
   }

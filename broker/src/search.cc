@@ -29,7 +29,12 @@ struct Criteria {
   double near_lon = 0.0;
   std::size_t child_count = 0;  // children of the query (may exceed the group placed)
   const std::vector<std::string>* territories = nullptr;  // empty = every département
+  AvailabilityOverride instead;  // a unit evaluated with another availability (alert matcher)
 };
+
+const wire::AvailabilityT& availability_of(const UnitRecord& record, const Criteria& criteria) {
+  return &record == criteria.instead.unit ? *criteria.instead.availability : record.availability;
+}
 
 // One child of a facility's placement; `child` is kUnplaced when the query has no children.
 struct PlacedChild {
@@ -73,7 +78,7 @@ bool facility_admits(const wire::FacilityT& facility, const Criteria& criteria) 
 // Places available now, and the query's unit-level filters.
 bool unit_admits(const UnitRecord& record, const Criteria& criteria) {
   const wire::SearchQueryT& query = *criteria.query;
-  if (record.availability.available == 0) return false;
+  if (availability_of(record, criteria).available == 0) return false;
   if (query.emergency_only && !record.unit.emergency) return false;
   for (wire::Specialty need : query.needs) {
     if (!contains(record.unit.specialties, need)) return false;
@@ -114,8 +119,8 @@ bool is_stale(const wire::AvailabilityT& availability, const Criteria& criteria)
          criteria.now_ms - availability.confirmed_at > criteria.stale_after_ms;
 }
 
-int unit_capacity(const UnitRecord& record) {
-  return std::min<int>(record.availability.available, std::max<int>(1, record.unit.max_siblings));
+int unit_capacity(const UnitRecord& record, const Criteria& criteria) {
+  return std::min<int>(availability_of(record, criteria).available, std::max<int>(1, record.unit.max_siblings));
 }
 
 // Fills scan.options with the facility's units that can take at least one child of `group`
@@ -129,11 +134,12 @@ void collect_options(const FacilityRecord& record, std::span<const int> group,
     if (!unit_admits(unit, criteria)) continue;
     const ChildSet admitted = children_admitted(unit.unit, group, criteria);
     if (!group.empty() && admitted == 0) continue;
-    if (is_stale(unit.availability, criteria) && !criteria.query->include_stale) {
+    const wire::AvailabilityT& availability = availability_of(unit, criteria);
+    if (is_stale(availability, criteria) && !criteria.query->include_stale) {
       if (stale_excluded) ++*stale_excluded;
       continue;
     }
-    scan.options.push_back({unit_capacity(unit), admitted, unit.availability.confirmed_at});
+    scan.options.push_back({unit_capacity(unit, criteria), admitted, availability.confirmed_at});
     scan.option_units.push_back(i);
   }
 }
@@ -175,7 +181,7 @@ std::optional<Candidate> evaluate(const FacilityRecord& record, double distance,
   candidate.whole_group = static_cast<std::size_t>(candidate.placed) == criteria.child_count;
   candidate.oldest_confirmed_at = std::numeric_limits<std::int64_t>::max();
   for (std::uint32_t i = candidate.first; i < candidate.first + candidate.count; ++i) {
-    const wire::AvailabilityT& availability = record.units[arena[i].unit].availability;
+    const wire::AvailabilityT& availability = availability_of(record.units[arena[i].unit], criteria);
     candidate.oldest_confirmed_at = std::min(candidate.oldest_confirmed_at, availability.confirmed_at);
     candidate.stale = candidate.stale || is_stale(availability, criteria);
   }
@@ -369,6 +375,62 @@ wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQue
     result.split = propose_split(candidates, group, criteria, scan);
   }
   return result;
+}
+
+std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wire::SearchQueryT& query,
+                                        const SearchContext& context, AvailabilityOverride instead) {
+  Criteria criteria = make_criteria(query, context);
+  criteria.instead = instead;
+  if (!facility_admits(facility.facility, criteria)) return std::nullopt;
+  double distance = 0.0;
+  if (criteria.has_near) {
+    distance = distance_km(criteria.near_lat, criteria.near_lon, facility.facility.lat, facility.facility.lon);
+    if (query.max_km.has_value() && distance > *query.max_km) return std::nullopt;
+  }
+  thread_local Scan scan;
+  thread_local std::vector<PlacedChild> arena;
+  thread_local std::vector<int> group;
+  arena.clear();
+  group.resize(std::min<std::size_t>(query.children.size(), kMaxGroupChildren));
+  for (std::size_t i = 0; i < group.size(); ++i) group[i] = static_cast<int>(i);
+  auto candidate = evaluate(facility, distance, group, criteria, scan, arena, nullptr);
+  if (!candidate) return std::nullopt;
+  return FacilityFit{candidate->placed, candidate->whole_group};
+}
+
+bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
+                    const wire::SearchQueryT& query, const SearchContext& context) {
+  Criteria criteria;
+  criteria.query = &query;
+  criteria.now_ms = context.now_ms;
+  criteria.stale_after_ms = context.stale_after_ms;
+  criteria.instead = {&unit, &availability};
+  if (!unit_admits(unit, criteria)) return false;
+  if (is_stale(availability, criteria) && !query.include_stale) return false;
+  if (query.children.empty()) return true;
+  for (const auto& child : query.children) {
+    if (child && child_fits(unit.unit, *child)) return true;
+  }
+  return false;
+}
+
+bool unit_admits_query(const wire::UnitT& unit, const wire::SearchQueryT& query) {
+  if (query.emergency_only && !unit.emergency) return false;
+  for (wire::Specialty need : query.needs) {
+    if (!contains(unit.specialties, need)) return false;
+  }
+  if (query.children.empty()) return true;
+  return std::any_of(query.children.begin(), query.children.end(),
+                     [&](const auto& child) { return child && child_fits(unit, *child); });
+}
+
+bool facility_may_match(const wire::FacilityT& facility, const wire::SearchQueryT& query) {
+  if (!query.departement.empty() && facility.departement != query.departement) return false;
+  if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
+  if (query.near_lat && query.near_lon && query.max_km) {
+    return distance_km(*query.near_lat, *query.near_lon, facility.lat, facility.lon) <= *query.max_km;
+  }
+  return true;
 }
 
 double distance_km(double lat1, double lon1, double lat2, double lon2) {

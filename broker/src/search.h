@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,38 @@ struct SearchContext {
 
 wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQueryT& query,
                            const SearchContext& context);
+
+// Evaluates `unit` with `availability` instead of its own: a facility as it was before a change.
+struct AvailabilityOverride {
+  const UnitRecord* unit = nullptr;
+  const wire::AvailabilityT* availability = nullptr;
+};
+
+// What search() makes of one facility alone (the alert matcher's test): nothing when it would not
+// be among the matches (facility or unit filters, staleness, distance, no child placed), else how
+// many children it places and whether that is the whole group. Same rules as search().
+struct FacilityFit {
+  int placed = 0;
+  bool whole_group = false;
+};
+std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wire::SearchQueryT& query,
+                                        const SearchContext& context, AvailabilityOverride instead = {});
+
+// Whether `unit`, with `availability`, passes the query's unit tests (places available now,
+// emergency, needs, at least one child admitted by age and sex, fresh unless include_stale). For a
+// query of at most one child, a facility that passes facility_may_match and is authorised matches
+// exactly when one of its units passes. Cheap; no allocation.
+bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
+                    const wire::SearchQueryT& query, const SearchContext& context);
+
+// The query's unit filters that do not change with time or availability: emergency, needs, at
+// least one child admitted by age and sex (or no children). unit_may_match implies it.
+bool unit_admits_query(const wire::UnitT& unit, const wire::SearchQueryT& query);
+
+// The query's facility filters that do not change with time or availability: département,
+// kinds, max_km from the near point. (Authorisation and the principal's territories are not
+// checked here.)
+bool facility_may_match(const wire::FacilityT& facility, const wire::SearchQueryT& query);
 
 // Great-circle (haversine) distance in kilometres, Earth radius 6371.0088 km.
 double distance_km(double lat1, double lon1, double lat2, double lon2);

@@ -20,6 +20,7 @@ constexpr const char* kWorkflow = "workflow";
 constexpr const char* kAlerts = "alerts";
 constexpr const char* kLastSequenceKey = "last_sequence";
 constexpr const char* kCheckedUntilKey = "checked_until";
+constexpr const char* kSubscriptionCounterKey = "subscription_counter";
 constexpr std::string_view kAlertAckPrefix = "alert_ack/";
 constexpr std::string_view kRequestPrefix = "request/";
 constexpr std::string_view kHoldPrefix = "hold/";
@@ -168,6 +169,10 @@ void Store::Batch::set_alert_acknowledged(std::string_view owner, std::uint64_t 
 
 void Store::Batch::set_checked_until(std::int64_t ms) {
   batch_->Put(store_->meta_, kCheckedUntilKey, big_endian(static_cast<std::uint64_t>(ms)));
+}
+
+void Store::Batch::set_subscription_counter(std::uint64_t number) {
+  batch_->Put(store_->meta_, kSubscriptionCounterKey, big_endian(number));
 }
 
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
@@ -400,6 +405,14 @@ Result<std::vector<wire::AlertT>> Store::alerts(std::string_view owner, std::uin
   }
   if (!it->status().ok()) return storage_error("cannot read alerts", it->status());
   return alerts;
+}
+
+Result<std::uint64_t> Store::subscription_counter() const {
+  std::string value;
+  const auto status = db_->Get({}, meta_, kSubscriptionCounterKey, &value);
+  if (status.IsNotFound()) return std::uint64_t{0};
+  if (!status.ok()) return storage_error("cannot read the subscription counter", status);
+  return from_big_endian(value);
 }
 
 Result<std::vector<wire::HoldT>> Store::holds_of(std::string_view facility_id) const {

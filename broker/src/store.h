@@ -14,6 +14,7 @@
 //   alerts        owner \0 big-endian number       -> Alert (per-owner stream, append-only)
 //   meta          "alert_ack/" owner               -> big-endian acknowledged alert number
 //                 "checked_until"                  -> big-endian Unix ms of time-driven alerts
+//                 "subscription_counter"           -> big-endian number of the last "S-<n>" given
 // Every change goes through one Batch committed atomically with the WAL synced, so an
 // acknowledged write survives kill -9 and power loss.
 // Thread-safety: a Store is used by the event loop thread only, except checkpoint-style reads
@@ -72,6 +73,7 @@ class Store {
     void put_alert(std::string_view owner, const wire::AlertT& alert);
     void set_alert_acknowledged(std::string_view owner, std::uint64_t upto);
     void set_checked_until(std::int64_t ms);
+    void set_subscription_counter(std::uint64_t number);
 
     bool empty() const;
     void clear();
@@ -114,6 +116,9 @@ class Store {
   // The owner's alerts with number > after, oldest first, at most `limit`.
   Result<std::vector<wire::AlertT>> alerts(std::string_view owner, std::uint64_t after,
                                            std::size_t limit) const;
+
+  // The number of the last subscription id given ("S-<n>"), 0 if none: ids are never reused.
+  Result<std::uint64_t> subscription_counter() const;
 
   // Every hold of the unit's facility ever made (ended ones included), oldest first.
   Result<std::vector<wire::HoldT>> holds_of(std::string_view facility_id) const;

@@ -18,7 +18,10 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "Duration of each timed scenario")->capture_default_str();
   app.add_option("--events", events, "Logged events for the restart scenario")->capture_default_str();
   app.add_option("--feed-rate", feed_rate, "Updates/s for the feed scenario")->capture_default_str();
-  app.add_option("--only", only, "Run one scenario: ingest, latency, feed, search, restart, memory");
+  app.add_option("--only", only, "Run one scenario: ingest, latency, feed, search, restart, memory, alerts");
+  int subscriptions = 1000;
+  app.add_option("--subscriptions", subscriptions, "Standing subscriptions for the alerts scenario")
+      ->capture_default_str();
   app.add_flag("--curve", curve, "Run the broker with CURVE (dispo-broker init) and every client encrypted");
   CLI11_PARSE(app, argc, argv);
   const auto duration = std::chrono::seconds(seconds);
@@ -40,6 +43,12 @@ int main(int argc, char** argv) {
     }
     broker.process.stop();
     if (wanted("search")) search_in_broker_scenario(broker.process.data_dir(), 20'000);
+  }
+  if (only == "alerts") {  // not part of the default run: it leaves 1,000 subscriptions behind
+    BenchBroker broker(curve);
+    alerts_scenario(broker, subscriptions, feed_rate, 2000, duration);
+    broker.process.stop();
+    alerts_in_broker_scenario(broker.process.data_dir(), 200'000);
   }
   if (wanted("restart")) restart_scenario(events);
   return 0;

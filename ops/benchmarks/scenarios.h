@@ -24,6 +24,15 @@ void search_in_broker_scenario(const std::filesystem::path& data_dir, int querie
 // Restart time with 10,000 units and `events` logged events.
 void restart_scenario(std::size_t events);
 
+// Alerts: `subscriptions` standing subscriptions, then the change-to-alert latency (`samples`
+// toggles of a probe unit under `background_rate` updates/s) and durable ingest with them.
+void alerts_scenario(BenchBroker& broker, int subscriptions, int background_rate, int samples,
+                     std::chrono::seconds ingest_duration);
+
+// The same updates applied in-process to the state stored in `data_dir` (its subscriptions
+// included), with and without the subscriptions: what the matcher costs per update, without I/O.
+void alerts_in_broker_scenario(const std::filesystem::path& data_dir, int updates);
+
 std::size_t update_message_bytes();
 
 }  // namespace dispo::bench

@@ -24,6 +24,10 @@ Command add_board_command(CLI::App& parent, const GlobalOptions& global);
 Command add_request_command(CLI::App& parent, const GlobalOptions& global);
 // hold, admit, release, decline
 std::vector<Command> add_hold_commands(CLI::App& parent, const GlobalOptions& global);
+Command add_subscribe_command(CLI::App& parent, const GlobalOptions& global);
+Command add_unsubscribe_command(CLI::App& parent, const GlobalOptions& global);
+Command add_subscriptions_command(CLI::App& parent, const GlobalOptions& global);
+Command add_watch_command(CLI::App& parent, const GlobalOptions& global);
 
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).

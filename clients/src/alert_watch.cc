@@ -1,0 +1,184 @@
+#include "dispo/clients/alert_watch.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
+#include "dispo/schemas/json.h"
+
+namespace dispo::client {
+namespace {
+
+constexpr const char* kAlertPrefix = "al/";
+
+}  // namespace
+
+AlertWatch::AlertWatch(zmq::context_t& context, AlertWatchOptions options)
+    : context_(&context), options_(std::move(options)), feed_(context, zmq::socket_type::sub) {
+  if (options_.session.client_id.empty()) options_.session.client_id = random_client_id();
+  if (options_.owner.empty() && options_.session.keys.empty()) options_.owner = options_.session.client_id;
+}
+
+AlertWatch::~AlertWatch() = default;
+
+Result<void> AlertWatch::start() {
+  try {
+    feed_.set(zmq::sockopt::linger, 0);
+    feed_.set(zmq::sockopt::rcvhwm, 100'000);
+    apply_client_keys(feed_, options_.session.keys);
+    feed_.set(zmq::sockopt::subscribe,
+              options_.owner.empty() ? std::string(kAlertPrefix) : kAlertPrefix + options_.owner + "/");
+    feed_.connect(options_.feed);
+    session_.emplace(*context_, options_.session);
+  } catch (const zmq::error_t& error) {
+    return make_error(wire::Status::invalid, "adresse du broker ou du flux invalide (" + options_.feed + ", " +
+                                                 options_.session.broker + ") : " + error.what());
+  }
+  // The first fetch starts from the durable cursor, so `after` stays absent.
+  wire::AlertFetchT request;
+  request.limit = options_.fetch_limit;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(request));
+  auto reply = session_->call(std::move(body));
+  if (!reply) return reply.error();
+  const auto* list = (*reply)->body_as_AlertList();
+  if (list == nullptr) return make_error(wire::Status::malformed, "réponse inattendue du broker (liste d'alertes)");
+  ++fetches_;
+  delivered_ = acknowledged_ = list->acknowledged();
+  if (list->alerts()) {
+    for (const auto* alert : *list->alerts()) {
+      wire::AlertT native;
+      alert->UnPackTo(&native);
+      take(std::move(native));
+    }
+    gap_ = list->alerts()->size() >= options_.fetch_limit;  // more to fetch
+  }
+  last_heard_ = Clock::now();
+  return {};
+}
+
+void AlertWatch::take(wire::AlertT alert) {
+  const std::uint64_t last = ready_.empty() ? delivered_ : ready_.back().number;
+  if (alert.number <= last) return;  // already delivered or queued
+  if (alert.number != last + 1) {
+    gap_ = true;  // something between was missed: fetch it before going on
+    return;
+  }
+  ready_.push_back(std::move(alert));
+}
+
+void AlertWatch::drain_feed() {
+  while (true) {
+    zmq::message_t topic;
+    if (!feed_.recv(topic, zmq::recv_flags::dontwait)) return;
+    if (!topic.more()) continue;
+    zmq::message_t body;
+    (void)feed_.recv(body, zmq::recv_flags::none);
+    for (bool more = body.more(); more;) {  // not [topic, Message]: drop the rest
+      zmq::message_t extra;
+      (void)feed_.recv(extra, zmq::recv_flags::none);
+      more = extra.more();
+    }
+    auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
+    if (!message) continue;
+    const auto* alert = (*message)->body_as_Alert();
+    if (alert == nullptr) continue;
+    last_heard_ = Clock::now();
+    wire::AlertT native;
+    alert->UnPackTo(&native);
+    take(std::move(native));
+  }
+}
+
+Result<void> AlertWatch::fetch() {
+  const std::uint64_t after = ready_.empty() ? delivered_ : ready_.back().number;
+  wire::AlertFetchT request;
+  request.after = after;
+  request.limit = options_.fetch_limit;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(request));
+  auto reply = session_->call(std::move(body));
+  if (!reply) return reply.error();
+  const auto* list = (*reply)->body_as_AlertList();
+  if (list == nullptr) return make_error(wire::Status::malformed, "réponse inattendue du broker (liste d'alertes)");
+  ++fetches_;
+  gap_ = false;
+  last_heard_ = Clock::now();
+  if (list->alerts() == nullptr) return {};
+  for (const auto* alert : *list->alerts()) {
+    wire::AlertT native;
+    alert->UnPackTo(&native);
+    take(std::move(native));
+  }
+  if (list->alerts()->size() >= options_.fetch_limit) gap_ = true;  // a full page: more to come
+  return {};
+}
+
+Result<std::vector<wire::AlertT>> AlertWatch::poll(std::chrono::milliseconds wait) {
+  if (!session_) return make_error(wire::Status::invalid, "AlertWatch::poll avant start()");
+  const auto deadline = Clock::now() + wait;
+  while (true) {
+    drain_feed();
+    if (gap_ || Clock::now() - last_heard_ >= options_.refetch_interval) {
+      if (auto fetched = fetch(); !fetched) return fetched.error();
+      drain_feed();
+    }
+    if (!ready_.empty()) break;
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+    const auto until_refetch = last_heard_ + options_.refetch_interval - now;
+    const auto left = std::min<Clock::duration>(deadline - now, std::max<Clock::duration>(until_refetch, {}));
+    zmq::pollitem_t item{feed_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, std::chrono::duration_cast<std::chrono::milliseconds>(left) + std::chrono::milliseconds(1));
+    } catch (const zmq::error_t& error) {
+      if (error.num() == EINTR) break;  // a signal: let the caller look at its flags
+      throw;
+    }
+  }
+  std::vector<wire::AlertT> out = std::move(ready_);
+  ready_.clear();
+  if (!out.empty()) delivered_ = out.back().number;
+  return out;
+}
+
+Result<void> AlertWatch::acknowledge(std::uint64_t number) {
+  if (!session_) return make_error(wire::Status::invalid, "AlertWatch::acknowledge avant start()");
+  if (number <= acknowledged_) return {};
+  wire::AlertAckT ack;
+  ack.upto = number;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(ack));
+  auto reply = session_->call(std::move(body));
+  if (!reply) return reply.error();
+  acknowledged_ = number;
+  return {};
+}
+
+std::string format_alert(const wire::AlertT& alert) {
+  const std::time_t seconds = static_cast<std::time_t>(alert.time / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char clock[32];
+  std::strftime(clock, sizeof clock, "%d/%m %H:%M:%S", &local);
+  return "alerte " + std::to_string(alert.number) + " (" + clock + ") : " + alert.message;
+}
+
+std::string alert_json(const wire::AlertT& alert) {
+  flatbuffers::FlatBufferBuilder builder(256);
+  builder.Finish(wire::Alert::Pack(builder, &alert));
+  const std::string pretty =
+      wire::to_json(flatbuffers::GetRoot<wire::Alert>(builder.GetBufferPointer()), "Alert");
+  std::string compact;
+  compact.reserve(pretty.size());
+  for (std::size_t i = 0; i < pretty.size(); ++i) {
+    if (pretty[i] == '\n') {  // the printer's layout: strings never hold a raw newline
+      while (i + 1 < pretty.size() && pretty[i + 1] == ' ') ++i;
+      continue;
+    }
+    compact += pretty[i];
+  }
+  return compact;
+}
+
+}  // namespace dispo::client
