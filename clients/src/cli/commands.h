@@ -20,6 +20,9 @@ using Command = client::Subcommand;
 Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);
 Command add_board_command(CLI::App& parent, const GlobalOptions& global);
+Command add_capacity_command(CLI::App& parent, const GlobalOptions& global);
+Command add_export_command(CLI::App& parent, const GlobalOptions& global);
+Command add_record_command(CLI::App& parent, const GlobalOptions& global);
 
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).

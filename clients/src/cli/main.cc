@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   dispo::client::add_connection_options(app, global);
   app.require_subcommand(1);
 
-  const Command commands[] = {add_find_command(app, global), add_facility_command(app, global),
-                              add_board_command(app, global)};
-  return dispo::client::run_subcommands(app, commands, "find, facility ou board", argc, argv);
+  const Command commands[] = {add_find_command(app, global),     add_facility_command(app, global),
+                              add_board_command(app, global),    add_capacity_command(app, global),
+                              add_export_command(app, global),   add_record_command(app, global)};
+  return dispo::client::run_subcommands(app, commands, "find, facility, board, capacity, export ou record", argc,
+                                        argv);
 }
