@@ -10,7 +10,9 @@
 #include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
+#include "alerts.h"
 #include "feed_topics.h"
+#include "holds.h"
 #include "logger.h"
 #include "peer_limiter.h"
 #include "replies.h"
@@ -95,6 +97,7 @@ struct Broker::Impl {
   std::vector<OutgoingReply> outgoing;
   StartupReport startup;
   std::chrono::steady_clock::time_point next_heartbeat;
+  std::chrono::steady_clock::time_point next_housekeeping;
   std::unique_ptr<StorageGuard> storage;
   std::unique_ptr<PeerLimiter> limiter;
   std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
@@ -116,6 +119,7 @@ struct Broker::Impl {
   void refresh_storage();
   void publish(std::string_view topic, std::string_view bytes);
   void heartbeat_if_due();
+  void housekeeping_if_due();
   void drain_subscriptions();
 };
 
@@ -346,6 +350,31 @@ void Broker::Impl::heartbeat_if_due() {
   next_heartbeat = now + options.heartbeat;
 }
 
+// The broker's own writes, about once a second: holds past their expiry give their place back,
+// and time-driven alerts (stale facilities, requests waiting too long) are raised. Committed like
+// any batch; skipped while writes are refused (storage degraded).
+void Broker::Impl::housekeeping_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_housekeeping) return;
+  next_housekeeping = now + std::chrono::seconds(1);
+  if (storage->degraded()) return;
+  static const wire::PrincipalT broker_principal = [] {
+    wire::PrincipalT principal;
+    principal.name = "dispo-broker";
+    principal.role = wire::Role::admin;
+    return principal;
+  }();
+  const std::int64_t now_ms = wire::now_ms();
+  const RequestContext context{"broker", "dispo-broker", &broker_principal, now_ms, local_date(now_ms)};
+  if (const auto expired = expire_holds(state, *pending, context); expired > 0) {
+    logger()->info("{} hold(s) expired: their places are available again", expired);
+  }
+  on_time(state, *pending, now_ms);
+  batch_now_ms = now_ms;
+  batch_today = context.today;
+  commit_and_send();
+}
+
 // Manual mode: each subscription message is granted only the topics its principal may receive.
 void Broker::Impl::drain_subscriptions() {
   zmq::message_t message;
@@ -378,6 +407,7 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->storage = std::make_unique<StorageGuard>(options.data_dir, options.min_free_bytes,
                                                  options.storage_retry);
   impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
+  impl->state.escalate_after_ms = std::chrono::milliseconds(options.escalate_after).count();
   auto store = Store::open(options.data_dir);
   if (!store) return store.error();
   impl->store = std::move(*store);
@@ -409,8 +439,9 @@ void Broker::run(const std::atomic<bool>& stop) {
                                {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
                                {impl.zap ? impl.zap->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
     impl.heartbeat_if_due();
+    impl.housekeeping_if_due();
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        impl.next_heartbeat - std::chrono::steady_clock::now());
+        std::min(impl.next_heartbeat, impl.next_housekeeping) - std::chrono::steady_clock::now());
     try {
       zmq::poll(items, impl.zap ? 3 : 2, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& error) {

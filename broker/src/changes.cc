@@ -1,7 +1,9 @@
 #include "changes.h"
 
 #include <set>
+#include <utility>
 
+#include "alerts.h"
 #include "facility_state.h"
 #include "validation.h"
 
@@ -50,18 +52,27 @@ template std::uint64_t stage_event(BrokerState&, PendingCommit&, const RequestCo
                                    std::string_view, flatbuffers::FlatBufferBuilder&,
                                    flatbuffers::Offset<wire::PrincipalChanged>);
 
-namespace {
+template std::uint64_t stage_event(BrokerState&, PendingCommit&, const RequestContext&,
+                                   std::string_view, flatbuffers::FlatBufferBuilder&,
+                                   flatbuffers::Offset<wire::PlacementRequestChanged>);
+template std::uint64_t stage_event(BrokerState&, PendingCommit&, const RequestContext&,
+                                   std::string_view, flatbuffers::FlatBufferBuilder&,
+                                   flatbuffers::Offset<wire::HoldChanged>);
 
-std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending,
-                                 const RequestContext& context, const FacilityRecord& facility,
-                                 const UnitRecord& unit) {
+std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                                 const FacilityRecord& facility, const UnitRecord& unit,
+                                 const wire::AvailabilityT& before) {
   pending.batch.put_availability(facility.facility.id, unit.unit.id, unit.availability);
   flatbuffers::FlatBufferBuilder builder(256);
   auto change = wire::CreateAvailabilityChanged(
       builder, builder.CreateString(facility.facility.id), builder.CreateString(unit.unit.id),
       wire::CreateAvailability(builder, &unit.availability));
-  return stage_event(state, pending, context, facility.facility.departement, builder, change);
+  const std::uint64_t sequence = stage_event(state, pending, context, facility.facility.departement, builder, change);
+  on_availability_changed(state, pending, context, facility, unit, before, sequence);
+  return sequence;
 }
+
+namespace {
 
 // The facility as it will be after registration, keeping what it knew of remaining units.
 FacilityRecord merged_record(wire::FacilityT facility, const FacilityRecord* previous) {
@@ -124,14 +135,24 @@ Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pen
       }
     }
     pending.batch.put_facility(facility);
+    const std::string record_id = facility.id;
     FacilityRecord record = merged_record(std::move(facility), previous);
     for (const auto& unit : record.units) {
       pending.batch.put_availability(record.facility.id, unit.unit.id, unit.availability);
+    }
+    std::vector<wire::AvailabilityT> before;
+    for (const auto& unit : record.units) {
+      const UnitRecord* known = previous ? previous->unit(unit.unit.id) : nullptr;
+      before.push_back(known ? known->availability : wire::AvailabilityT{});
     }
     flatbuffers::FlatBufferBuilder builder(1024);
     auto change = wire::CreateFacilityRegistered(builder, pack_facility_state(builder, record, state.stale_after_ms));
     sequence = stage_event(state, pending, context, record.facility.departement, builder, change);
     state.index.put(std::move(record));
+    const FacilityRecord& registered = *state.index.facility(record_id);
+    for (std::size_t i = 0; i < registered.units.size(); ++i) {
+      on_availability_changed(state, pending, context, registered, registered.units[i], before[i], sequence);
+    }
   }
   return sequence;
 }
@@ -149,8 +170,8 @@ Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pen
   if (!next) return next.error();
   next->confirmed_at = context.now_ms;
   next->confirmed_by = actor(context);
-  unit->availability = std::move(*next);
-  return stage_availability(state, pending, context, *facility, *unit);
+  const wire::AvailabilityT before = std::exchange(unit->availability, std::move(*next));
+  return stage_availability(state, pending, context, *facility, *unit, before);
 }
 
 Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending,
@@ -166,9 +187,10 @@ Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending
   std::uint64_t sequence = state.sequence;
   for (auto& unit : facility->units) {
     if (one_unit && unit.unit.id != confirmation.unit_id()->string_view()) continue;
+    const wire::AvailabilityT before = unit.availability;
     unit.availability.confirmed_at = context.now_ms;
     unit.availability.confirmed_by = actor(context);
-    sequence = stage_availability(state, pending, context, *facility, unit);
+    sequence = stage_availability(state, pending, context, *facility, unit, before);
   }
   return sequence;
 }

@@ -9,6 +9,7 @@
 
 #include "broker_state.h"
 #include "dispo/schemas/result.h"
+#include "replies.h"
 
 namespace dispo::broker {
 
@@ -27,6 +28,19 @@ Result<std::uint64_t> update_availability(BrokerState& state, PendingCommit& pen
 Result<std::uint64_t> confirm_current(BrokerState& state, PendingCommit& pending,
                                       const wire::Confirmation& confirmation,
                                       const RequestContext& context);
+
+// What a write applied: the last sequence it assigned and, for writes that answer with data
+// (an opened request's id, a hold), the body of the reply.
+struct Applied {
+  std::uint64_t sequence = 0;
+  ReplyBodyWriter body;
+};
+
+// Stages the unit's availability (already changed in the index from `before`): the durable
+// write, the AvailabilityChanged event and the alerts it raises. Returns its sequence.
+std::uint64_t stage_availability(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                                 const FacilityRecord& facility, const UnitRecord& unit,
+                                 const wire::AvailabilityT& before);
 
 // Who made a change, as the event log and `confirmed_by` record it: the principal's name, or
 // the client id when CURVE is off (every request is then Principals::local()).

@@ -7,6 +7,8 @@
 #include "export_series.h"
 #include "placement_record.h"
 #include "changes.h"
+#include "holds.h"
+#include "placement_requests.h"
 #include "principal_changes.h"
 #include "logger.h"
 #include "queries.h"
@@ -18,7 +20,9 @@ namespace {
 bool is_write(wire::RequestBody type) {
   return type == wire::RequestBody::Registration || type == wire::RequestBody::AvailabilityUpdate ||
          type == wire::RequestBody::Confirmation || type == wire::RequestBody::PrincipalGrant ||
-         type == wire::RequestBody::PrincipalRevoke;
+         type == wire::RequestBody::PrincipalRevoke || type == wire::RequestBody::PlacementRequestOpen ||
+         type == wire::RequestBody::PlacementRequestUpdate || type == wire::RequestBody::PlacementRequestCancel ||
+         type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd;
 }
 
 }  // namespace
@@ -81,6 +85,9 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
     case wire::RequestBody::PrincipalListRequest:
       ++stats_.reads;
       return answer_principal_list(*state_, request.request_id());
+    case wire::RequestBody::PlacementRequestQuery:
+      ++stats_.reads;
+      return answer_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
     case wire::RequestBody::BackupRequest:
       if (backup_) return backup_(request, peer);
       break;
@@ -102,6 +109,39 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
   return handle_write(request, pending, context);
 }
 
+Result<Applied> Dispatcher::apply_write(const wire::Request& request, PendingCommit& pending,
+                                        const RequestContext& context) {
+  // Writes whose reply is the sequence alone.
+  auto sequence_only = [](Result<std::uint64_t> sequence) -> Result<Applied> {
+    if (!sequence) return sequence.error();
+    return Applied{*sequence, {}};
+  };
+  switch (request.body_type()) {
+    case wire::RequestBody::Registration:
+      return sequence_only(register_facilities(*state_, pending, *request.body_as_Registration(), context));
+    case wire::RequestBody::AvailabilityUpdate:
+      return sequence_only(update_availability(*state_, pending, *request.body_as_AvailabilityUpdate(), context));
+    case wire::RequestBody::Confirmation:
+      return sequence_only(confirm_current(*state_, pending, *request.body_as_Confirmation(), context));
+    case wire::RequestBody::PrincipalGrant:
+      return sequence_only(grant_principal(*state_, pending, *request.body_as_PrincipalGrant(), context));
+    case wire::RequestBody::PrincipalRevoke:
+      return sequence_only(revoke_principal(*state_, pending, *request.body_as_PrincipalRevoke(), context));
+    case wire::RequestBody::PlacementRequestOpen:
+      return open_request(*state_, pending, *request.body_as_PlacementRequestOpen(), context);
+    case wire::RequestBody::PlacementRequestUpdate:
+      return update_request(*state_, pending, *request.body_as_PlacementRequestUpdate(), context);
+    case wire::RequestBody::PlacementRequestCancel:
+      return cancel_request(*state_, pending, *request.body_as_PlacementRequestCancel(), context);
+    case wire::RequestBody::HoldPlace:
+      return place_hold(*state_, pending, *request.body_as_HoldPlace(), context);
+    case wire::RequestBody::HoldEnd:
+      return end_hold(*state_, pending, *request.body_as_HoldEnd(), context);
+    default:
+      return make_error(wire::Status::unknown_type, "type d'écriture inconnu");
+  }
+}
+
 std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit& pending,
                                      const RequestContext& context) {
   const std::uint64_t request_id = request.request_id();
@@ -113,29 +153,10 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
   }
   if (write_refusal_) return refuse(context.peer, request_id, *write_refusal_, *context.principal);
 
-  Result<std::uint64_t> applied = make_error(wire::Status::unknown_type, "");
-  switch (request.body_type()) {
-    case wire::RequestBody::Registration:
-      applied = register_facilities(*state_, pending, *request.body_as_Registration(), context);
-      break;
-    case wire::RequestBody::AvailabilityUpdate:
-      applied = update_availability(*state_, pending, *request.body_as_AvailabilityUpdate(), context);
-      break;
-    case wire::RequestBody::Confirmation:
-      applied = confirm_current(*state_, pending, *request.body_as_Confirmation(), context);
-      break;
-    case wire::RequestBody::PrincipalGrant:
-      applied = grant_principal(*state_, pending, *request.body_as_PrincipalGrant(), context);
-      break;
-    case wire::RequestBody::PrincipalRevoke:
-      applied = revoke_principal(*state_, pending, *request.body_as_PrincipalRevoke(), context);
-      break;
-    default:
-      break;
-  }
+  Result<Applied> applied = apply_write(request, pending, context);
   if (!applied) return refuse(context.peer, request_id, applied.error(), *context.principal);
   ++stats_.writes;
-  std::string reply = encode_reply(request_id, wire::Status::ok, {}, *applied);
+  std::string reply = encode_reply(request_id, wire::Status::ok, {}, applied->sequence, applied->body);
   pending.batch.put_reply(context.client_id, request_id, reply);
   replies_->remember(context.client_id, request_id, reply);
   return reply;

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "broker_state.h"
+#include "changes.h"
 #include "reply_cache.h"
 
 namespace dispo::broker {
@@ -46,6 +47,7 @@ class Dispatcher {
  private:
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
+  Result<Applied> apply_write(const wire::Request& request, PendingCommit& pending, const RequestContext& context);
   std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
                      const wire::PrincipalT& principal);
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   dispo::broker::BrokerOptions options;
   std::string data_dir = options.data_dir.string();
   long stale_after_s = options.stale_after.count();
+  long escalate_after_s = options.escalate_after.count();
   long heartbeat_ms = options.heartbeat.count();
   std::string log_level = "info";
   std::string curve_key_file;
@@ -37,6 +38,10 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "Data directory (RocksDB)")->capture_default_str();
   app.add_option("--api", options.api, "Endpoint of the request socket (ROUTER)")->capture_default_str();
   app.add_option("--feed", options.feed, "Endpoint of the change feed (XPUB)")->capture_default_str();
+  app.add_option("--escalate-after", escalate_after_s,
+                 "Seconds a placement request may wait before it escalates (request_waiting alert); "
+                 "a request may set its own")
+      ->check(CLI::Range(1L, 365L * 24 * 3600));
   app.add_option("--stale-after", stale_after_s,
                  "Seconds after which unconfirmed availability is stale")
       ->capture_default_str()->check(CLI::Range(1L, 30L * 24 * 3600));
@@ -103,6 +108,7 @@ int main(int argc, char** argv) {
   options.data_dir = data_dir;
   options.min_free_bytes = min_free_mb << 20;
   options.stale_after = std::chrono::seconds(stale_after_s);
+  options.escalate_after = std::chrono::seconds(escalate_after_s);
   options.heartbeat = std::chrono::milliseconds(heartbeat_ms);
 
   auto logger = spdlog::stderr_color_mt("broker");

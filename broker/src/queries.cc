@@ -2,6 +2,7 @@
 
 #include "authorisation.h"
 #include "facility_state.h"
+#include "holds.h"
 #include "replies.h"
 #include "search.h"
 #include "validation.h"
@@ -81,7 +82,8 @@ std::string answer_facility(const BrokerState& state, std::uint64_t request_id,
                         state.sequence);
   }
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::FacilityState, pack_facility_state(builder, *record, state.stale_after_ms).Union()};
+    return std::pair{wire::ReplyBody::FacilityState,
+                     pack_facility_state(builder, *record, state.stale_after_ms, holds_on(state, record->facility.id)).Union()};
   });
 }
 

@@ -331,14 +331,18 @@ Result<void> Store::load_workflow(Workflow& workflow) const {
     auto request = unpack_table<wire::PlacementRequest>(value);
     if (!request) return !(corrupt = true);
     if (is_pending(*request)) workflow.open_by_child[request->child_ref] = request->id;
-    workflow.requests[request->id] = std::move(*request);
+    std::string id = request->id;  // copied first: the key must not see a moved-from id
+    workflow.requests.insert_or_assign(std::move(id), std::move(*request));
     return true;
   });
   if (status.ok() && !corrupt) {
     status = scan_prefix(*db_, workflow_, kHoldPrefix, [&](std::string_view, const rocksdb::Slice& value) {
       auto hold = unpack_table<wire::Hold>(value);
       if (!hold) return !(corrupt = true);
-      if (hold->state == wire::HoldState::active) workflow.holds[hold->id] = std::move(*hold);
+      if (hold->state == wire::HoldState::active) {
+        std::string id = hold->id;
+        workflow.holds.insert_or_assign(std::move(id), std::move(*hold));
+      }
       return true;
     });
   }
@@ -346,7 +350,8 @@ Result<void> Store::load_workflow(Workflow& workflow) const {
     status = scan_prefix(*db_, workflow_, kSubscriptionPrefix, [&](std::string_view, const rocksdb::Slice& value) {
       auto subscription = unpack_table<wire::Subscription>(value);
       if (!subscription) return !(corrupt = true);
-      workflow.subscriptions[subscription->id] = std::move(*subscription);
+      std::string id = subscription->id;
+      workflow.subscriptions.insert_or_assign(std::move(id), std::move(*subscription));
       return true;
     });
   }

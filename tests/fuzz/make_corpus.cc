@@ -93,5 +93,46 @@ int main(int argc, char** argv) {
 
   body.Set(PrincipalListRequestT{});
   write(directory, "principal-list", body);
+
+  PlacementRequestOpenT open;
+  open.request = std::make_unique<PlacementRequestT>();
+  open.request->child_ref = "E59-0042";
+  open.request->origin = Origin::hospital;
+  open.request->legal_basis = LegalBasis::judgment_375;
+  open.request->criteria = std::make_unique<SearchQueryT>();
+  open.request->criteria->departement = "59";
+  for (int age : {4, 9}) {
+    auto child = std::make_unique<ChildT>();
+    child->age = static_cast<std::uint8_t>(age);
+    child->needs = {Specialty::soins_psy};
+    open.request->criteria->children.push_back(std::move(child));
+  }
+  body.Set(std::move(open));
+  write(directory, "request-open", body);
+
+  HoldPlaceT hold;
+  hold.facility_id = "590000001";
+  hold.unit_id = "u1";
+  hold.request_id = "R-2";
+  hold.duration_s = 600;
+  body.Set(std::move(hold));
+  write(directory, "hold-place", body);
+
+  HoldEndT end;
+  end.hold_id = "H-3";
+  end.outcome = HoldState::declined;
+  end.reason = RefusalReason::siblings;
+  body.Set(std::move(end));
+  write(directory, "hold-end", body);
+
+  PlacementRequestCancelT cancel;
+  cancel.id = "R-2";
+  body.Set(std::move(cancel));
+  write(directory, "request-cancel", body);
+
+  PlacementRequestQueryT list;
+  list.departement = "59";
+  body.Set(std::move(list));
+  write(directory, "request-list", body);
   return 0;
 }

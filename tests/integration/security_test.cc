@@ -243,6 +243,57 @@ TEST_F(SecurityTest, TheFeedCarriesOnlyThePrincipalsTerritory) {
   EXPECT_EQ(board.resync_count(), 0u) << board.last_resync_reason();
 }
 
+// Placement requests (issue #3): a hospital opens hospital requests and follows only its own;
+// on-call services see and hold within their territory; a facility declines a hold on its own
+// units; judges never touch child-level data.
+TEST_F(SecurityTest, PlacementRequestsFollowRoleAndScope) {
+  const auto hospital = grant("chu-lille", wire::Role::hospital, {}, {"59"});
+  const auto other_hospital = grant("ch-roubaix", wire::Role::hospital, {}, {"59"});
+  const auto on_call = grant("astreinte-59", wire::Role::on_call, {}, {"59"});
+  const auto on_call_62 = grant("astreinte-62", wire::Role::on_call, {}, {"62"});
+  const auto judge = grant("juge-lille", wire::Role::judge, {}, {"59"});
+  const auto mecs = grant("mecs-1", wire::Role::facility, {"590000001"}, {});
+
+  auto opened = call(hospital, open_of("H59-0001", {3}, wire::Origin::hospital));
+  ASSERT_TRUE(opened) << opened.error().message;
+  const std::string id = (*opened)->body_as_RequestStatus()->request()->id()->str();
+  EXPECT_EQ((*opened)->body_as_RequestStatus()->request()->created_by()->str(), "chu-lille");
+  expect_forbidden(call(hospital, open_of("H59-0002", {3}, wire::Origin::court)), "hôpital");
+  expect_forbidden(call(judge, open_of("J59-0001", {3})), "réservées");
+
+  auto show = [](const std::string& request_id) {
+    wire::PlacementRequestQueryT query;
+    query.id = request_id;
+    wire::RequestBodyUnion body;
+    body.Set(std::move(query));
+    return body;
+  };
+  auto list = [] {
+    wire::RequestBodyUnion body;
+    body.Set(wire::PlacementRequestQueryT{});
+    return body;
+  };
+  EXPECT_TRUE(call(hospital, show(id)));
+  expect_forbidden(call(other_hospital, show(id)), "qu'il a ouvertes");
+  auto others = call(other_hospital, list());
+  ASSERT_TRUE(others);
+  EXPECT_EQ((*others)->body_as_RequestList()->requests()->size(), 0u);
+  auto seen = call(on_call, list());
+  ASSERT_TRUE(seen);
+  EXPECT_EQ((*seen)->body_as_RequestList()->requests()->size(), 1u);
+  expect_forbidden(call(on_call_62, show(id)), "territoire");
+
+  expect_forbidden(call(hospital, hold_of("590000001", "u1", id)), "astreinte");
+  expect_forbidden(call(on_call_62, hold_of("590000001", "u1", id)), "territoire");
+  auto held = call(on_call, hold_of("590000001", "u1", id));
+  ASSERT_TRUE(held) << held.error().message;
+  const std::string hold_id = (*held)->body_as_HoldResult()->hold()->id()->str();
+  expect_forbidden(call(mecs, end_of(hold_id, wire::HoldState::released)), "libère pas");
+  auto declined = call(mecs, end_of(hold_id, wire::HoldState::declined, wire::RefusalReason::age));
+  ASSERT_TRUE(declined) << declined.error().message;
+  EXPECT_EQ((*declined)->body_as_HoldResult()->request()->refusals()->Get(0)->by()->str(), "mecs-1");
+}
+
 TEST_F(SecurityTest, ARevokedKeyIsRefusedFromThenOn) {
   const auto on_call = grant("astreinte-revoquee", wire::Role::on_call, {}, {"59"});
   client::Session session(context_, {broker_.api(), milliseconds(3000), 1, "kept-open", on_call});

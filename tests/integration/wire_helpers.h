@@ -58,4 +58,48 @@ inline wire::RequestBodyUnion snapshot_request() {
   return body;
 }
 
+// A placement request in département 59 for children of `ages`.
+inline wire::RequestBodyUnion open_of(const std::string& child_ref, std::vector<int> ages,
+                               wire::Origin origin = wire::Origin::on_call) {
+  wire::PlacementRequestT request;
+  request.child_ref = child_ref;
+  request.origin = origin;
+  request.legal_basis = wire::LegalBasis::opp;
+  request.criteria = std::make_unique<wire::SearchQueryT>();
+  request.criteria->departement = "59";
+  for (int age : ages) {
+    auto child = std::make_unique<wire::ChildT>();
+    child->age = static_cast<std::uint8_t>(age);
+    request.criteria->children.push_back(std::move(child));
+  }
+  wire::PlacementRequestOpenT open;
+  open.request = std::make_unique<wire::PlacementRequestT>(std::move(request));
+  wire::RequestBodyUnion body;
+  body.Set(std::move(open));
+  return body;
+}
+
+inline wire::RequestBodyUnion hold_of(const std::string& facility, const std::string& unit, const std::string& request,
+                               std::uint32_t seconds = 7200) {
+  wire::HoldPlaceT place;
+  place.facility_id = facility;
+  place.unit_id = unit;
+  place.request_id = request;
+  place.duration_s = seconds;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(place));
+  return body;
+}
+
+inline wire::RequestBodyUnion end_of(const std::string& hold, wire::HoldState outcome,
+                              wire::RefusalReason reason = wire::RefusalReason::other) {
+  wire::HoldEndT end;
+  end.hold_id = hold;
+  end.outcome = outcome;
+  end.reason = reason;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(end));
+  return body;
+}
+
 }  // namespace dispo::testing

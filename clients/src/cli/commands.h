@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +24,9 @@ Command add_board_command(CLI::App& parent, const GlobalOptions& global);
 Command add_capacity_command(CLI::App& parent, const GlobalOptions& global);
 Command add_export_command(CLI::App& parent, const GlobalOptions& global);
 Command add_record_command(CLI::App& parent, const GlobalOptions& global);
+Command add_request_command(CLI::App& parent, const GlobalOptions& global);
+// hold, admit, release, decline
+std::vector<Command> add_hold_commands(CLI::App& parent, const GlobalOptions& global);
 
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).

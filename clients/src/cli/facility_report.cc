@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "french.h"
+#include "time_arguments.h"
 
 namespace dispo::cli {
 namespace {
@@ -66,6 +67,11 @@ std::string format_facility(const wire::FacilityStateT& state, std::int64_t now_
       print_counts(out, *unit->availability, now_ms);
     } else {
       out << "    ⚠ aucune disponibilité publiée\n";
+    }
+    for (const auto& hold : state.holds) {
+      if (!hold || hold->unit_id != unit->unit->id) continue;
+      out << "    Réservée : " << hold->id << " pour la demande " << hold->request_id << " par " << hold->created_by
+          << ", jusqu'à " << format_moment(hold->expires_at) << "\n";
     }
   }
   return out.str();

@@ -1,5 +1,7 @@
-// dispo: the on-call side's command line — find a place, look at a facility, watch the board.
+// dispo: the on-call side's command line — find a place, look at a facility, watch the board,
+// file placement requests and hold places for them.
 #include <cstdio>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -18,9 +20,12 @@ int main(int argc, char** argv) {
   dispo::client::add_connection_options(app, global);
   app.require_subcommand(1);
 
-  const Command commands[] = {add_find_command(app, global),     add_facility_command(app, global),
-                              add_board_command(app, global),    add_capacity_command(app, global),
-                              add_export_command(app, global),   add_record_command(app, global)};
-  return dispo::client::run_subcommands(app, commands, "find, facility, board, capacity, export ou record", argc,
-                                        argv);
+  std::vector<Command> commands = {add_find_command(app, global),     add_facility_command(app, global),
+                                   add_board_command(app, global),    add_request_command(app, global),
+                                   add_capacity_command(app, global), add_export_command(app, global),
+                                   add_record_command(app, global)};
+  for (auto& command : add_hold_commands(app, global)) commands.push_back(std::move(command));
+  return dispo::client::run_subcommands(
+      app, commands, "find, facility, board, request, hold, admit, release, decline, capacity, export ou record",
+      argc, argv);
 }

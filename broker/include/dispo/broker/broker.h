@@ -24,6 +24,7 @@ struct BrokerOptions {
   std::string api = "tcp://127.0.0.1:7401";     // ROUTER: every request
   std::string feed = "tcp://127.0.0.1:7402";    // XPUB: changes and heartbeats
   std::chrono::seconds stale_after{12 * 3600};  // freshness limit of availability
+  std::chrono::seconds escalate_after{4 * 3600};  // a pending request waiting longer escalates
   std::chrono::milliseconds heartbeat{500};     // at most 1 s (issue #2)
   std::size_t max_message_bytes = 4u << 20;     // larger requests get a too_large reply
   std::size_t max_batch = 2048;                 // requests drained into one group commit

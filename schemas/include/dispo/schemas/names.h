@@ -10,6 +10,27 @@
 
 namespace dispo::wire {
 
+// Generated enums expose EnumValuesX() (array of values) and EnumNameX(value):
+// enum_from_name("opp", EnumValuesLegalBasis(), &EnumNameLegalBasis).
+template <typename E, std::size_t N>
+std::optional<E> enum_from_name(std::string_view name, const E (&values)[N], const char* (*name_of)(E)) {
+  for (E value : values) {
+    if (name == name_of(value)) return value;
+  }
+  return std::nullopt;
+}
+
+// "a, b, c" for error messages and --help.
+template <typename E, std::size_t N>
+std::string enum_names(const E (&values)[N], const char* (*name_of)(E)) {
+  std::string out;
+  for (E value : values) {
+    if (!out.empty()) out += ", ";
+    out += name_of(value);
+  }
+  return out;
+}
+
 std::optional<FacilityKind> facility_kind_from_name(std::string_view name);
 std::optional<UnitSex> unit_sex_from_name(std::string_view name);
 std::optional<ChildSex> child_sex_from_name(std::string_view name);

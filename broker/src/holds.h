@@ -1,0 +1,46 @@
+// Holds (DESIGN.md §3, issue #3): one place of a unit reserved for a placement request for a
+// limited time, so that two on-call workers never promise the same bed.
+//
+// Placing a hold takes one `available` place into `reserved` at once for everyone (an
+// AvailabilityChanged event), and makes its request `proposed`. A hold ends once: admitted
+// (reserved → occupied, request admitted), released or declined by the facility (the place comes
+// back, the request is open again; a decline records its coded reason), or expired (the same as
+// released, by the broker, when expires_at passes). With the event loop as the only writer, two
+// holds racing for the last place are decided in arrival order: one wins, the other gets
+// `conflict`. Event loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "changes.h"
+
+namespace dispo::broker {
+
+inline constexpr std::uint32_t kDefaultHoldSeconds = 2 * 3600;
+inline constexpr std::uint32_t kMaxHoldSeconds = 72 * 3600;
+
+// Reply: HoldResult (the hold, the unit's availability, the request).
+Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wire::HoldPlace& place,
+                           const RequestContext& context);
+
+// Reply: HoldResult. Errors: unknown_request (no such hold), conflict (already ended).
+Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire::HoldEnd& end,
+                         const RequestContext& context);
+
+// Ends `hold_id` (active) as released, expired or declined without further checks; used by
+// cancellation and expiry. Returns the last sequence staged.
+std::uint64_t give_back(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                        const std::string& hold_id, wire::HoldState outcome);
+
+// Expires every active hold whose expires_at <= now (the broker as actor). Returns how many.
+std::size_t expire_holds(BrokerState& state, PendingCommit& pending, const RequestContext& context);
+
+// The earliest expires_at of the active holds, or INT64_MAX.
+std::int64_t next_expiry(const BrokerState& state);
+
+// The active holds on a facility's units.
+std::vector<const wire::HoldT*> holds_on(const BrokerState& state, std::string_view facility_id);
+
+}  // namespace dispo::broker

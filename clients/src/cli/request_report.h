@@ -1,0 +1,27 @@
+// French reports of placement requests and holds for `dispo request` and `dispo hold|admit|
+// release|decline`. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "dispo/schemas/wire.h"
+
+namespace dispo::cli {
+
+std::string origin_label(wire::Origin origin);              // "astreinte", "hôpital", "tribunal", "service ASE"
+std::string legal_basis_label(wire::LegalBasis basis);      // "OPP", "jugement (art. 375)", …
+std::string request_state_label(wire::RequestState state);  // "ouverte", "place proposée", …
+std::string refusal_reason_label(wire::RefusalReason reason);
+std::string hold_state_label(wire::HoldState state);
+
+// Several lines: id, state, child reference, origin, basis, children, criteria, waiting time,
+// matches now, the active hold and every refusal.
+std::string format_request_status(const wire::RequestStatusT& status);
+
+// One line per request, longest waiting first; "Aucune demande en cours." when empty.
+std::string format_request_list(const wire::RequestListT& list);
+
+// What a hold command did: the hold, the unit's counts after it, the request's state.
+std::string format_hold_result(const wire::HoldResultT& result);
+
+}  // namespace dispo::cli
