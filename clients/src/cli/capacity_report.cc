@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "french.h"
-#include "report_labels.h"
+#include "request_report.h"
 #include "report_time.h"
 
 namespace dispo::cli {
@@ -42,7 +42,7 @@ std::string format_capacity(const wire::CapacityReportT& report) {
           << right(duration(row->longest_wait_s), 14) << "\n";
     }
   }
-  out << "\nDécisions judiciaires non exécutées (origine juge, OPP ou jugement art. 375, en attente) : "
+  out << "\nDécisions judiciaires non exécutées (origine tribunal, OPP ou jugement art. 375, en attente) : "
       << report.court_unexecuted;
   if (report.court_unexecuted > 0) out << ", la plus ancienne attend depuis " << duration(report.court_longest_wait_s);
   out << ".\n";

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "french.h"
-#include "report_labels.h"
+#include "request_report.h"
 #include "report_time.h"
 
 namespace dispo::cli {
@@ -77,7 +77,7 @@ std::string conclusion(const wire::PlacementRecordT& record) {
 }
 
 std::string verdict(const wire::ConsiderationT& considered) {
-  return considered.suitable ? "convient" : refusal_label(considered.reason);
+  return considered.suitable ? "convient" : refusal_reason_label(considered.reason);
 }
 
 std::string availability_text(const wire::ConsiderationT& considered) {
