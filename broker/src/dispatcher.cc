@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "authorisation.h"
+#include "capacity.h"
+#include "export_series.h"
+#include "placement_record.h"
 #include "changes.h"
 #include "holds.h"
 #include "placement_requests.h"
@@ -64,6 +67,15 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
   const RequestContext context{peer, replay_key, &principal, now_ms, today};
 
   switch (request.body_type()) {
+    case wire::RequestBody::CapacityRequest:
+      ++stats_.reads;
+      return answer_capacity(*state_, *store_, request.request_id(), *request.body_as_CapacityRequest(), context);
+    case wire::RequestBody::ExportRequest:
+      ++stats_.reads;
+      return answer_export(*state_, *store_, request.request_id(), *request.body_as_ExportRequest(), context);
+    case wire::RequestBody::RecordRequest:
+      ++stats_.reads;
+      return answer_record(*state_, *store_, request.request_id(), *request.body_as_RecordRequest(), context);
     case wire::RequestBody::SearchQuery:
       ++stats_.reads;
       return answer_search(*state_, request.request_id(), *request.body_as_SearchQuery(), context);

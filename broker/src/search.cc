@@ -12,6 +12,7 @@
 #include <span>
 
 #include "group_placement.h"
+#include "suitability.h"
 
 namespace dispo::broker {
 namespace {
@@ -19,22 +20,10 @@ namespace {
 constexpr double kEarthRadiusKm = 6371.0088;
 
 // The query, prepared once for the scan.
-struct Criteria {
-  const wire::SearchQueryT* query = nullptr;
-  std::string today;
-  std::int64_t now_ms = 0;
-  std::int64_t stale_after_ms = 0;
-  bool has_near = false;
-  double near_lat = 0.0;
-  double near_lon = 0.0;
+struct Criteria : SuitabilityCriteria {
   std::size_t child_count = 0;  // children of the query (may exceed the group placed)
   const std::vector<std::string>* territories = nullptr;  // empty = every département
-  AvailabilityOverride instead;  // a unit evaluated with another availability (alert matcher)
 };
-
-const wire::AvailabilityT& availability_of(const UnitRecord& record, const Criteria& criteria) {
-  return &record == criteria.instead.unit ? *criteria.instead.availability : record.availability;
-}
 
 // One child of a facility's placement; `child` is kUnplaced when the query has no children.
 struct PlacedChild {
@@ -67,60 +56,10 @@ bool contains(const std::vector<T>& values, T value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-bool facility_admits(const wire::FacilityT& facility, const Criteria& criteria) {
+bool in_territory(const wire::FacilityT& facility, const Criteria& criteria) {
   const wire::SearchQueryT& query = *criteria.query;
   if (!query.departement.empty() && facility.departement != query.departement) return false;
-  if (!criteria.territories->empty() && !contains(*criteria.territories, facility.departement)) return false;
-  if (!query.kinds.empty() && !contains(query.kinds, facility.kind)) return false;
-  return is_authorised(facility, criteria.today);
-}
-
-// Places available now, and the query's unit-level filters.
-bool unit_admits(const UnitRecord& record, const Criteria& criteria) {
-  const wire::SearchQueryT& query = *criteria.query;
-  if (availability_of(record, criteria).available == 0) return false;
-  if (query.emergency_only && !record.unit.emergency) return false;
-  for (wire::Specialty need : query.needs) {
-    if (!contains(record.unit.specialties, need)) return false;
-  }
-  return true;
-}
-
-bool sex_admitted(wire::UnitSex unit, wire::ChildSex child) {
-  switch (unit) {
-    case wire::UnitSex::mixte:
-      return true;
-    case wire::UnitSex::filles:
-      return child == wire::ChildSex::fille || child == wire::ChildSex::non_precise;
-    case wire::UnitSex::garcons:
-      return child == wire::ChildSex::garcon || child == wire::ChildSex::non_precise;
-    default:
-      return false;
-  }
-}
-
-bool child_fits(const wire::UnitT& unit, const wire::ChildT& child) {
-  return unit.age_min <= child.age && child.age <= unit.age_max && sex_admitted(unit.sex, child.sex);
-}
-
-// Bit i set when child group[i] fits the unit.
-ChildSet children_admitted(const wire::UnitT& unit, std::span<const int> group,
-                           const Criteria& criteria) {
-  ChildSet admitted = 0;
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    const auto& child = criteria.query->children[group[i]];
-    if (child && child_fits(unit, *child)) admitted |= ChildSet{1} << i;
-  }
-  return admitted;
-}
-
-bool is_stale(const wire::AvailabilityT& availability, const Criteria& criteria) {
-  return availability.confirmed_at == 0 ||
-         criteria.now_ms - availability.confirmed_at > criteria.stale_after_ms;
-}
-
-int unit_capacity(const UnitRecord& record, const Criteria& criteria) {
-  return std::min<int>(availability_of(record, criteria).available, std::max<int>(1, record.unit.max_siblings));
+  return criteria.territories->empty() || contains(*criteria.territories, facility.departement);
 }
 
 // Fills scan.options with the facility's units that can take at least one child of `group`
@@ -131,15 +70,15 @@ void collect_options(const FacilityRecord& record, std::span<const int> group,
   scan.option_units.clear();
   for (std::uint32_t i = 0; i < record.units.size(); ++i) {
     const UnitRecord& unit = record.units[i];
-    if (!unit_admits(unit, criteria)) continue;
-    const ChildSet admitted = children_admitted(unit.unit, group, criteria);
-    if (!group.empty() && admitted == 0) continue;
-    const wire::AvailabilityT& availability = availability_of(unit, criteria);
-    if (is_stale(availability, criteria) && !criteria.query->include_stale) {
-      if (stale_excluded) ++*stale_excluded;
-      continue;
+    ChildSet admitted = 0;
+    if (auto refusal = unit_refusal(unit, group, criteria, &admitted)) {
+      if (*refusal != wire::RefusalReason::stale) continue;
+      if (!criteria.query->include_stale) {
+        if (stale_excluded) ++*stale_excluded;
+        continue;
+      }
     }
-    scan.options.push_back({unit_capacity(unit, criteria), admitted, availability.confirmed_at});
+    scan.options.push_back({unit_capacity(unit, criteria), admitted, availability_of(unit, criteria).confirmed_at});
     scan.option_units.push_back(i);
   }
 }
@@ -183,7 +122,7 @@ std::optional<Candidate> evaluate(const FacilityRecord& record, double distance,
   for (std::uint32_t i = candidate.first; i < candidate.first + candidate.count; ++i) {
     const wire::AvailabilityT& availability = availability_of(record.units[arena[i].unit], criteria);
     candidate.oldest_confirmed_at = std::min(candidate.oldest_confirmed_at, availability.confirmed_at);
-    candidate.stale = candidate.stale || is_stale(availability, criteria);
+    candidate.stale = candidate.stale || is_stale(availability, criteria.now_ms, criteria.stale_after_ms);
   }
   return candidate;
 }
@@ -252,16 +191,9 @@ std::unique_ptr<wire::MatchT> make_match(const Candidate& candidate,
 
 Criteria make_criteria(const wire::SearchQueryT& query, const SearchContext& context) {
   Criteria criteria;
-  criteria.query = &query;
+  static_cast<SuitabilityCriteria&>(criteria) =
+      make_suitability_criteria(query, context.now_ms, context.stale_after_ms, context.today);
   criteria.territories = &context.territories;
-  criteria.today = context.today.empty() ? local_date(context.now_ms) : context.today;
-  criteria.now_ms = context.now_ms;
-  criteria.stale_after_ms = context.stale_after_ms;
-  criteria.has_near = query.near_lat.has_value() && query.near_lon.has_value();
-  if (criteria.has_near) {
-    criteria.near_lat = *query.near_lat;
-    criteria.near_lon = *query.near_lon;
-  }
   criteria.child_count = query.children.size();
   return criteria;
 }
@@ -279,17 +211,15 @@ std::vector<int> placeable_group(const wire::SearchQueryT& query) {
 std::vector<Candidate> scan_index(const AvailabilityIndex& index, std::span<const int> group,
                                   const Criteria& criteria, Scan& scan,
                                   std::vector<PlacedChild>& arena, std::uint32_t& stale_excluded) {
-  std::optional<double> max_km;
-  if (criteria.has_near && criteria.query->max_km.has_value()) max_km = *criteria.query->max_km;
   std::vector<Candidate> candidates;
   for (const auto& [id, record] : index.facilities()) {
-    if (!facility_admits(record.facility, criteria)) continue;
+    if (!in_territory(record.facility, criteria)) continue;
     double distance = 0.0;
     if (criteria.has_near) {
       distance = distance_km(criteria.near_lat, criteria.near_lon, record.facility.lat,
                              record.facility.lon);
-      if (max_km && distance > *max_km) continue;
     }
+    if (facility_refusal(record.facility, criteria, distance)) continue;
     if (auto candidate = evaluate(record, distance, group, criteria, scan, arena, &stale_excluded)) {
       candidates.push_back(*candidate);
     }
@@ -380,13 +310,14 @@ wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQue
 std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wire::SearchQueryT& query,
                                         const SearchContext& context, AvailabilityOverride instead) {
   Criteria criteria = make_criteria(query, context);
-  criteria.instead = instead;
-  if (!facility_admits(facility.facility, criteria)) return std::nullopt;
+  criteria.instead_unit = instead.unit;
+  criteria.instead_availability = instead.availability;
+  if (!in_territory(facility.facility, criteria)) return std::nullopt;
   double distance = 0.0;
   if (criteria.has_near) {
     distance = distance_km(criteria.near_lat, criteria.near_lon, facility.facility.lat, facility.facility.lon);
-    if (query.max_km.has_value() && distance > *query.max_km) return std::nullopt;
   }
+  if (facility_refusal(facility.facility, criteria, distance)) return std::nullopt;
   thread_local Scan scan;
   thread_local std::vector<PlacedChild> arena;
   thread_local std::vector<int> group;
@@ -400,18 +331,17 @@ std::optional<FacilityFit> fit_facility(const FacilityRecord& facility, const wi
 
 bool unit_may_match(const UnitRecord& unit, const wire::AvailabilityT& availability,
                     const wire::SearchQueryT& query, const SearchContext& context) {
-  Criteria criteria;
+  SuitabilityCriteria criteria;
   criteria.query = &query;
   criteria.now_ms = context.now_ms;
   criteria.stale_after_ms = context.stale_after_ms;
-  criteria.instead = {&unit, &availability};
-  if (!unit_admits(unit, criteria)) return false;
-  if (is_stale(availability, criteria) && !query.include_stale) return false;
-  if (query.children.empty()) return true;
-  for (const auto& child : query.children) {
-    if (child && child_fits(unit.unit, *child)) return true;
-  }
-  return false;
+  criteria.instead_unit = &unit;
+  criteria.instead_availability = &availability;
+  std::vector<int> group(std::min<std::size_t>(query.children.size(), kMaxGroupChildren));
+  for (std::size_t i = 0; i < group.size(); ++i) group[i] = static_cast<int>(i);
+  ChildSet admitted = 0;
+  const auto refusal = unit_refusal(unit, group, criteria, &admitted);
+  return !refusal || (*refusal == wire::RefusalReason::stale && query.include_stale);
 }
 
 bool unit_admits_query(const wire::UnitT& unit, const wire::SearchQueryT& query) {

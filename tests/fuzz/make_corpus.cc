@@ -134,5 +134,41 @@ int main(int argc, char** argv) {
   list.departement = "59";
   body.Set(std::move(list));
   write(directory, "request-list", body);
+
+  SubscribeT subscribe;
+  subscribe.subscription = std::make_unique<SubscriptionT>();
+  subscribe.subscription->kind = SubscriptionKind::territory;
+  subscribe.subscription->departement = "59";
+  subscribe.subscription->threshold = 3;
+  body.Set(std::move(subscribe));
+  write(directory, "subscribe", body);
+
+  AlertFetchT fetch;
+  fetch.after = 0;
+  body.Set(std::move(fetch));
+  write(directory, "alert-fetch", body);
+
+  AlertAckT ack;
+  ack.upto = 1;
+  body.Set(std::move(ack));
+  write(directory, "alert-ack", body);
+
+  CapacityRequestT capacity;
+  capacity.departement = "59";
+  capacity.at = 1'790'000'000'000;
+  body.Set(std::move(capacity));
+  write(directory, "capacity-at", body);
+
+  ExportRequestT series;
+  series.from = "2026-09-01";
+  series.to = "2026-09-30";
+  body.Set(std::move(series));
+  write(directory, "export", body);
+
+  RecordRequestT record;
+  record.request_id = "R-2";
+  record.sequence = 3;
+  body.Set(std::move(record));
+  write(directory, "record", body);
   return 0;
 }

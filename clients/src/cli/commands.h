@@ -21,6 +21,9 @@ using Command = client::Subcommand;
 Command add_find_command(CLI::App& parent, const GlobalOptions& global);
 Command add_facility_command(CLI::App& parent, const GlobalOptions& global);
 Command add_board_command(CLI::App& parent, const GlobalOptions& global);
+Command add_capacity_command(CLI::App& parent, const GlobalOptions& global);
+Command add_export_command(CLI::App& parent, const GlobalOptions& global);
+Command add_record_command(CLI::App& parent, const GlobalOptions& global);
 Command add_request_command(CLI::App& parent, const GlobalOptions& global);
 // hold, admit, release, decline
 std::vector<Command> add_hold_commands(CLI::App& parent, const GlobalOptions& global);

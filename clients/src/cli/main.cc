@@ -20,13 +20,15 @@ int main(int argc, char** argv) {
   dispo::client::add_connection_options(app, global);
   app.require_subcommand(1);
 
-  std::vector<Command> commands = {add_find_command(app, global),        add_facility_command(app, global),
-                                   add_board_command(app, global),       add_request_command(app, global),
-                                   add_subscribe_command(app, global),   add_unsubscribe_command(app, global),
-                                   add_subscriptions_command(app, global), add_watch_command(app, global)};
+  std::vector<Command> commands = {add_find_command(app, global),         add_facility_command(app, global),
+                                   add_board_command(app, global),        add_request_command(app, global),
+                                   add_subscribe_command(app, global),    add_unsubscribe_command(app, global),
+                                   add_subscriptions_command(app, global), add_watch_command(app, global),
+                                   add_capacity_command(app, global),     add_export_command(app, global),
+                                   add_record_command(app, global)};
   for (auto& command : add_hold_commands(app, global)) commands.push_back(std::move(command));
   return dispo::client::run_subcommands(app, commands,
                                         "find, facility, board, request, hold, admit, release, decline, subscribe, "
-                                        "unsubscribe, subscriptions ou watch",
+                                        "unsubscribe, subscriptions, watch, capacity, export ou record",
                                         argc, argv);
 }

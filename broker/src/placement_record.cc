@@ -1,0 +1,252 @@
+#include "placement_record.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <optional>
+
+#include "history.h"
+#include "replies.h"
+#include "search.h"
+#include "suitability.h"
+
+namespace dispo::broker {
+namespace {
+
+Error unknown(std::string_view id, const std::string& when) {
+  return make_error(wire::Status::unknown_request, "demande " + std::string(id) + " inconnue" + when);
+}
+
+std::string utc_time(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+// The criteria a record judges: the request's, every child's needs required, no stale place.
+wire::SearchQueryT record_query(const wire::PlacementRequestT& request) {
+  wire::SearchQueryT query = request.criteria ? *request.criteria : wire::SearchQueryT();
+  for (const auto& child : query.children) {
+    if (!child) continue;
+    for (auto need : child->needs) {
+      if (std::find(query.needs.begin(), query.needs.end(), need) == query.needs.end()) query.needs.push_back(need);
+    }
+  }
+  query.include_stale = false;
+  query.limit = 0;
+  return query;
+}
+
+std::string children_text(const std::vector<int>& children) {
+  std::string out;
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    if (i > 0) out += i + 1 == children.size() ? " et " : ", ";
+    out += "enfant " + std::to_string(children[i] + 1);
+  }
+  return out;
+}
+
+std::uint64_t opening_sequence(std::string_view id) {
+  std::uint64_t sequence = 0;
+  if (!id.starts_with("R-")) return 1;
+  const auto digits = id.substr(2);
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), sequence);
+  return error == std::errc() && end == digits.data() + digits.size() && sequence > 0 ? sequence : 1;
+}
+
+const char* origin_name(wire::Origin origin) {
+  switch (origin) {
+    case wire::Origin::on_call: return "astreinte";
+    case wire::Origin::hospital: return "hôpital";
+    case wire::Origin::court: return "tribunal";
+    case wire::Origin::ase_service: return "service ASE";
+  }
+  return "?";
+}
+
+const char* legal_basis_name(wire::LegalBasis basis) {
+  switch (basis) {
+    case wire::LegalBasis::opp: return "OPP";
+    case wire::LegalBasis::judgment_375: return "jugement (art. 375)";
+    case wire::LegalBasis::administrative: return "accueil administratif";
+    case wire::LegalBasis::reception_72h: return "accueil 72 h";
+    case wire::LegalBasis::mna_shelter: return "mise à l'abri MNA";
+  }
+  return "?";
+}
+
+std::string describe_request(const wire::PlacementRequest& now, const wire::PlacementRequestT* before) {
+  if (before == nullptr) {
+    return std::string("demande ouverte (origine ") + origin_name(now.origin()) + ", base légale " +
+           legal_basis_name(now.legal_basis()) + ")";
+  }
+  const std::size_t refusals = now.refusals() ? now.refusals()->size() : 0;
+  std::string what;
+  if (refusals > before->refusals.size()) {
+    for (std::size_t i = before->refusals.size(); i < refusals; ++i) {
+      const wire::Refusal* refusal = now.refusals()->Get(i);
+      what += std::string(what.empty() ? "" : " ; ") + "refus de l'établissement " +
+              (refusal->facility_id() ? refusal->facility_id()->str() : "?") + " unité " +
+              (refusal->unit_id() ? refusal->unit_id()->str() : "?") + " : " +
+              wire::EnumNameRefusalReason(refusal->reason()) +
+              (refusal->note() && refusal->note()->size() ? " (" + refusal->note()->str() + ")" : "");
+    }
+  }
+  if (now.state() != before->state) {
+    std::string change;
+    switch (now.state()) {
+      case wire::RequestState::open: change = "de nouveau ouverte"; break;
+      case wire::RequestState::proposed:
+        change = "place proposée (réservation " + (now.hold_id() ? now.hold_id()->str() : "?") + ")";
+        break;
+      case wire::RequestState::admitted:
+        change = "admise (" + (now.admitted_at() ? now.admitted_at()->str() : "?") + ")";
+        break;
+      case wire::RequestState::cancelled:
+        change = "annulée" + (now.cancel_reason() && now.cancel_reason()->size() ? " : " + now.cancel_reason()->str()
+                                                                                : std::string());
+        break;
+      default: change = "état modifié"; break;
+    }
+    what += (what.empty() ? "" : " ; ") + change;
+  }
+  return what.empty() ? "demande mise à jour (critères ou informations)" : what;
+}
+
+std::string describe_hold(const wire::Hold& hold) {
+  const std::string id = hold.id() ? hold.id()->str() : "?";
+  const std::string place = "unité " + (hold.unit_id() ? hold.unit_id()->str() : "?") + " de l'établissement " +
+                            (hold.facility_id() ? hold.facility_id()->str() : "?");
+  switch (hold.state()) {
+    case wire::HoldState::active: return "réservation " + id + " posée : " + place + ", jusqu'au " + utc_time(hold.expires_at());
+    case wire::HoldState::admitted: return "réservation " + id + " transformée en admission : " + place;
+    case wire::HoldState::released: return "réservation " + id + " levée : " + place;
+    case wire::HoldState::expired: return "réservation " + id + " expirée : " + place;
+    case wire::HoldState::declined: return "réservation " + id + " refusée par l'établissement : " + place;
+  }
+  return "réservation " + id;
+}
+
+}  // namespace
+
+wire::PlacementRecordT build_record(const AvailabilityIndex& index, const wire::PlacementRequestT& request,
+                                    const RecordMoment& moment) {
+  wire::PlacementRecordT record;
+  record.request = std::make_unique<wire::PlacementRequestT>(request);
+  record.sequence = moment.sequence;
+  record.at = moment.at_ms;
+  const wire::SearchQueryT query = record_query(request);
+  const SuitabilityCriteria criteria = make_suitability_criteria(query, moment.at_ms, moment.stale_after_ms, {});
+  for (const auto& [id, facility] : index.facilities()) {
+    if (facility.facility.departement != query.departement) continue;
+    const double distance = criteria.has_near ? distance_km(criteria.near_lat, criteria.near_lon,
+                                                            facility.facility.lat, facility.facility.lon)
+                                              : 0.0;
+    const auto verdicts = judge_facility(facility, criteria, distance, request.keep_together);
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+      const UnitRecord& unit = facility.units[i];
+      auto considered = std::make_unique<wire::ConsiderationT>();
+      considered->facility_id = facility.facility.id;
+      considered->facility_name = facility.facility.name;
+      considered->unit_id = unit.unit.id;
+      considered->suitable = !verdicts[i].refusal.has_value();
+      if (verdicts[i].refusal) {
+        considered->reason = *verdicts[i].refusal;
+        considered->detail = verdicts[i].detail;
+      } else {
+        ++record.suitable;
+        considered->detail = verdicts[i].children.empty() ? "convient (l'établissement accueille le groupe)"
+                                                          : "convient : accueillerait " + children_text(verdicts[i].children);
+      }
+      considered->available = unit.availability.available;
+      considered->age_s = unit.availability.confirmed_at == 0
+                              ? -1
+                              : std::max<std::int64_t>(0, (moment.at_ms - unit.availability.confirmed_at) / 1000);
+      record.considered.push_back(std::move(considered));
+    }
+  }
+  return record;
+}
+
+Result<std::vector<std::unique_ptr<wire::RecordEntryT>>> request_history(const Store& store, std::string_view id,
+                                                                        std::uint64_t upto) {
+  std::vector<std::unique_ptr<wire::RecordEntryT>> entries;
+  std::optional<wire::PlacementRequestT> last;
+  auto read = for_each_feed_event(store, opening_sequence(id), [&](const wire::FeedEvent& event) {
+    if (event.sequence() > upto) return false;
+    std::string what;
+    if (const auto* changed = event.change_as_PlacementRequestChanged()) {
+      const wire::PlacementRequest* request = changed->request();
+      if (request == nullptr || request->id() == nullptr || request->id()->string_view() != id) return true;
+      what = describe_request(*request, last ? &*last : nullptr);
+      last.emplace();
+      request->UnPackTo(&*last);
+    } else if (const auto* held = event.change_as_HoldChanged()) {
+      const wire::Hold* hold = held->hold();
+      if (hold == nullptr || hold->request_id() == nullptr || hold->request_id()->string_view() != id) return true;
+      what = describe_hold(*hold);
+    } else {
+      return true;
+    }
+    auto entry = std::make_unique<wire::RecordEntryT>();
+    entry->sequence = event.sequence();
+    entry->time = event.time();
+    entry->by = event.principal() ? event.principal()->str() : std::string();
+    entry->what = std::move(what);
+    entries.push_back(std::move(entry));
+    return true;
+  });
+  if (!read) return read.error();
+  return entries;
+}
+
+std::string answer_record(const BrokerState& state, const Store& store, std::uint64_t request_id,
+                          const wire::RecordRequest& request, const RequestContext& context) {
+  const std::string_view id = request.request_id()->string_view();
+  const auto fail = [&](const Error& error) { return encode_error(request_id, error, state.sequence); };
+  RecordMoment moment;
+  moment.stale_after_ms = state.stale_after_ms;
+  wire::PlacementRecordT record;
+  if (!request.sequence().has_value() && !request.at().has_value()) {
+    const wire::PlacementRequestT* current = state.workflow.request(id);
+    if (current == nullptr) return fail(unknown(id, ""));
+    moment.sequence = state.sequence;
+    moment.at_ms = context.now_ms;
+    record = build_record(state.index, *current, moment);
+  } else {
+    if (request.sequence() && *request.sequence() > state.sequence) {
+      return fail(make_error(wire::Status::invalid, "séquence " + std::to_string(*request.sequence()) +
+                                                        " : le broker n'en est qu'à " + std::to_string(state.sequence)));
+    }
+    if (request.at() && *request.at() > context.now_ms) {
+      return fail(make_error(wire::Status::invalid, "l'instant demandé est dans le futur"));
+    }
+    ReplayLimit limit;
+    if (request.sequence()) limit.sequence = *request.sequence();
+    else limit.time = *request.at();
+    auto picture = replay(store, limit);
+    if (!picture) return fail(picture.error());
+    if (request.sequence() && request.at() && *request.at() < picture->time) {
+      return fail(make_error(wire::Status::invalid, "l'instant demandé précède l'événement " +
+                                                        std::to_string(picture->sequence)));
+    }
+    auto found = picture->requests.find(id);
+    if (found == picture->requests.end()) {
+      return fail(unknown(id, " à la séquence " + std::to_string(picture->sequence) + " (pas encore ouverte)"));
+    }
+    moment.sequence = picture->sequence;
+    moment.at_ms = request.at() ? *request.at() : picture->time;
+    record = build_record(picture->index, found->second, moment);
+  }
+  auto history = request_history(store, id, moment.sequence);
+  if (!history) return fail(history.error());
+  record.history = std::move(*history);
+  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
+    return std::pair{wire::ReplyBody::PlacementRecord, wire::PlacementRecord::Pack(builder, &record).Union()};
+  });
+}
+
+}  // namespace dispo::broker

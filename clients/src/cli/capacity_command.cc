@@ -1,0 +1,66 @@
+// `dispo capacity`: aggregates for judges and the observatory, now or at a past moment.
+#include <cstdio>
+#include <memory>
+
+#include "capacity_report.h"
+#include "commands.h"
+#include "dispo/schemas/json.h"
+#include "find_query.h"
+#include "report_time.h"
+
+namespace dispo::cli {
+namespace {
+
+struct CapacityOptions {
+  std::string departement;
+  std::string at;
+  bool json = false;
+};
+
+int run_capacity(const GlobalOptions& global, const CapacityOptions& options) {
+  wire::CapacityRequestT request;
+  if (!options.departement.empty()) {
+    auto departement = parse_departement(options.departement);
+    if (!departement) return usage_error(departement.error().message);
+    request.departement = *departement;
+  }
+  if (!options.at.empty()) {
+    auto at = parse_time(options.at);
+    if (!at) return usage_error("--at : " + at.error().message);
+    request.at = *at;
+  }
+  wire::RequestBodyUnion body;
+  body.Set(std::move(request));
+  zmq::context_t context;
+  auto session = open_session(context, global);
+  if (!session) return usage_error(session.error().message);
+  auto reply = session->call(std::move(body));
+  if (!reply) return fail(reply.error());
+  const auto* report = (*reply)->body_as_CapacityReport();
+  if (report == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
+  if (options.json) {
+    std::printf("%s", wire::to_json(report, "CapacityReport").c_str());
+    return kOk;
+  }
+  std::unique_ptr<wire::CapacityReportT> native(report->UnPack());
+  std::printf("%s", format_capacity(*native).c_str());
+  return kOk;
+}
+
+}  // namespace
+
+Command add_capacity_command(CLI::App& parent, const GlobalOptions& global) {
+  auto* app = parent.add_subcommand(
+      "capacity", "Capacité d'accueil (agrégats) : places par type et tranche d'âge, demandes en attente");
+  auto options = std::make_shared<CapacityOptions>();
+  app->add_option("--dept", options->departement, "Département (par défaut : tout votre territoire)");
+  app->add_option("--at", options->at,
+                  "Instant passé, reconstruit depuis le journal : « AAAA-MM-JJ HH:MM[:SS] » ou "
+                  "AAAA-MM-JJTHH:MM[:SS] en heure locale, suivi de Z pour UTC");
+  app->add_flag("--json", options->json, "Sortie JSON (CapacityReport, noms du schéma)");
+  app->footer("Aucune donnée individuelle : ni enfant, ni établissement. Une unité compte dans chaque tranche "
+              "d'âge que son agrément recouvre.");
+  return {app, [&global, options] { return run_capacity(global, *options); }};
+}
+
+}  // namespace dispo::cli
