@@ -156,6 +156,28 @@ TEST_F(PlacementTest, AFacilityPublishingMeanwhileDoesNotGiveAHeldPlaceAway) {
   EXPECT_EQ(other.error().status, wire::Status::conflict);
 }
 
+TEST_F(PlacementTest, APendingRequestIsAlertedWhenAPlaceOpensForIt) {
+  ASSERT_TRUE(session_->call(update_of("590000001", "u1", 0, 10)));
+  ASSERT_TRUE(session_->call(update_of("590000001", "u2", 0, 10)));
+  const std::string id = open("E59-0501");
+  ASSERT_TRUE(session_->call(update_of("590000001", "u2", 1, 9)));  // a place opens
+  wire::AlertFetchT fetch;
+  fetch.after = 0;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(fetch));
+  auto alerts = session_->call(std::move(body));  // the opener's alerts (its client id, without CURVE)
+  ASSERT_TRUE(alerts) << alerts.error().message;
+  int matches = 0;
+  for (const auto* alert : *(*alerts)->body_as_AlertList()->alerts()) {
+    if (alert->kind() != wire::AlertKind::place_matches) continue;
+    ++matches;
+    EXPECT_EQ(alert->request_id()->str(), id);
+    EXPECT_EQ(alert->unit_id()->str(), "u2");
+    EXPECT_EQ(alert->message()->str().find("E59-0501"), std::string::npos) << "a child reference in an alert";
+  }
+  EXPECT_EQ(matches, 1);
+}
+
 TEST_F(PlacementTest, TwoHoldsRacingForTheLastPlaceExactlyOneWins) {
   const std::string a = open("E59-0101");
   const std::string b = open("E59-0102");

@@ -31,20 +31,9 @@ int run_capacity(const GlobalOptions& global, const CapacityOptions& options) {
   }
   wire::RequestBodyUnion body;
   body.Set(std::move(request));
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* report = (*reply)->body_as_CapacityReport();
-  if (report == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (options.json) {
-    std::printf("%s", wire::to_json(report, "CapacityReport").c_str());
-    return kOk;
-  }
-  std::unique_ptr<wire::CapacityReportT> native(report->UnPack());
-  std::printf("%s", format_capacity(*native).c_str());
-  return kOk;
+  return call_and_print(global, std::move(body), "CapacityReport", options.json,
+                        &wire::Reply::body_as_CapacityReport,
+                        [](const wire::CapacityReportT& report) { return format_capacity(report); });
 }
 
 }  // namespace

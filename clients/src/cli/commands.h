@@ -2,13 +2,16 @@
 // run once the command line is parsed. Exit codes are those of client::ExitCode.
 #pragma once
 
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "dispo/clients/command_line.h"
+#include "dispo/schemas/json.h"
 #include "dispo/schemas/result.h"
 
 namespace dispo::cli {
@@ -41,6 +44,38 @@ inline int usage_error(const std::string& message) { return client::report_usage
 // A Session to global.broker; the error (French) says the endpoint is malformed.
 inline Result<client::Session> open_session(zmq::context_t& context, const GlobalOptions& global) {
   return client::open_session(context, client::session_options(global));
+}
+
+// Sends `body` and hands the reply's body to `use`, once checked to be a `Table` (`get` is e.g.
+// &wire::Reply::body_as_CapacityReport). The broker unreachable → 3, refused → 1, a malformed
+// endpoint → 2, an unexpected reply → 1; otherwise what `use` returns.
+template <typename Table, typename Use>
+int call_for(const GlobalOptions& global, wire::RequestBodyUnion body, const Table* (wire::Reply::*get)() const,
+             Use use) {
+  zmq::context_t context;
+  auto session = open_session(context, global);
+  if (!session) return usage_error(session.error().message);
+  auto reply = session->call(std::move(body));
+  if (!reply) return fail(reply.error());
+  const Table* table = ((*reply).get().*get)();
+  if (table == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
+  return use(*table);
+}
+
+// As call_for, printing the table as JSON (schema names, `table_name` as in the schema) when
+// `json`, else the text `format(native table)` returns.
+template <typename Table, typename Format>
+int call_and_print(const GlobalOptions& global, wire::RequestBodyUnion body, const char* table_name, bool json,
+                   const Table* (wire::Reply::*get)() const, Format format) {
+  return call_for(global, std::move(body), get, [&](const Table& table) {
+    if (json) {
+      std::printf("%s", wire::to_json(&table, table_name).c_str());
+    } else {
+      std::unique_ptr<typename Table::NativeTableType> native(table.UnPack());
+      std::printf("%s", format(*native).c_str());
+    }
+    return static_cast<int>(kOk);
+  });
 }
 
 }  // namespace dispo::cli

@@ -50,26 +50,21 @@ int run_export(const GlobalOptions& global, const ExportOptions& options) {
   }
   wire::RequestBodyUnion body;
   body.Set(std::move(request));
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* result = (*reply)->body_as_ExportResult();
-  if (result == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  std::unique_ptr<wire::ExportResultT> native(result->UnPack());
-  const std::string csv = format_export_csv(*native);
-  if (options.output.empty()) {
-    std::printf("%s", csv.c_str());
-    return kOk;
-  }
-  std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-  file << csv;
-  file.close();
-  if (!file) return usage_error("impossible d'écrire " + options.output);
-  std::fprintf(stderr, "%zu lignes écrites dans %s (séquence %llu)\n", native->rows.size(), options.output.c_str(),
-               static_cast<unsigned long long>(native->sequence));
-  return kOk;
+  return call_for(global, std::move(body), &wire::Reply::body_as_ExportResult, [&](const wire::ExportResult& result) {
+    std::unique_ptr<wire::ExportResultT> native(result.UnPack());
+    const std::string csv = format_export_csv(*native);
+    if (options.output.empty()) {
+      std::printf("%s", csv.c_str());
+      return static_cast<int>(kOk);
+    }
+    std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+    file << csv;
+    file.close();
+    if (!file) return usage_error("impossible d'écrire " + options.output);
+    std::fprintf(stderr, "%zu lignes écrites dans %s (séquence %llu)\n", native->rows.size(), options.output.c_str(),
+                 static_cast<unsigned long long>(native->sequence));
+    return static_cast<int>(kOk);
+  });
 }
 
 }  // namespace

@@ -19,20 +19,8 @@ int run_facility(const GlobalOptions& global, const FacilityOptions& options) {
   request.facility_id = options.id;
   wire::RequestBodyUnion body;
   body.Set(std::move(request));
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* state = (*reply)->body_as_FacilityState();
-  if (state == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (options.json) {
-    std::printf("%s", wire::to_json(state, "FacilityState").c_str());
-    return kOk;
-  }
-  std::unique_ptr<wire::FacilityStateT> native(state->UnPack());
-  std::printf("%s", format_facility(*native, wire::now_ms()).c_str());
-  return kOk;
+  return call_and_print(global, std::move(body), "FacilityState", options.json, &wire::Reply::body_as_FacilityState,
+                        [](const wire::FacilityStateT& state) { return format_facility(state, wire::now_ms()); });
 }
 
 }  // namespace

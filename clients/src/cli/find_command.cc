@@ -26,20 +26,8 @@ int run_find(const GlobalOptions& global, const FindOptions& options, const CLI:
 
   wire::RequestBodyUnion body;
   body.Set(wire::SearchQueryT(*query));
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* result = (*reply)->body_as_SearchResult();
-  if (result == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (options.json) {
-    std::printf("%s", wire::to_json(result, "SearchResult").c_str());
-    return kOk;
-  }
-  std::unique_ptr<wire::SearchResultT> native(result->UnPack());
-  std::printf("%s", format_search_result(*native, *query).c_str());
-  return kOk;
+  return call_and_print(global, std::move(body), "SearchResult", options.json, &wire::Reply::body_as_SearchResult,
+                        [&](const wire::SearchResultT& result) { return format_search_result(result, *query); });
 }
 
 }  // namespace

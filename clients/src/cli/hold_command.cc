@@ -23,20 +23,8 @@ struct HoldArguments {
 };
 
 int send_hold(const GlobalOptions& global, wire::RequestBodyUnion body, bool json) {
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* result = (*reply)->body_as_HoldResult();
-  if (result == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (json) {
-    std::printf("%s", wire::to_json(result, "HoldResult").c_str());
-    return kOk;
-  }
-  std::unique_ptr<wire::HoldResultT> native(result->UnPack());
-  std::printf("%s", format_hold_result(*native).c_str());
-  return kOk;
+  return call_and_print(global, std::move(body), "HoldResult", json, &wire::Reply::body_as_HoldResult,
+                        [](const wire::HoldResultT& result) { return format_hold_result(result); });
 }
 
 int run_hold(const GlobalOptions& global, const HoldArguments& a) {

@@ -31,27 +31,22 @@ int run_record(const GlobalOptions& global, const RecordOptions& options, const 
   }
   wire::RequestBodyUnion body;
   body.Set(std::move(request));
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const auto* record = (*reply)->body_as_PlacementRecord();
-  if (record == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (options.json) {
-    std::printf("%s", wire::to_json(record, "PlacementRecord").c_str());
-    return kOk;
-  }
-  std::unique_ptr<wire::PlacementRecordT> native(record->UnPack());
-  std::printf("%s", format_record_text(*native).c_str());
-  if (!options.html.empty()) {
-    std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
-    file << format_record_html(*native);
-    file.close();
-    if (!file) return usage_error("impossible d'écrire " + options.html);
-    std::fprintf(stderr, "Version imprimable écrite dans %s\n", options.html.c_str());
-  }
-  return kOk;
+  return call_for(global, std::move(body), &wire::Reply::body_as_PlacementRecord, [&](const wire::PlacementRecord& record) {
+    if (options.json) {
+      std::printf("%s", wire::to_json(&record, "PlacementRecord").c_str());
+      return static_cast<int>(kOk);
+    }
+    std::unique_ptr<wire::PlacementRecordT> native(record.UnPack());
+    std::printf("%s", format_record_text(*native).c_str());
+    if (!options.html.empty()) {
+      std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
+      file << format_record_html(*native);
+      file.close();
+      if (!file) return usage_error("impossible d'écrire " + options.html);
+      std::fprintf(stderr, "Version imprimable écrite dans %s\n", options.html.c_str());
+    }
+    return static_cast<int>(kOk);
+  });
 }
 
 }  // namespace

@@ -28,26 +28,6 @@ struct RequestArguments {
   bool json = false;
 };
 
-// Calls the broker with `body` and prints the reply's `Table` body as text or JSON.
-template <typename Table, typename Format>
-int call_and_print(const GlobalOptions& global, wire::RequestBodyUnion body, const char* table_name, bool json,
-                   const Table* (wire::Reply::*get)() const, Format format) {
-  zmq::context_t context;
-  auto session = open_session(context, global);
-  if (!session) return usage_error(session.error().message);
-  auto reply = session->call(std::move(body));
-  if (!reply) return fail(reply.error());
-  const Table* table = ((*reply).get().*get)();
-  if (table == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (json) {
-    std::printf("%s", wire::to_json(table, table_name).c_str());
-    return kOk;
-  }
-  std::unique_ptr<typename Table::NativeTableType> native(table->UnPack());
-  std::printf("%s", format(*native).c_str());
-  return kOk;
-}
-
 int print_status(const GlobalOptions& global, wire::RequestBodyUnion body, bool json) {
   return call_and_print(global, std::move(body), "RequestStatus", json, &wire::Reply::body_as_RequestStatus,
                         [](const wire::RequestStatusT& status) { return format_request_status(status); });
