@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <optional>
 
 #include "dispo/schemas/json.h"
 
@@ -10,6 +11,22 @@ namespace dispo::client {
 namespace {
 
 constexpr const char* kAlertPrefix = "al/";
+
+// The owner's alerts after `after` (after its durable cursor when absent), checked to be an
+// AlertList.
+Result<ReplyMessage> fetch_alerts(Session& session, std::optional<std::uint64_t> after, std::uint32_t limit) {
+  wire::AlertFetchT request;
+  if (after) request.after = *after;
+  request.limit = limit;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(request));
+  auto reply = session.call(std::move(body));
+  if (!reply) return reply.error();
+  if ((*reply)->body_as_AlertList() == nullptr) {
+    return make_error(wire::Status::malformed, "réponse inattendue du broker (liste d'alertes)");
+  }
+  return reply;
+}
 
 }  // namespace
 
@@ -35,14 +52,9 @@ Result<void> AlertWatch::start() {
                                                  options_.session.broker + ") : " + error.what());
   }
   // The first fetch starts from the durable cursor, so `after` stays absent.
-  wire::AlertFetchT request;
-  request.limit = options_.fetch_limit;
-  wire::RequestBodyUnion body;
-  body.Set(std::move(request));
-  auto reply = session_->call(std::move(body));
+  auto reply = fetch_alerts(*session_, std::nullopt, options_.fetch_limit);
   if (!reply) return reply.error();
   const auto* list = (*reply)->body_as_AlertList();
-  if (list == nullptr) return make_error(wire::Status::malformed, "réponse inattendue du broker (liste d'alertes)");
   ++fetches_;
   delivered_ = acknowledged_ = list->acknowledged();
   if (list->alerts()) {
@@ -92,15 +104,9 @@ void AlertWatch::drain_feed() {
 
 Result<void> AlertWatch::fetch() {
   const std::uint64_t after = ready_.empty() ? delivered_ : ready_.back().number;
-  wire::AlertFetchT request;
-  request.after = after;
-  request.limit = options_.fetch_limit;
-  wire::RequestBodyUnion body;
-  body.Set(std::move(request));
-  auto reply = session_->call(std::move(body));
+  auto reply = fetch_alerts(*session_, after, options_.fetch_limit);
   if (!reply) return reply.error();
   const auto* list = (*reply)->body_as_AlertList();
-  if (list == nullptr) return make_error(wire::Status::malformed, "réponse inattendue du broker (liste d'alertes)");
   ++fetches_;
   gap_ = false;
   last_heard_ = Clock::now();
