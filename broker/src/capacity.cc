@@ -119,9 +119,8 @@ std::string answer_capacity(const BrokerState& state, const Store& store, std::u
     scope.sequence = state.sequence;
     report = capacity_report(state.index, state.workflow.requests, scope);
   } else {
-    if (*request.at() > context.now_ms) {
-      return encode_error(request_id, make_error(wire::Status::invalid, "l'instant demandé est dans le futur"),
-                          state.sequence);
+    if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) {
+      return encode_error(request_id, checked.error(), state.sequence);
     }
     auto picture = replay(store, ReplayLimit{std::nullopt, *request.at()});
     if (!picture) return encode_error(request_id, picture.error(), state.sequence);

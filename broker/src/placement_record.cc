@@ -5,10 +5,13 @@
 #include <ctime>
 #include <optional>
 
+#include "dispo/schemas/clock.h"
+
 #include "history.h"
 #include "replies.h"
 #include "search.h"
 #include "suitability.h"
+#include "validation.h"
 
 namespace dispo::broker {
 namespace {
@@ -18,12 +21,7 @@ Error unknown(std::string_view id, const std::string& when) {
 }
 
 std::string utc_time(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
-  return text;
+  return wire::format_time(ms, "%Y-%m-%d %H:%M UTC", wire::TimeZone::utc);
 }
 
 // The criteria a record judges: the request's, every child's needs required, no stale place.
@@ -221,8 +219,8 @@ std::string answer_record(const BrokerState& state, const Store& store, std::uin
       return fail(make_error(wire::Status::invalid, "séquence " + std::to_string(*request.sequence()) +
                                                         " : le broker n'en est qu'à " + std::to_string(state.sequence)));
     }
-    if (request.at() && *request.at() > context.now_ms) {
-      return fail(make_error(wire::Status::invalid, "l'instant demandé est dans le futur"));
+    if (request.at()) {
+      if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) return fail(checked.error());
     }
     ReplayLimit limit;
     if (request.sequence()) limit.sequence = *request.sequence();

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <set>
 
+#include "dispo/schemas/clock.h"
+
 namespace dispo::broker {
 namespace {
 
@@ -104,12 +106,13 @@ Result<void> check_unit(const wire::FacilityT& facility, const wire::UnitT& unit
 }  // namespace
 
 std::string local_date(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  ::localtime_r(&seconds, &local);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-  return text;
+  return wire::format_time(unix_ms, "%Y-%m-%d", wire::TimeZone::local);
+}
+
+Result<void> check_past_moment(std::int64_t at_ms, std::int64_t now_ms) {
+  if (at_ms < 0) return invalid("l'instant demandé est avant 1970 : rien n'était enregistré");
+  if (at_ms > now_ms) return invalid("l'instant demandé est dans le futur");
+  return {};
 }
 
 std::string derogation_limit(std::string_view today) {

@@ -13,7 +13,12 @@ namespace dispo::broker {
 
 // The broker's local date at `unix_ms`, "YYYY-MM-DD": a département's broker runs in its own
 // time zone (TZ=Europe/Paris, Indian/Reunion, ...), so a derogation ends at its local midnight.
+// A moment the calendar cannot express (beyond year 9999 or before year 0) gives "".
 std::string local_date(std::int64_t unix_ms);
+
+// Checks a past moment a client asks about (capacity --at, record --at): not before 1970, not
+// after `now_ms`; the refusal says which.
+Result<void> check_past_moment(std::int64_t at_ms, std::int64_t now_ms);
 
 // The last date a derogation starting `today` may run to (today + 2 months, CASF L.221-2-3).
 std::string derogation_limit(std::string_view today);

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <optional>
 
+#include "dispo/schemas/clock.h"
 #include "dispo/schemas/json.h"
 
 namespace dispo::client {
@@ -162,11 +163,7 @@ Result<void> AlertWatch::acknowledge(std::uint64_t number) {
 }
 
 std::string format_alert(const wire::AlertT& alert) {
-  const std::time_t seconds = static_cast<std::time_t>(alert.time / 1000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char clock[32];
-  std::strftime(clock, sizeof clock, "%d/%m %H:%M:%S", &local);
+  const std::string clock = wire::format_time(alert.time, "%d/%m %H:%M:%S", wire::TimeZone::local);
   return "alerte " + std::to_string(alert.number) + " (" + clock + ") : " + alert.message;
 }
 

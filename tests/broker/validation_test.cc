@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace dispo::broker {
 namespace {
 
@@ -93,6 +95,25 @@ TEST(ValidationTest, MergeKeepsAbsentCountsAndRefusesOverCapacity) {
   EXPECT_EQ(refused.error().status, wire::Status::inconsistent_counts);
   EXPECT_NE(refused.error().message.find("disponibles (4) + occupées (7)"), std::string::npos)
       << refused.error().message;
+}
+
+TEST(ValidationTest, PastMomentsAreCheckedAgainstNowAnd1970) {
+  const std::int64_t now = 1'790'000'000'000;
+  EXPECT_TRUE(check_past_moment(now, now));
+  EXPECT_TRUE(check_past_moment(0, now));
+  auto future = check_past_moment(now + 1, now);
+  ASSERT_FALSE(future);
+  EXPECT_EQ(future.error().status, wire::Status::invalid);
+  EXPECT_NE(future.error().message.find("futur"), std::string::npos) << future.error().message;
+  auto ancient = check_past_moment(std::numeric_limits<std::int64_t>::min(), now);
+  ASSERT_FALSE(ancient);
+  EXPECT_NE(ancient.error().message.find("avant 1970"), std::string::npos) << ancient.error().message;
+}
+
+TEST(ValidationTest, LocalDateOfAMomentBeyondTheCalendarIsEmpty) {
+  EXPECT_EQ(local_date(std::numeric_limits<std::int64_t>::min()), "");
+  EXPECT_EQ(local_date(std::numeric_limits<std::int64_t>::max()), "");
+  EXPECT_EQ(local_date(1'790'000'000'000).size(), 10u);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "dispo/schemas/clock.h"
+
 namespace dispo::cli {
 namespace {
 
@@ -75,23 +77,15 @@ Result<std::int64_t> parse_time(const std::string& text) {
 }
 
 std::string local_time(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  ::localtime_r(&seconds, &local);
-  char text[64];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S %Z", &local);
-  return text;
+  return wire::format_time(unix_ms, "%Y-%m-%d %H:%M:%S %Z", wire::TimeZone::local);
 }
 
 std::string utc_time_exact(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[48];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(unix_ms % 1000));
-  return out;
+  const std::string seconds = wire::format_time(unix_ms, "%Y-%m-%dT%H:%M:%S", wire::TimeZone::utc);
+  if (seconds.empty()) return {};
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(((unix_ms % 1000) + 1000) % 1000));
+  return seconds + millis;
 }
 
 std::string duration(std::int64_t seconds) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "dispo/schemas/clock.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::cli {
@@ -78,12 +79,7 @@ Result<std::int64_t> parse_moment(const std::string& text, const std::string& op
 }
 
 std::string format_moment(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &local);
-  return text;
+  return wire::format_time(unix_ms, "%Y-%m-%d %H:%M", wire::TimeZone::local);
 }
 
 std::string format_wait(std::int64_t seconds) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <ctime>
 
+#include "dispo/schemas/clock.h"
 #include "dispo/publishers/outbox.h"
 #include "dispo/publishers/outbox_delivery.h"
 #include "dispo/publishers/outbox_request.h"
@@ -32,12 +33,7 @@ std::string waiting(std::size_t n) { return std::to_string(n) + " en attente"; }
 
 // 14/03/2025 à 02:14:07
 std::string local_time(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char text[64];
-  std::strftime(text, sizeof text, "%d/%m/%Y à %H:%M:%S", &tm);
-  return text;
+  return wire::format_time(unix_ms, "%d/%m/%Y à %H:%M:%S", wire::TimeZone::local);
 }
 
 // What a person sees of the entries that leave the outbox on the way (older than the one sent now).
