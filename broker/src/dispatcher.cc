@@ -1,5 +1,7 @@
 #include "dispatcher.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "authorisation.h"
@@ -26,6 +28,13 @@ bool is_write(wire::RequestBody type) {
          type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd ||
          type == wire::RequestBody::Subscribe || type == wire::RequestBody::Unsubscribe ||
          type == wire::RequestBody::AlertAck;
+}
+
+// A client id keys stored replies, owns alerts and appears in logs: visible ASCII only, bounded.
+constexpr std::size_t kMaxClientIdLength = 128;
+bool valid_client_id(std::string_view id) {
+  return id.size() <= kMaxClientIdLength &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
 }
 
 }  // namespace
@@ -57,6 +66,13 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
                   principal);
   }
   const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
+  if (!valid_client_id(client_id)) {
+    return refuse(peer, request.request_id(),
+                  make_error(wire::Status::malformed, "identifiant client invalide : au plus " +
+                                                          std::to_string(kMaxClientIdLength) +
+                                                          " caractères ASCII visibles, sans espace"),
+                  principal);
+  }
   if (auto allowed = authorise(principal, request, state_->index, state_->workflow); !allowed) {
     return refuse(peer, request.request_id(), allowed.error(), principal);
   }

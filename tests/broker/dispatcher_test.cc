@@ -40,5 +40,40 @@ TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
   EXPECT_GE(inputs, 2u) << "the regression inputs are missing";
 }
 
+// A write whose client id would put a line break or control bytes in the log and the reply keys.
+TEST(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
+  testing::TempDir dir;
+  auto store = Store::open(dir / "data");
+  ASSERT_TRUE(store) << store.error().message;
+  BrokerState state;
+  ReplyCache replies(**store);
+  Dispatcher dispatcher(state, replies, **store, 1u << 20);
+  PendingCommit pending((*store)->batch());
+
+  const auto subscribe_as = [&](const std::string& client_id) {
+    wire::SubscribeT subscribe;
+    subscribe.subscription = std::make_unique<wire::SubscriptionT>();
+    subscribe.subscription->kind = wire::SubscriptionKind::territory;
+    subscribe.subscription->departement = "59";
+    subscribe.subscription->threshold = 3;
+    flatbuffers::FlatBufferBuilder builder;
+    auto body = wire::Subscribe::Pack(builder, &subscribe);
+    auto request = wire::CreateRequest(builder, 1, builder.CreateString(client_id),
+                                       wire::RequestBody::Subscribe, body.Union());
+    builder.Finish(wire::CreateMessage(builder, wire::Body::Request, request.Union()), "DSPO");
+    const std::string frame(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+    const std::string reply = dispatcher.handle("test", Principals::local(), frame, pending, 1'790'000'000'000,
+                                                "2026-09-21");
+    auto message = wire::decode(reply.data(), reply.size());
+    EXPECT_TRUE(message);
+    return message ? (*message)->body_as_Reply()->status() : wire::Status::ok;
+  };
+  EXPECT_EQ(subscribe_as("nuit\n[info] faux"), wire::Status::malformed);
+  EXPECT_EQ(subscribe_as(std::string(129, 'a')), wire::Status::malformed);
+  EXPECT_TRUE(pending.empty());
+  EXPECT_EQ(subscribe_as("astreinte@poste-3"), wire::Status::ok);
+  EXPECT_FALSE(pending.empty());
+}
+
 }  // namespace
 }  // namespace dispo::broker
