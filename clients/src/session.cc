@@ -25,14 +25,18 @@ std::string random_client_id() {
   return buffer;
 }
 
-// Request ids start from the wall clock in microseconds, not 1: the broker remembers
-// (client id, request id) durably to make retries idempotent, so a process restarting with the
-// same stable client id must never reuse an id, or its new writes would be answered with the old
-// replies and silently not applied.
+// Request ids start from the wall clock in microseconds × 1024 plus 10 random bits, not 1: the
+// broker remembers (client id, request id) durably to make retries idempotent, and every `dispo`
+// command of one user shares one stable client id (client_identity.h). A process restarting with
+// that id — or two started in the same microsecond — must never reuse an id, or its new writes
+// would be answered with the old replies and silently not applied. (× 1024 leaves room for a
+// process to send 1,024 requests per microsecond before it reaches a later process's ids.)
 namespace {
 std::uint64_t first_request_id() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  const auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  std::random_device device;
+  return (micros << 10) | (device() & 0x3ffu);
 }
 }  // namespace
 

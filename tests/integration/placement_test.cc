@@ -249,9 +249,12 @@ TEST_F(PlacementTest, RequestsAndHoldsSurviveARestart) {
   EXPECT_EQ(unit("u2").available, 3);
 }
 
+// Without CURVE, every command of one person speaks under one stable client id ($DISPO_CLIENT_ID,
+// else user@host): the hospital that opened the request is the one `dispo watch` alerts.
 TEST_F(PlacementTest, TheCommandLineOpensFollowsAndHolds) {
+  const std::vector<std::string> hospital{"DISPO_CLIENT_ID=hopital-garde"};
   auto opened = run_command({dispo_binary(), "--broker", broker_.api(), "request", "discharge", "--child", "H59-77",
-                             "--dept", "59", "--age", "2", "--json"});
+                             "--dept", "59", "--age", "2", "--json"}, 20s, hospital);
   ASSERT_EQ(opened.exit_code, 0) << opened.err;
   auto status = nlohmann::json::parse(opened.out);
   const std::string id = status.at("request").at("id").get<std::string>();
@@ -264,7 +267,7 @@ TEST_F(PlacementTest, TheCommandLineOpensFollowsAndHolds) {
   EXPECT_NE(duplicate.err.find(id), std::string::npos) << duplicate.err;
 
   auto held = run_command({dispo_binary(), "--broker", broker_.api(), "hold", "590000001", "u1", "--request", id,
-                           "--for", "30m"});
+                           "--for", "30m"}, 20s, hospital);
   ASSERT_EQ(held.exit_code, 0) << held.err;
   EXPECT_NE(held.out.find("Place réservée"), std::string::npos) << held.out;
 
@@ -280,6 +283,14 @@ TEST_F(PlacementTest, TheCommandLineOpensFollowsAndHolds) {
                            "--for", "deux heures"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.err.find("--for"), std::string::npos) << typo.err;
+
+  // The creator's own alerts: the request opened, then proposed (the hold).
+  auto watched = run_command({dispo_binary(), "--broker", broker_.api(), "watch", "--count", "2"}, 20s, hospital);
+  ASSERT_EQ(watched.exit_code, 0) << watched.err;
+  EXPECT_NE(watched.out.find("alerte 1"), std::string::npos) << watched.out;
+  EXPECT_NE(watched.out.find("ouverte"), std::string::npos) << watched.out;
+  EXPECT_NE(watched.out.find("alerte 2"), std::string::npos) << watched.out;
+  EXPECT_NE(watched.out.find("proposée"), std::string::npos) << watched.out;
 }
 
 }  // namespace

@@ -1,16 +1,14 @@
 // `dispo subscribe`, `dispo unsubscribe`, `dispo subscriptions` and `dispo watch`.
 //
-// Alerts belong to the principal with CURVE, else to the client id: these commands use a STABLE
-// client id (--client-id, or $DISPO_CLIENT_ID, else "<user>@<host>") so that `dispo watch`
-// finds tomorrow the alerts of the subscriptions made today.
-#include <unistd.h>
-
+// Alerts belong to the principal with CURVE, else to the client id (client_identity.h); these
+// commands also take --client-id to speak as another owner.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 
+#include "client_identity.h"
 #include "commands.h"
 #include "dispo/clients/alert_watch.h"
 #include "dispo/schemas/json.h"
@@ -22,15 +20,6 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 void on_signal(int) { interrupted = true; }
-
-std::string stable_client_id(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("DISPO_CLIENT_ID"); env != nullptr && *env != '\0') return env;
-  const char* user = std::getenv("USER");
-  char host[256] = "localhost";
-  (void)gethostname(host, sizeof host - 1);
-  return std::string(user != nullptr && *user != '\0' ? user : "dispo") + "@" + host;
-}
 
 void add_client_id_option(CLI::App* app, std::string& client_id) {
   app->add_option("--client-id", client_id,

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "client_identity.h"
 #include "dispo/clients/command_line.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/result.h"
@@ -41,9 +42,10 @@ inline int fail(const Error& error) { return client::report_failure("dispo", err
 // Prints "dispo : <message>" on stderr and returns kUsage.
 inline int usage_error(const std::string& message) { return client::report_usage("dispo", message); }
 
-// A Session to global.broker; the error (French) says the endpoint is malformed.
+// A Session to global.broker under this user's stable client id (client_identity.h); the error
+// (French) says the endpoint is malformed.
 inline Result<client::Session> open_session(zmq::context_t& context, const GlobalOptions& global) {
-  return client::open_session(context, client::session_options(global));
+  return client::open_session(context, client::session_options(global, stable_client_id()));
 }
 
 // Sends `body` and hands the reply's body to `use`, once checked to be a `Table` (`get` is e.g.
