@@ -5,6 +5,7 @@
 
 #include "alerts.h"
 #include "facility_state.h"
+#include "holds.h"
 #include "validation.h"
 
 namespace dispo::broker {
@@ -165,6 +166,7 @@ Result<std::uint64_t> register_facilities(BrokerState& state, PendingCommit& pen
     for (std::size_t i = 0; i < registered.units.size(); ++i) {
       on_availability_changed(state, pending, context, registered, registered.units[i], before[i], sequence);
     }
+    sequence = release_holds_on_removed_units(state, pending, context, registered);
   }
   return sequence;
 }

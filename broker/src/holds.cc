@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "logger.h"
 #include "placement_requests.h"
 #include "validation.h"
 
@@ -208,23 +209,47 @@ Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire:
   return hold_reply(state, sequence, std::move(ended));
 }
 
+namespace {
+
+// Ends `hold_id` as `outcome` (expired, released) and, if it was its request's hold, makes the
+// request open again. Returns the last sequence staged.
+std::uint64_t end_and_reopen(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                             const std::string& hold_id, wire::HoldState outcome) {
+  const std::string request_id = state.workflow.holds[hold_id].request_id;
+  std::uint64_t sequence = give_back(state, pending, context, hold_id, outcome);
+  if (wire::PlacementRequestT* request = state.workflow.request(request_id); request && request->hold_id == hold_id) {
+    request->hold_id.clear();
+    request->state = wire::RequestState::open;
+    request->changed_at = context.now_ms;
+    request->changed_by = actor(context);
+    sequence = stage_request(state, pending, context, *request);
+  }
+  return sequence;
+}
+
+}  // namespace
+
 std::size_t expire_holds(BrokerState& state, PendingCommit& pending, const RequestContext& context) {
   std::vector<std::string> due;
   for (const auto& [id, hold] : state.workflow.holds) {
     if (hold.expires_at <= context.now_ms) due.push_back(id);
   }
-  for (const auto& id : due) {
-    const std::string request_id = state.workflow.holds[id].request_id;
-    give_back(state, pending, context, id, wire::HoldState::expired);
-    if (wire::PlacementRequestT* request = state.workflow.request(request_id); request && request->hold_id == id) {
-      request->hold_id.clear();
-      request->state = wire::RequestState::open;
-      request->changed_at = context.now_ms;
-      request->changed_by = actor(context);
-      stage_request(state, pending, context, *request);
-    }
-  }
+  for (const auto& id : due) end_and_reopen(state, pending, context, id, wire::HoldState::expired);
   return due.size();
+}
+
+std::uint64_t release_holds_on_removed_units(BrokerState& state, PendingCommit& pending,
+                                             const RequestContext& context, const FacilityRecord& facility) {
+  std::vector<std::string> orphaned;
+  for (const auto& [id, hold] : state.workflow.holds) {
+    if (hold.facility_id == facility.facility.id && facility.unit(hold.unit_id) == nullptr) orphaned.push_back(id);
+  }
+  std::uint64_t sequence = state.sequence;
+  for (const auto& id : orphaned) {
+    logger()->info("hold {} released: unit removed by a new registration of {}", id, facility.facility.id);
+    sequence = end_and_reopen(state, pending, context, id, wire::HoldState::released);
+  }
+  return sequence;
 }
 
 std::int64_t next_expiry(const BrokerState& state) {

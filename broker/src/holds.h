@@ -37,6 +37,12 @@ std::uint64_t give_back(BrokerState& state, PendingCommit& pending, const Reques
 // Expires every active hold whose expires_at <= now (the broker as actor). Returns how many.
 std::size_t expire_holds(BrokerState& state, PendingCommit& pending, const RequestContext& context);
 
+// Ends, as released, the active holds on units `facility` no longer has (a new registration
+// removed them) and reopens their requests, so no request waits on a bed that is gone. Returns
+// the last sequence staged (state.sequence when there was none).
+std::uint64_t release_holds_on_removed_units(BrokerState& state, PendingCommit& pending,
+                                             const RequestContext& context, const FacilityRecord& facility);
+
 // The earliest expires_at of the active holds, or INT64_MAX.
 std::int64_t next_expiry(const BrokerState& state);
 

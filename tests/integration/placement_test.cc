@@ -249,6 +249,24 @@ TEST_F(PlacementTest, RequestsAndHoldsSurviveARestart) {
   EXPECT_EQ(unit("u2").available, 3);
 }
 
+// A facility re-registers without the unit a place was held in: the hold ends (released) and the
+// request is open again, instead of waiting on a bed that no longer exists until the hold expires.
+TEST_F(PlacementTest, ARemovedUnitReleasesItsHoldAndReopensTheRequest) {
+  const std::string id = open("E59-0909");
+  const std::string hold_id = hold("u2", id);
+  ASSERT_EQ(request(id).state, wire::RequestState::proposed);
+
+  ASSERT_TRUE(session_->call(registration_of(make_facility("590000001", 1, 10))));  // u2 is gone
+
+  const auto reopened = request(id);
+  EXPECT_EQ(reopened.state, wire::RequestState::open);
+  EXPECT_TRUE(reopened.hold_id.empty());
+  auto again = session_->call(end_of(hold_id, wire::HoldState::released));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, wire::Status::conflict) << again.error().message;
+  EXPECT_FALSE(hold("u1", id).empty()) << "the request can be held elsewhere";
+}
+
 // Without CURVE, every command of one person speaks under one stable client id ($DISPO_CLIENT_ID,
 // else user@host): the hospital that opened the request is the one `dispo watch` alerts.
 TEST_F(PlacementTest, TheCommandLineOpensFollowsAndHolds) {
