@@ -9,6 +9,7 @@
 
 #include "alerts.h"
 #include "backup.h"
+#include "log_reader.h"
 #include "broker_state.h"
 #include "dispatcher.h"
 #include "alerts.h"
@@ -103,6 +104,10 @@ struct Broker::Impl {
   std::unique_ptr<PeerLimiter> limiter;
   std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
   bool request_from_loopback = false;     // of the request being handled
+  LogReader::Route current_route;         // of the request being handled
+  // Reads of the event log handed over by the dispatcher during this batch: submitted to the log
+  // reader once the batch is committed, refused if it is not.
+  std::vector<std::pair<LogReader::Route, LogRead>> deferred_reads;
   std::int64_t batch_now_ms = 0;
   std::string batch_today;
 
@@ -122,6 +127,12 @@ struct Broker::Impl {
   void heartbeat_if_due();
   void housekeeping_if_due();
   void drain_subscriptions();
+  bool defer_log_read(std::uint64_t request_id, LogRead read);
+  void send(OutgoingReply& reply);
+  void send_log_reads();
+
+  // Last: stopped (and its thread joined) before anything it reads is destroyed.
+  std::unique_ptr<LogReader> log_reader;
 };
 
 Result<void> Broker::Impl::load() {
@@ -226,6 +237,7 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
     return reply;
   }
   reply.delimiter = delimited;
+  current_route = LogReader::Route{reply.routing_id.to_string(), delimited, 0};
   const zmq::message_t& payload = frames.back();
   const std::string peer = peer_name(reply.routing_id);
   request_from_loopback = is_loopback(payload);
@@ -263,6 +275,7 @@ void Broker::Impl::serve_batch() {
   for (std::size_t i = 0; i < options.max_batch && bytes < options.max_batch_bytes; ++i) {
     auto reply = receive_request(batch_now_ms, batch_today);
     if (!reply) break;
+    if (reply->bytes.empty()) continue;  // a read of the log: the log reader answers it
     bytes += reply->request.size() + reply->bytes.size();
     outgoing.push_back(std::move(*reply));
   }
@@ -274,6 +287,14 @@ void Broker::Impl::roll_back_to_store(const Error& error) {
   state.feed_rebind_needed = false;
   storage->on_commit_failed(store->last_write_failure(), std::chrono::steady_clock::now());
   dispatcher->refuse_writes(storage->refusal());
+  for (auto& [route, read] : deferred_reads) {
+    OutgoingReply refused;
+    refused.routing_id = zmq::message_t(route.routing_id);
+    refused.delimiter = route.delimiter;
+    refused.bytes = encode_error(route.request_id, storage->refusal(), committed_sequence);
+    outgoing.push_back(std::move(refused));
+  }
+  deferred_reads.clear();
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
   replies->clear();
   pending->clear();
@@ -311,11 +332,9 @@ void Broker::Impl::commit_and_send() {
       replies->trim();
     }
   }
-  for (auto& reply : outgoing) {
-    api.send(std::move(reply.routing_id), zmq::send_flags::sndmore);
-    if (reply.delimiter) api.send(zmq::message_t(), zmq::send_flags::sndmore);
-    api.send(zmq::buffer(reply.bytes), zmq::send_flags::none);
-  }
+  for (auto& [route, read] : deferred_reads) log_reader->submit(std::move(route), std::move(read));
+  deferred_reads.clear();
+  for (auto& reply : outgoing) send(reply);
   outgoing.clear();
   for (const auto& event : pending->events) publish(event_topic(event.territory), event.bytes);
   for (const auto& alert : pending->alerts) publish(alert_topic(alert.owner), alert.bytes);
@@ -327,6 +346,35 @@ void Broker::Impl::commit_and_send() {
   if (state.feed_rebind_needed) {
     state.feed_rebind_needed = false;
     rebind_feed();
+  }
+}
+
+void Broker::Impl::send(OutgoingReply& reply) {
+  api.send(std::move(reply.routing_id), zmq::send_flags::sndmore);
+  if (reply.delimiter) api.send(zmq::message_t(), zmq::send_flags::sndmore);
+  api.send(zmq::buffer(reply.bytes), zmq::send_flags::none);
+}
+
+bool Broker::Impl::defer_log_read(std::uint64_t request_id, LogRead read) {
+  if (log_reader->in_flight() + deferred_reads.size() >= LogReader::kMaxInFlight) return false;
+  LogReader::Route route = current_route;
+  route.request_id = request_id;
+  deferred_reads.emplace_back(std::move(route), std::move(read));
+  return true;
+}
+
+void Broker::Impl::send_log_reads() {
+  for (auto& finished : log_reader->take_finished()) {
+    OutgoingReply reply;
+    reply.routing_id = zmq::message_t(finished.route.routing_id);
+    reply.delimiter = finished.route.delimiter;
+    reply.bytes = !finished.reply.empty()
+                      ? std::move(finished.reply)
+                      : encode_error(finished.route.request_id,
+                                     make_error(wire::Status::storage_error,
+                                                "le rapport n'a pas pu être produit (voir le journal du broker)"),
+                                     committed_sequence);
+    send(reply);
   }
 }
 
@@ -420,6 +468,9 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->dispatcher->set_backup_handler([loop](const wire::Request& request, std::string_view) {
     return answer_backup(*loop->store, loop->committed_sequence, request, loop->request_from_loopback);
   });
+  impl->log_reader = std::make_unique<LogReader>(*impl->store);
+  impl->dispatcher->set_log_reader(
+      [loop](std::uint64_t request_id, LogRead read) { return loop->defer_log_read(request_id, std::move(read)); });
   impl->pending = std::make_unique<PendingCommit>(impl->store->batch());
   if (auto bound = impl->bind(); !bound) return bound.error();
   impl->next_heartbeat = std::chrono::steady_clock::now();
@@ -438,18 +489,20 @@ void Broker::run(const std::atomic<bool>& stop) {
     // Rebuilt each turn: the feed socket is replaced after a revocation.
     zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
                                {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, impl.log_reader->wake_fd(), ZMQ_POLLIN, 0},
                                {impl.zap ? impl.zap->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
     impl.heartbeat_if_due();
     impl.housekeeping_if_due();
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::min(impl.next_heartbeat, impl.next_housekeeping) - std::chrono::steady_clock::now());
     try {
-      zmq::poll(items, impl.zap ? 3 : 2, std::max(wait, std::chrono::milliseconds(0)));
+      zmq::poll(items, impl.zap ? 4 : 3, std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& error) {
       if (error.num() == EINTR) continue;  // a signal: re-check `stop`
       throw;
     }
-    if (impl.zap && (items[2].revents & ZMQ_POLLIN)) impl.zap->answer_waiting();
+    if (impl.zap && (items[3].revents & ZMQ_POLLIN)) impl.zap->answer_waiting();
+    if (items[2].revents & ZMQ_POLLIN) impl.send_log_reads();
     if (items[1].revents & ZMQ_POLLIN) impl.drain_subscriptions();
     if (items[0].revents & ZMQ_POLLIN) impl.serve_batch();
   }

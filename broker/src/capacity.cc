@@ -102,8 +102,8 @@ wire::CapacityReportT capacity_report(const AvailabilityIndex& index,
   return report;
 }
 
-std::string answer_capacity(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                            const wire::CapacityRequest& request, const RequestContext& context) {
+Answer answer_capacity(const BrokerState& state, std::uint64_t request_id, const wire::CapacityRequest& request,
+                       const RequestContext& context) {
   CapacityScope scope;
   scope.stale_after_ms = state.stale_after_ms;
   scope.departement = request.departement() ? request.departement()->str() : std::string();
@@ -113,23 +113,25 @@ std::string answer_capacity(const BrokerState& state, const Store& store, std::u
     return encode_error(request_id, make_error(wire::Status::forbidden, "aucun département dans son territoire"),
                         state.sequence);
   }
-  wire::CapacityReportT report;
+  const auto reply = [request_id, sequence = state.sequence](const wire::CapacityReportT& report) {
+    return encode_reply(request_id, wire::Status::ok, {}, sequence, [&](auto& builder) {
+      return std::pair{wire::ReplyBody::CapacityReport, wire::CapacityReport::Pack(builder, &report).Union()};
+    });
+  };
   if (!request.at().has_value()) {
     scope.at_ms = context.now_ms;
     scope.sequence = state.sequence;
-    report = capacity_report(state.index, state.workflow.requests, scope);
-  } else {
-    if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) {
-      return encode_error(request_id, checked.error(), state.sequence);
-    }
-    auto picture = replay(store, ReplayLimit{std::nullopt, *request.at()});
-    if (!picture) return encode_error(request_id, picture.error(), state.sequence);
-    scope.at_ms = *request.at();
-    scope.sequence = picture->sequence;
-    report = capacity_report(picture->index, picture->requests, scope);
+    return reply(capacity_report(state.index, state.workflow.requests, scope));
   }
-  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::CapacityReport, wire::CapacityReport::Pack(builder, &report).Union()};
+  if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) {
+    return encode_error(request_id, checked.error(), state.sequence);
+  }
+  scope.at_ms = *request.at();
+  return LogRead([scope, reply, request_id, sequence = state.sequence](const Store& store) mutable {
+    auto picture = replay(store, ReplayLimit{std::nullopt, scope.at_ms});
+    if (!picture) return encode_error(request_id, picture.error(), sequence);
+    scope.sequence = picture->sequence;
+    return reply(capacity_report(picture->index, picture->requests, scope));
   });
 }
 

@@ -20,6 +20,7 @@
 
 #include "availability_index.h"
 #include "broker_state.h"
+#include "log_read.h"
 #include "workflow.h"
 
 namespace dispo::broker {
@@ -50,10 +51,10 @@ bool is_court_ordered(const wire::PlacementRequestT& request);
 // The département of a request ("" when it has no criteria).
 std::string_view request_departement(const wire::PlacementRequestT& request);
 
-// Answers a CapacityRequest: from the in-memory state when `at` is absent, else rebuilt from the
-// event log up to `at` (refused when in the future). An empty département means the principal's
-// territory (every département for an admin).
-std::string answer_capacity(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                            const wire::CapacityRequest& request, const RequestContext& context);
+// Answers a CapacityRequest: from the in-memory state when `at` is absent, else a LogRead that
+// rebuilds it from the event log up to `at` (refused when in the future or before 1970). An
+// empty département means the principal's territory (every département for an admin).
+Answer answer_capacity(const BrokerState& state, std::uint64_t request_id, const wire::CapacityRequest& request,
+                       const RequestContext& context);
 
 }  // namespace dispo::broker

@@ -85,13 +85,16 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
   switch (request.body_type()) {
     case wire::RequestBody::CapacityRequest:
       ++stats_.reads;
-      return answer_capacity(*state_, *store_, request.request_id(), *request.body_as_CapacityRequest(), context);
+      return resolve(request.request_id(), answer_capacity(*state_, request.request_id(),
+                                                           *request.body_as_CapacityRequest(), context));
     case wire::RequestBody::ExportRequest:
       ++stats_.reads;
-      return answer_export(*state_, *store_, request.request_id(), *request.body_as_ExportRequest(), context);
+      return resolve(request.request_id(),
+                     answer_export(*state_, request.request_id(), *request.body_as_ExportRequest(), context));
     case wire::RequestBody::RecordRequest:
       ++stats_.reads;
-      return answer_record(*state_, *store_, request.request_id(), *request.body_as_RecordRequest(), context);
+      return resolve(request.request_id(),
+                     answer_record(*state_, request.request_id(), *request.body_as_RecordRequest(), context));
     case wire::RequestBody::SearchQuery:
       ++stats_.reads;
       return answer_search(*state_, request.request_id(), *request.body_as_SearchQuery(), context);
@@ -132,6 +135,18 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
                   make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"), principal);
   }
   return handle_write(request, pending, context);
+}
+
+std::string Dispatcher::resolve(std::uint64_t request_id, Answer answer) {
+  if (auto* reply = std::get_if<std::string>(&answer)) return std::move(*reply);
+  LogRead& read = std::get<LogRead>(answer);
+  if (!log_reader_) return read(*store_);
+  if (log_reader_(request_id, std::move(read))) return {};
+  return encode_error(request_id,
+                      make_error(wire::Status::unavailable,
+                                 "trop de rapports historiques en cours (capacité passée, relevé, export) : "
+                                 "rien n'a été fait, réessayez dans un instant"),
+                      state_->sequence);
 }
 
 Result<Applied> Dispatcher::apply_write(const wire::Request& request, PendingCommit& pending,

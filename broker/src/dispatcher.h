@@ -12,6 +12,7 @@
 
 #include "broker_state.h"
 #include "changes.h"
+#include "log_read.h"
 #include "reply_cache.h"
 
 namespace dispo::broker {
@@ -31,6 +32,7 @@ class Dispatcher {
 
   // Handles one request frame from `principal` (authenticated by CURVE, or Principals::local());
   // writes are staged in `pending` and must be committed before the returned reply is sent.
+  // Returns "" when the answer was handed to the log reader (set_log_reader), which answers.
   std::string handle(std::string_view peer, const wire::PrincipalT& principal, std::string_view frame,
                      PendingCommit& pending, std::int64_t now_ms, const std::string& today);
 
@@ -40,6 +42,12 @@ class Dispatcher {
   using BackupHandler = std::function<std::string(const wire::Request&, std::string_view peer)>;
   void set_backup_handler(BackupHandler handler) { backup_ = std::move(handler); }
 
+  // Takes the reads of the event log (capacity --at, record, export) to answer them off the event
+  // loop; returns false when it cannot take more (the request is then refused: unavailable).
+  // Without it they are answered inline, by handle().
+  using LogReadHandler = std::function<bool(std::uint64_t request_id, LogRead read)>;
+  void set_log_reader(LogReadHandler handler) { log_reader_ = std::move(handler); }
+
   // While set, new writes are refused with this error before anything is applied (storage
   // degraded); retries of writes already applied still get their stored reply.
   void refuse_writes(std::optional<Error> reason) { write_refusal_ = std::move(reason); }
@@ -48,6 +56,7 @@ class Dispatcher {
   std::string handle_write(const wire::Request& request, PendingCommit& pending,
                            const RequestContext& context);
   Result<Applied> apply_write(const wire::Request& request, PendingCommit& pending, const RequestContext& context);
+  std::string resolve(std::uint64_t request_id, Answer answer);
   std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
                      const wire::PrincipalT& principal);
 
@@ -58,6 +67,7 @@ class Dispatcher {
   DispatchStats stats_;
   std::optional<Error> write_refusal_;
   BackupHandler backup_;
+  LogReadHandler log_reader_;
 };
 
 }  // namespace dispo::broker

@@ -147,8 +147,8 @@ Result<wire::ExportResultT> export_series(const Store& store, const ExportScope&
   return result;
 }
 
-std::string answer_export(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                          const wire::ExportRequest& request, const RequestContext& context) {
+Answer answer_export(const BrokerState& state, std::uint64_t request_id, const wire::ExportRequest& request,
+                     const RequestContext& context) {
   ExportScope scope;
   scope.from = request.from()->str();
   scope.to = request.to()->str();
@@ -161,10 +161,12 @@ std::string answer_export(const BrokerState& state, const Store& store, std::uin
   }
   scope.now_ms = context.now_ms;
   scope.stale_after_ms = state.stale_after_ms;
-  auto result = export_series(store, scope);
-  if (!result) return encode_error(request_id, result.error(), state.sequence);
-  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::ExportResult, wire::ExportResult::Pack(builder, &*result).Union()};
+  return LogRead([scope, request_id, sequence = state.sequence](const Store& store) {
+    auto result = export_series(store, scope);
+    if (!result) return encode_error(request_id, result.error(), sequence);
+    return encode_reply(request_id, wire::Status::ok, {}, sequence, [&](auto& builder) {
+      return std::pair{wire::ReplyBody::ExportResult, wire::ExportResult::Pack(builder, &*result).Union()};
+    });
   });
 }
 

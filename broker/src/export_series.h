@@ -8,13 +8,14 @@
 // is not split by kind: it is on the FIRST row of each day (0 on the others): requests pending
 // at the end of the day, opened during the day (first event of the request), admitted during
 // the day (state became admitted). Days run from `from` to `to` inclusive, at most
-// kMaxExportDays, and stop at the current day. Event loop thread (reads the store).
+// kMaxExportDays, and stop at the current day. Reads the store: any thread.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "broker_state.h"
+#include "log_read.h"
 #include "store.h"
 
 namespace dispo::broker {
@@ -33,7 +34,8 @@ struct ExportScope {
 // storage_error / malformed from the log.
 Result<wire::ExportResultT> export_series(const Store& store, const ExportScope& scope);
 
-std::string answer_export(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                          const wire::ExportRequest& request, const RequestContext& context);
+// Answers an ExportRequest with a LogRead (refusals at once: a territory-less principal).
+Answer answer_export(const BrokerState& state, std::uint64_t request_id, const wire::ExportRequest& request,
+                     const RequestContext& context);
 
 }  // namespace dispo::broker

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <memory>
 #include <optional>
 
 #include "dispo/schemas/clock.h"
@@ -201,33 +202,46 @@ Result<std::vector<std::unique_ptr<wire::RecordEntryT>>> request_history(const S
   return entries;
 }
 
-std::string answer_record(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                          const wire::RecordRequest& request, const RequestContext& context) {
-  const std::string_view id = request.request_id()->string_view();
-  const auto fail = [&](const Error& error) { return encode_error(request_id, error, state.sequence); };
+Answer answer_record(const BrokerState& state, std::uint64_t request_id, const wire::RecordRequest& request,
+                     const RequestContext& context) {
+  const std::string id = request.request_id()->str();
+  const std::uint64_t sequence = state.sequence;
+  const auto fail = [request_id, sequence](const Error& error) { return encode_error(request_id, error, sequence); };
+  // The record with the request's history up to `upto`, encoded.
+  const auto finish = [id, request_id, sequence, fail](const Store& store, wire::PlacementRecordT& record,
+                                                       std::uint64_t upto) {
+    auto history = request_history(store, id, upto);
+    if (!history) return fail(history.error());
+    record.history = std::move(*history);
+    return encode_reply(request_id, wire::Status::ok, {}, sequence, [&](auto& builder) {
+      return std::pair{wire::ReplyBody::PlacementRecord, wire::PlacementRecord::Pack(builder, &record).Union()};
+    });
+  };
   RecordMoment moment;
   moment.stale_after_ms = state.stale_after_ms;
-  wire::PlacementRecordT record;
   if (!request.sequence().has_value() && !request.at().has_value()) {
     const wire::PlacementRequestT* current = state.workflow.request(id);
     if (current == nullptr) return fail(unknown(id, ""));
     moment.sequence = state.sequence;
     moment.at_ms = context.now_ms;
-    record = build_record(state.index, *current, moment);
-  } else {
-    if (request.sequence() && *request.sequence() > state.sequence) {
-      return fail(make_error(wire::Status::invalid, "séquence " + std::to_string(*request.sequence()) +
-                                                        " : le broker n'en est qu'à " + std::to_string(state.sequence)));
-    }
-    if (request.at()) {
-      if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) return fail(checked.error());
-    }
-    ReplayLimit limit;
-    if (request.sequence()) limit.sequence = *request.sequence();
-    else limit.time = *request.at();
+    auto record = std::make_shared<wire::PlacementRecordT>(build_record(state.index, *current, moment));
+    return LogRead([record, finish, upto = moment.sequence](const Store& store) { return finish(store, *record, upto); });
+  }
+  if (request.sequence() && *request.sequence() > state.sequence) {
+    return fail(make_error(wire::Status::invalid, "séquence " + std::to_string(*request.sequence()) +
+                                                      " : le broker n'en est qu'à " + std::to_string(state.sequence)));
+  }
+  if (request.at()) {
+    if (auto checked = check_past_moment(*request.at(), context.now_ms); !checked) return fail(checked.error());
+  }
+  ReplayLimit limit;
+  if (request.sequence()) limit.sequence = *request.sequence();
+  else limit.time = *request.at();
+  const std::optional<std::int64_t> at = request.at() ? std::optional<std::int64_t>(*request.at()) : std::nullopt;
+  return LogRead([id, limit, at, moment, fail, finish](const Store& store) mutable {
     auto picture = replay(store, limit);
     if (!picture) return fail(picture.error());
-    if (request.sequence() && request.at() && *request.at() < picture->time) {
+    if (limit.sequence && at && *at < picture->time) {
       return fail(make_error(wire::Status::invalid, "l'instant demandé précède l'événement " +
                                                         std::to_string(picture->sequence)));
     }
@@ -236,14 +250,9 @@ std::string answer_record(const BrokerState& state, const Store& store, std::uin
       return fail(unknown(id, " à la séquence " + std::to_string(picture->sequence) + " (pas encore ouverte)"));
     }
     moment.sequence = picture->sequence;
-    moment.at_ms = request.at() ? *request.at() : picture->time;
-    record = build_record(picture->index, found->second, moment);
-  }
-  auto history = request_history(store, id, moment.sequence);
-  if (!history) return fail(history.error());
-  record.history = std::move(*history);
-  return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
-    return std::pair{wire::ReplyBody::PlacementRecord, wire::PlacementRecord::Pack(builder, &record).Union()};
+    moment.at_ms = at ? *at : picture->time;
+    wire::PlacementRecordT record = build_record(picture->index, found->second, moment);
+    return finish(store, record, moment.sequence);
   });
 }
 

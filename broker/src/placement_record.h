@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "broker_state.h"
+#include "log_read.h"
 #include "store.h"
 
 namespace dispo::broker {
@@ -35,11 +36,11 @@ wire::PlacementRecordT build_record(const AvailabilityIndex& index, const wire::
 Result<std::vector<std::unique_ptr<wire::RecordEntryT>>> request_history(const Store& store, std::string_view id,
                                                                         std::uint64_t upto);
 
-// Answers a RecordRequest: from the in-memory state when neither sequence nor at is given; else
-// rebuilt by replaying the log to `sequence` (or to time `at`). Errors: unknown_request (no
-// such request at that moment), invalid (a sequence beyond the broker's, `at` in the future or
-// before the event `sequence`).
-std::string answer_record(const BrokerState& state, const Store& store, std::uint64_t request_id,
-                          const wire::RecordRequest& request, const RequestContext& context);
+// Answers a RecordRequest with a LogRead: from the in-memory state when neither sequence nor at
+// is given (the history still comes from the log); else rebuilt by replaying the log to
+// `sequence` (or to time `at`). Errors: unknown_request (no such request at that moment),
+// invalid (a sequence beyond the broker's, `at` in the future or before the event `sequence`).
+Answer answer_record(const BrokerState& state, std::uint64_t request_id, const wire::RecordRequest& request,
+                     const RequestContext& context);
 
 }  // namespace dispo::broker

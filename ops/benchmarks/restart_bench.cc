@@ -5,6 +5,7 @@
 
 #include "dispo/broker/broker.h"
 #include "dispo/clients/session.h"
+#include "history.h"
 #include "store.h"
 
 namespace dispo::bench {
@@ -67,6 +68,21 @@ void restart_scenario(std::size_t events) {
   if (!populate(data_dir, events)) {
     std::printf("restart cannot populate the store\n");
     return;
+  }
+  // The reports of a past moment (capacity --at, record --at-sequence, export) replay the log from
+  // its start on the event loop: how long the broker stops answering for one.
+  {
+    auto store = broker::Store::open(data_dir);
+    if (!store) return;
+    const auto started = std::chrono::steady_clock::now();
+    auto picture = broker::replay(**store, broker::ReplayLimit{});
+    if (!picture) {
+      std::printf("history replay failed: %s\n", picture.error().message.c_str());
+      return;
+    }
+    std::printf("history replay of %llu logged events (capacity --at, record --at-sequence): %.1f ms\n",
+                static_cast<unsigned long long>(picture->sequence),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
   }
   // In process: open the store, rebuild the index, bind the sockets.
   broker::BrokerOptions options;

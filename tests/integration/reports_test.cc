@@ -8,6 +8,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "report_time.h"
+#include "store.h"
 #include "temp_dir.h"
 #include "watchers.h"
 #include "wire_helpers.h"
@@ -183,6 +184,126 @@ TEST_F(ReportsTest, RecordOfARequestWithNoMatch) {
   const auto aggregate = capacity();
   EXPECT_EQ(aggregate.value("court_unexecuted", 0), 1);
   EXPECT_EQ(aggregate.dump().find("ENF-"), std::string::npos);
+}
+
+
+// A report over a long event log is answered by the log reader, off the event loop: the broker
+// keeps answering searches while it replays, and refuses (unavailable) more than
+// LogReader::kMaxInFlight such reports at once instead of queueing without bound.
+class LongHistoryTest : public ::testing::Test {
+ protected:
+  static constexpr std::size_t kEvents = 300'000;
+  static constexpr int kUnits = 100;
+
+  void SetUp() override {
+    {  // The facility registered through the broker (a FacilityRegistered event), then stopped.
+      BrokerProcess first(dir_ / "data");
+      first.start();
+      client::Session admin(context_, client::SessionOptions{first.api(), std::chrono::seconds(5), 2, "admin"});
+      ASSERT_TRUE(admin.call(registration_of(make_facility("590000001", kUnits, 10))));
+      ASSERT_EQ(first.stop(), 0);
+    }
+    auto store = broker::Store::open(dir_ / "data");
+    ASSERT_TRUE(store) << store.error().message;
+    auto last = (*store)->last_sequence();
+    ASSERT_TRUE(last);
+    auto batch = (*store)->batch();
+    const std::int64_t start = wire::now_ms() - 3'600'000;
+    for (std::size_t sequence = *last + 1; sequence <= *last + kEvents; ++sequence) {
+      flatbuffers::FlatBufferBuilder builder(256);
+      wire::AvailabilityT availability;
+      availability.installed = 10;
+      availability.available = static_cast<std::uint16_t>(sequence % 10);
+      availability.confirmed_at = start;
+      auto change = wire::CreateAvailabilityChanged(
+          builder, builder.CreateString("590000001"), builder.CreateString("u" + std::to_string(1 + sequence % kUnits)),
+          wire::CreateAvailability(builder, &availability));
+      wire::finish(builder, wire::CreateFeedEvent(builder, sequence, start + static_cast<std::int64_t>(sequence),
+                                                  wire::Change::AvailabilityChanged, change.Union()));
+      batch.append_event(sequence, {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()});
+      if (sequence % 50'000 == 0 || sequence == *last + kEvents) {
+        batch.set_last_sequence(sequence);
+        ASSERT_TRUE((*store)->commit(batch));
+      }
+    }
+    store->reset();
+    broker_ = std::make_unique<BrokerProcess>(dir_ / "data");
+    broker_->start(std::chrono::seconds(60));
+  }
+
+  // A DEALER that sent `capacity --at now` and has not read the reply yet.
+  zmq::socket_t ask_capacity_at_now(std::uint64_t request_id) {
+    zmq::socket_t dealer(context_, zmq::socket_type::dealer);
+    dealer.set(zmq::sockopt::linger, 0);
+    dealer.connect(broker_->api());
+    flatbuffers::FlatBufferBuilder builder;
+    auto capacity = wire::CreateCapacityRequest(builder, builder.CreateString("59"), wire::now_ms());
+    auto request = wire::CreateRequest(builder, request_id, builder.CreateString("juge-audience"),
+                                       wire::RequestBody::CapacityRequest, capacity.Union());
+    wire::finish(builder, request);
+    dealer.send(zmq::buffer(builder.GetBufferPointer(), builder.GetSize()), zmq::send_flags::none);
+    return dealer;
+  }
+
+  // The reply's status, waiting at most `deadline`; nullopt if none came.
+  static std::optional<std::pair<wire::Status, std::uint32_t>> reply_of(zmq::socket_t& dealer,
+                                                                         std::chrono::milliseconds deadline) {
+    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, deadline) == 0) return std::nullopt;
+    zmq::message_t message;
+    if (!dealer.recv(message)) return std::nullopt;
+    auto decoded = wire::decode(message.data(), message.size());
+    if (!decoded || (*decoded)->body_as_Reply() == nullptr) return std::nullopt;
+    const auto* reply = (*decoded)->body_as_Reply();
+    const auto* report = reply->body_as_CapacityReport();
+    std::uint32_t installed = 0;
+    if (report != nullptr && report->rows() != nullptr) {
+      for (const auto* row : *report->rows()) installed = std::max(installed, row->installed());
+    }
+    return std::pair{reply->status(), installed};
+  }
+
+  TempDir dir_;
+  zmq::context_t context_;
+  std::unique_ptr<BrokerProcess> broker_;
+};
+
+TEST_F(LongHistoryTest, SearchesAreAnsweredWhileAReportReplaysTheLog) {
+  auto judge = ask_capacity_at_now(1);
+  client::Session oncall(context_, client::SessionOptions{broker_->api(), std::chrono::seconds(5), 1, "astreinte"});
+  for (int i = 0; i < 20; ++i) {
+    wire::SearchQueryT query;
+    query.departement = "59";
+    query.children.push_back(std::make_unique<wire::ChildT>());
+    query.children.back()->age = 8;
+    wire::RequestBodyUnion body;
+    body.Set(std::move(query));
+    auto found = oncall.call(std::move(body));
+    ASSERT_TRUE(found) << found.error().message;
+  }
+  EXPECT_FALSE(reply_of(judge, std::chrono::milliseconds(0)))
+      << "the report was answered before 20 searches sent after it: it held up the event loop";
+  auto answered = reply_of(judge, std::chrono::seconds(120));
+  ASSERT_TRUE(answered) << "the report never came";
+  EXPECT_EQ(answered->first, wire::Status::ok);
+  EXPECT_EQ(answered->second, 10u * kUnits) << "installed places of the replayed picture";
+}
+
+TEST_F(LongHistoryTest, ReportsBeyondTheLimitAreRefusedNotQueued) {
+  std::vector<zmq::socket_t> judges;
+  for (std::uint64_t i = 1; i <= 12; ++i) judges.push_back(ask_capacity_at_now(i));
+  int ok = 0, unavailable = 0;
+  for (auto& judge : judges) {
+    auto answered = reply_of(judge, std::chrono::seconds(120));
+    ASSERT_TRUE(answered);
+    if (answered->first == wire::Status::ok) ++ok;
+    if (answered->first == wire::Status::unavailable) ++unavailable;
+    EXPECT_TRUE(answered->first == wire::Status::ok || answered->first == wire::Status::unavailable)
+        << wire::EnumNameStatus(answered->first);
+  }
+  EXPECT_EQ(ok + unavailable, 12);
+  EXPECT_GE(unavailable, 1) << "12 reports at once, at most 8 in flight";
+  EXPECT_GE(ok, 8);
 }
 
 }  // namespace
