@@ -25,15 +25,9 @@ std::string utc_time(std::int64_t ms) {
   return wire::format_time(ms, "%Y-%m-%d %H:%M UTC", wire::TimeZone::utc);
 }
 
-// The criteria a record judges: the request's, every child's needs required, no stale place.
+// The criteria a record judges: the request's (each child with its own needs), no stale place.
 wire::SearchQueryT record_query(const wire::PlacementRequestT& request) {
   wire::SearchQueryT query = request.criteria ? *request.criteria : wire::SearchQueryT();
-  for (const auto& child : query.children) {
-    if (!child) continue;
-    for (auto need : child->needs) {
-      if (std::find(query.needs.begin(), query.needs.end(), need) == query.needs.end()) query.needs.push_back(need);
-    }
-  }
   query.include_stale = false;
   query.limit = 0;
   return query;

@@ -59,18 +59,11 @@ Result<void> check_request(const wire::PlacementRequest& request, const RequestC
   return {};
 }
 
-// The request's criteria with the union of its children's needs as the query's needs (a unit
-// used must offer every need of the group).
+// The request's criteria as searched: each child keeps its own needs (a unit takes a child only
+// if it offers that child's needs; suitability.h), never a stale place.
 std::unique_ptr<wire::SearchQueryT> criteria_of(const wire::PlacementRequest& request) {
   auto criteria = std::make_unique<wire::SearchQueryT>();
   request.criteria()->UnPackTo(criteria.get());
-  for (const auto& child : criteria->children) {
-    for (auto need : child->needs) {
-      if (std::find(criteria->needs.begin(), criteria->needs.end(), need) == criteria->needs.end()) {
-        criteria->needs.push_back(need);
-      }
-    }
-  }
   criteria->include_stale = false;
   return criteria;
 }

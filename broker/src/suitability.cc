@@ -55,9 +55,15 @@ std::string describe(wire::RefusalReason reason, const FacilityRecord& facility,
       return "n'accueille pas en urgence";
     case wire::RefusalReason::specialisation: {
       std::string missing;
-      for (wire::Specialty need : query.needs) {
-        if (contains(unit.unit.specialties, need)) continue;
+      std::vector<wire::Specialty> named;
+      const auto note = [&](wire::Specialty need) {
+        if (contains(unit.unit.specialties, need) || contains(named, need)) return;
+        named.push_back(need);
         missing += (missing.empty() ? "" : ", ") + std::string(wire::EnumNameSpecialty(need));
+      };
+      for (wire::Specialty need : query.needs) note(need);
+      for (const auto& child : query.children) {  // the children's own needs
+        if (child) for (wire::Specialty need : child->needs) note(need);
       }
       return "spécialisation absente : " + missing;
     }
@@ -108,8 +114,14 @@ bool sex_admitted(wire::UnitSex unit, wire::ChildSex child) {
   }
 }
 
+bool needs_offered(const wire::UnitT& unit, const wire::ChildT& child) {
+  return std::all_of(child.needs.begin(), child.needs.end(),
+                     [&](wire::Specialty need) { return contains(unit.specialties, need); });
+}
+
 bool child_fits(const wire::UnitT& unit, const wire::ChildT& child) {
-  return unit.age_min <= child.age && child.age <= unit.age_max && sex_admitted(unit.sex, child.sex);
+  return unit.age_min <= child.age && child.age <= unit.age_max && sex_admitted(unit.sex, child.sex) &&
+         needs_offered(unit, child);
 }
 
 bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms, std::int64_t stale_after_ms) {
@@ -145,15 +157,19 @@ std::optional<wire::RefusalReason> unit_refusal(const UnitRecord& record, std::s
   }
   if (!group.empty()) {
     bool any_age = false;
+    bool any_sex = false;
     ChildSet fits = 0;
     for (std::size_t i = 0; i < group.size(); ++i) {
       const auto& child = query.children[group[i]];
       if (!child || child->age < record.unit.age_min || child->age > record.unit.age_max) continue;
       any_age = true;
-      if (sex_admitted(record.unit.sex, child->sex)) fits |= ChildSet{1} << i;
+      if (!sex_admitted(record.unit.sex, child->sex)) continue;
+      any_sex = true;
+      if (needs_offered(record.unit, *child)) fits |= ChildSet{1} << i;
     }
     if (!any_age) return wire::RefusalReason::age;
-    if (fits == 0) return wire::RefusalReason::sex;
+    if (!any_sex) return wire::RefusalReason::sex;
+    if (fits == 0) return wire::RefusalReason::specialisation;  // a child's own needs
     if (admitted) *admitted = fits;
   }
   const wire::AvailabilityT& availability = availability_of(record, criteria);

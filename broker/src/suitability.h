@@ -9,6 +9,8 @@
 //              specialisation (a need of the query is not offered),
 //              age (no child of the group is in the unit's age range),
 //              sex (children of the right age, none of a sex it admits),
+//              specialisation again (children of the right age and sex, but none whose own
+//                needs — Child.needs — the unit offers);
 //              full (no place available now),
 //              stale (available, but not confirmed within the freshness limit);
 //   group:     siblings (judge_facility only: with keep_together, the facility's remaining units
@@ -52,6 +54,9 @@ SuitabilityCriteria make_suitability_criteria(const wire::SearchQueryT& query, s
                                               std::int64_t stale_after_ms, std::string today);
 
 bool sex_admitted(wire::UnitSex unit, wire::ChildSex child);
+// The unit offers every one of the child's own needs.
+bool needs_offered(const wire::UnitT& unit, const wire::ChildT& child);
+// Age, sex and the child's own needs.
 bool child_fits(const wire::UnitT& unit, const wire::ChildT& child);
 // Never confirmed, or confirmed more than stale_after_ms before now_ms.
 bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms, std::int64_t stale_after_ms);
@@ -65,8 +70,8 @@ std::optional<wire::RefusalReason> facility_refusal(const wire::FacilityT& facil
                                                     const SuitabilityCriteria& criteria, double distance_km);
 
 // The unit-level reason (emergency … stale), or nothing. `group` are indices into
-// query->children; `admitted` receives bit i for each child group[i] the unit admits by age
-// and sex (0 with an empty group).
+// query->children; `admitted` receives bit i for each child group[i] the unit admits by age,
+// sex and the child's own needs (0 with an empty group).
 std::optional<wire::RefusalReason> unit_refusal(const UnitRecord& record, std::span<const int> group,
                                                 const SuitabilityCriteria& criteria, ChildSet* admitted);
 

@@ -65,6 +65,37 @@ TEST(SuitabilityTest, EachUnitGetsTheFirstReasonThatApplies) {
   EXPECT_EQ(reasons(plain, query), (std::vector<std::optional<RefusalReason>>{RefusalReason::specialisation}));
 }
 
+// A child's own needs (Child.needs) bind that child only: a 9-year-old who needs psychiatric care
+// goes to the unit that offers it and the 4-year-old sister to the ordinary unit next door.
+TEST(SuitabilityTest, EachChildsOwnNeedsBindThatChildOnly) {
+  auto ordinary = open_unit("ordinary", 3, 12, 2);
+  auto care = open_unit("care", 6, 12, 1);
+  care.unit.specialties = {wire::Specialty::soins_psy};
+  auto query = query_for({4, 9});
+  query.children[1]->needs = {wire::Specialty::soins_psy};
+
+  const auto both = facility("590000010", wire::FacilityKind::mecs, {ordinary, care});
+  const auto criteria = make_suitability_criteria(query, kNow, kStaleAfter, "2026-09-21");
+  const auto verdicts = judge_facility(both, criteria, 0, true);
+  ASSERT_EQ(verdicts.size(), 2u);
+  EXPECT_FALSE(verdicts[0].refusal);
+  EXPECT_FALSE(verdicts[1].refusal);
+  EXPECT_EQ(verdicts[0].children, (std::vector<int>{0}));
+  EXPECT_EQ(verdicts[1].children, (std::vector<int>{1}));
+
+  // Without the care unit the group cannot be kept together: the ordinary unit takes only one.
+  const auto only_ordinary = facility("590000011", wire::FacilityKind::mecs, {ordinary});
+  EXPECT_EQ(reasons(only_ordinary, query), (std::vector<std::optional<RefusalReason>>{RefusalReason::siblings}));
+  // Alone, the child who needs care is refused by the ordinary unit for that reason, named.
+  auto alone = query_for({9});
+  alone.children[0]->needs = {wire::Specialty::soins_psy};
+  const auto alone_criteria = make_suitability_criteria(alone, kNow, kStaleAfter, "2026-09-21");
+  const auto refused = judge_facility(only_ordinary, alone_criteria, 0, true);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].refusal, RefusalReason::specialisation);
+  EXPECT_NE(refused[0].detail.find("soins_psy"), std::string::npos) << refused[0].detail;
+}
+
 TEST(SuitabilityTest, FacilityReasonsComeFirstForEveryUnit) {
   auto expired = facility("590000003", wire::FacilityKind::mecs, {open_unit("u1", 0, 21, 0), open_unit("u2", 0, 21, 3)});
   expired.facility.authorisation = wire::Authorisation::derogatoire;

@@ -75,6 +75,24 @@ TEST(FindQueryTest, UnknownSpecialtyListsTheValidOnes) {
   EXPECT_NE(error.find("handicap, soins_psy, nourrisson, mere_enfant, mna, ado_difficulte"), std::string::npos);
 }
 
+TEST(FindQueryTest, ANeedForOneChildOfTheGroup) {
+  FindArguments a;
+  a.ages = {4, 9};
+  a.needs = {"handicap", "2:soins_psy"};
+  auto query = build_search_query(a);
+  ASSERT_TRUE(query) << query.error().message;
+  EXPECT_EQ(query->needs, (std::vector<wire::Specialty>{wire::Specialty::handicap}));
+  EXPECT_TRUE(query->children[0]->needs.empty());
+  EXPECT_EQ(query->children[1]->needs, (std::vector<wire::Specialty>{wire::Specialty::soins_psy}));
+
+  a.needs = {"3:soins_psy"};
+  EXPECT_NE(error_of(a).find("de 1 à 2"), std::string::npos) << error_of(a);
+  a.needs = {"x:soins_psy"};
+  EXPECT_NE(error_of(a).find("N-ième --age"), std::string::npos) << error_of(a);
+  a.needs = {"1:psy"};
+  EXPECT_NE(error_of(a).find("« psy »"), std::string::npos) << error_of(a);
+}
+
 TEST(FindQueryTest, UnknownKindListsTheValidOnes) {
   FindArguments a;
   a.kinds = {"hotel"};

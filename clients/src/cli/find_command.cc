@@ -40,7 +40,7 @@ Command add_find_command(CLI::App& parent, const GlobalOptions& global) {
       ->allow_extra_args(false);
   app->add_option("--sex", a.sexes, "fille ou garcon (f, g, m) ; une fois pour tous ou une fois par --age")
       ->allow_extra_args(false);
-  app->add_option("--need", a.needs, "Spécialité requise (répétable) : " + wire::specialty_names())
+  app->add_option("--need", a.needs, "Spécialité requise (répétable ; N:besoin pour le N-ième --age seulement) : " + wire::specialty_names())
       ->allow_extra_args(false);
   app->add_option("--dept", a.departement, "Département (59, 2A, 974…)");
   app->add_option("--kind", a.kinds, "Type d'établissement (répétable) : " + wire::facility_kind_names())

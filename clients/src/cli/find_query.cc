@@ -63,15 +63,28 @@ Result<void> add_children(const FindArguments& arguments, wire::SearchQueryT& qu
 }
 
 Result<void> add_needs_and_kinds(const FindArguments& arguments, wire::SearchQueryT& query) {
-  for (const auto& name : arguments.needs) {
+  // "soins_psy": every unit used must offer it; "2:soins_psy": only the unit taking the 2nd child.
+  for (const auto& given : arguments.needs) {
+    std::string name = given;
+    std::vector<wire::Specialty>* needs = &query.needs;
+    if (const auto colon = given.find(':'); colon != std::string::npos) {
+      const std::string number = given.substr(0, colon);
+      const bool digits = !number.empty() && number.size() <= 2 &&
+                          std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c); });
+      const int child = digits ? std::stoi(number) : 0;
+      if (child < 1 || static_cast<std::size_t>(child) > query.children.size()) {
+        return invalid("--need « " + given + " » : « N:besoin » désigne le N-ième --age, de 1 à " +
+                       std::to_string(query.children.size()));
+      }
+      needs = &query.children[child - 1]->needs;
+      name = given.substr(colon + 1);
+    }
     const auto specialty = wire::specialty_from_name(lower(name));
     if (!specialty) {
       return invalid("--need : spécialité inconnue « " + name + " » ; valeurs possibles : " +
                      wire::specialty_names());
     }
-    if (std::find(query.needs.begin(), query.needs.end(), *specialty) == query.needs.end()) {
-      query.needs.push_back(*specialty);
-    }
+    if (std::find(needs->begin(), needs->end(), *specialty) == needs->end()) needs->push_back(*specialty);
   }
   for (const auto& name : arguments.kinds) {
     const auto kind = wire::facility_kind_from_name(lower(name));

@@ -17,7 +17,7 @@ inline constexpr int kMaxLimit = 1000;
 struct FindArguments {
   std::vector<int> ages;               // one per child of the sibling group
   std::vector<std::string> sexes;      // none, one for all, or one per age
-  std::vector<std::string> needs;      // Specialty names
+  std::vector<std::string> needs;      // Specialty names; "N:name" = the N-th child's own need
   std::string departement;
   std::vector<std::string> kinds;      // FacilityKind names
   std::string near;                    // "LAT,LON"

@@ -189,7 +189,7 @@ void add_criteria_options(CLI::App* app, RequestArguments& a) {
   auto& c = a.criteria;
   app->add_option("--age", c.ages, "Âge en années (0–21) ; une fois par enfant de la fratrie")->allow_extra_args(false);
   app->add_option("--sex", c.sexes, "fille ou garcon ; une fois pour tous ou une fois par --age")->allow_extra_args(false);
-  app->add_option("--need", c.needs, "Besoin (répétable) : " + wire::specialty_names())->allow_extra_args(false);
+  app->add_option("--need", c.needs, "Besoin (répétable ; N:besoin pour le N-ième --age seulement) : " + wire::specialty_names())->allow_extra_args(false);
   app->add_option("--kind", c.kinds, "Type d'établissement accepté (répétable) : " + wire::facility_kind_names())
       ->allow_extra_args(false);
   app->add_option("--near", c.near, "Famille / école près de LAT,LON");
