@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -335,6 +337,42 @@ TEST_F(SecurityTest, TheLastAdminCannotBeRevoked) {
 
 // The operator's path, with the real command lines: dispo-admin grants an on-call principal (its
 // keys written with mode 600), the on-call worker searches with them, dispo-admin revokes it.
+// Under CURVE the principal owns its alerts: the hospital that opens a request from the command
+// line is alerted by its own `dispo watch` (keys, no client id involved); another hospital has no
+// alert of it.
+TEST_F(SecurityTest, AHospitalWatchesTheAlertsOfItsOwnRequests) {
+  const std::string keys = (dir_ / "keys").string();
+  auto granted = run_command({DISPO_ADMIN_BIN, "grant", "chu-lille", "--role", "hospital", "--dept", "59", "--out",
+                              keys, "--broker", broker_.api(), "--key", keys + "/admin-test.key", "--broker-key",
+                              keys + "/broker.pub"});
+  ASSERT_EQ(granted.exit_code, 0) << granted.err;
+  const auto other_hospital = grant("ch-roubaix", wire::Role::hospital, {}, {"59"});
+  auto as_hospital = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), dispo_binary());
+    for (const std::string& extra : {std::string("--broker"), broker_.api(), std::string("--key"),
+                                     keys + "/chu-lille.key", std::string("--broker-key"), keys + "/broker.pub"}) {
+      args.push_back(extra);
+    }
+    return run_command(args, std::chrono::seconds(20));
+  };
+  auto opened = as_hospital({"request", "discharge", "--child", "H59-0777", "--dept", "59", "--age", "2"});
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_NE(opened.out.find("par chu-lille"), std::string::npos) << opened.out;
+
+  auto watched = as_hospital({"watch", "--feed", broker_.feed(), "--count", "1", "--json"});
+  ASSERT_EQ(watched.exit_code, 0) << watched.err;
+  auto alert = nlohmann::json::parse(watched.out, nullptr, false);
+  ASSERT_FALSE(alert.is_discarded()) << watched.out;
+  EXPECT_EQ(alert.value("number", 0), 1);
+  EXPECT_EQ(alert.value("kind", std::string()), "request_changed");
+
+  wire::RequestBodyUnion fetch;
+  fetch.Set(wire::AlertFetchT{});
+  auto theirs = call(other_hospital, std::move(fetch));
+  ASSERT_TRUE(theirs) << theirs.error().message;
+  EXPECT_EQ((*theirs)->body_as_AlertList()->alerts()->size(), 0u);
+}
+
 TEST_F(SecurityTest, TheOperatorGrantsAndRevokesWithDispoAdmin) {
   const std::string keys = (dir_ / "keys").string();
   const std::vector<std::string> as_admin = {"--broker", broker_.api(), "--key", keys + "/admin-test.key",
