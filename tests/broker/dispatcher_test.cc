@@ -13,14 +13,27 @@
 namespace dispo::broker {
 namespace {
 
-TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
+// A dispatcher over a real store in a temporary directory, as the broker's event loop has it.
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Store::open(dir / "data");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    replies = std::make_unique<ReplyCache>(*store);
+    dispatcher = std::make_unique<Dispatcher>(state, *replies, *store, 1u << 20);
+    pending = std::make_unique<PendingCommit>(store->batch());
+  }
+
   testing::TempDir dir;
-  auto store = Store::open(dir / "data");
-  ASSERT_TRUE(store) << store.error().message;
+  std::unique_ptr<Store> store;
   BrokerState state;
-  ReplyCache replies(**store);
-  Dispatcher dispatcher(state, replies, **store, 1u << 20);
-  PendingCommit pending((*store)->batch());
+  std::unique_ptr<ReplyCache> replies;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<PendingCommit> pending;
+};
+
+TEST_F(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
 
   std::size_t inputs = 0;
   for (const auto& entry : std::filesystem::directory_iterator(DISPO_FUZZ_REGRESSIONS)) {
@@ -28,12 +41,12 @@ TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
     std::stringstream bytes;
     bytes << file.rdbuf();
     const std::string frame = bytes.str();
-    const std::string reply = dispatcher.handle("test", dispo::broker::Principals::local(), frame, pending, 1'790'000'000'000, "2026-09-21");
+    const std::string reply = dispatcher->handle("test", dispo::broker::Principals::local(), frame, *pending, 1'790'000'000'000, "2026-09-21");
     auto message = wire::decode(reply.data(), reply.size());
     ASSERT_TRUE(message) << entry.path();
     ASSERT_NE((*message)->body_as_Reply(), nullptr) << entry.path();
     EXPECT_NE((*message)->body_as_Reply()->status(), wire::Status::ok) << entry.path();
-    EXPECT_TRUE(pending.empty()) << entry.path() << " staged a write";
+    EXPECT_TRUE(pending->empty()) << entry.path() << " staged a write";
     EXPECT_EQ(state.sequence, 0u) << entry.path();
     ++inputs;
   }
@@ -41,14 +54,7 @@ TEST(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
 }
 
 // A write whose client id would put a line break or control bytes in the log and the reply keys.
-TEST(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
-  testing::TempDir dir;
-  auto store = Store::open(dir / "data");
-  ASSERT_TRUE(store) << store.error().message;
-  BrokerState state;
-  ReplyCache replies(**store);
-  Dispatcher dispatcher(state, replies, **store, 1u << 20);
-  PendingCommit pending((*store)->batch());
+TEST_F(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
 
   const auto subscribe_as = [&](const std::string& client_id) {
     wire::SubscribeT subscribe;
@@ -62,7 +68,7 @@ TEST(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
                                        wire::RequestBody::Subscribe, body.Union());
     builder.Finish(wire::CreateMessage(builder, wire::Body::Request, request.Union()), "DSPO");
     const std::string frame(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
-    const std::string reply = dispatcher.handle("test", Principals::local(), frame, pending, 1'790'000'000'000,
+    const std::string reply = dispatcher->handle("test", Principals::local(), frame, *pending, 1'790'000'000'000,
                                                 "2026-09-21");
     auto message = wire::decode(reply.data(), reply.size());
     EXPECT_TRUE(message);
@@ -70,9 +76,9 @@ TEST(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
   };
   EXPECT_EQ(subscribe_as("nuit\n[info] faux"), wire::Status::malformed);
   EXPECT_EQ(subscribe_as(std::string(129, 'a')), wire::Status::malformed);
-  EXPECT_TRUE(pending.empty());
+  EXPECT_TRUE(pending->empty());
   EXPECT_EQ(subscribe_as("astreinte@poste-3"), wire::Status::ok);
-  EXPECT_FALSE(pending.empty());
+  EXPECT_FALSE(pending->empty());
 }
 
 }  // namespace
