@@ -10,6 +10,7 @@
 #include "dispo/clients/alert_watch.h"
 #include "dispo/clients/session.h"
 #include "temp_dir.h"
+#include "watchers.h"
 #include "wire_helpers.h"
 
 namespace dispo::testing {
@@ -261,6 +262,32 @@ TEST_F(AlertDeliveryTest, WatchDeliversMissedAlertsExactlyOnceInOrder) {
   auto plain = dispo({"subscriptions", "--client-id", "veilleur"});
   EXPECT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_NE(plain.out.find("recherche"), std::string::npos) << plain.out;
+}
+
+// The night watcher sees when the broker is gone and when it is back, and loses nothing between.
+TEST_F(AlertDeliveryTest, WatchSaysWhenTheBrokerIsGoneAndCatchesUpWhenItIsBack) {
+  auto subscribed = dispo({"subscribe", "--client-id", "nuit", "search", "--dept", "59", "--age", "8"});
+  ASSERT_EQ(subscribed.exit_code, 0) << subscribed.err;
+  const auto log = dir_ / "watch.log";
+  Process watch = Process::start({dispo_binary(), "--broker", broker_->api(), "--timeout", "0.5", "watch",
+                                  "--client-id", "nuit", "--feed", broker_->feed(), "--count", "2"},
+                                 log.string());
+  const auto shows = [&](const std::string& words) {
+    const bool shown = file_says(log, words, 30s);
+    EXPECT_TRUE(shown) << "« " << words << " » never shown:\n" << read_file(log);
+    return shown;
+  };
+  set_available("u1", 1);
+  ASSERT_TRUE(shows("alerte 1"));
+
+  ASSERT_EQ(broker_->stop(), 0);
+  ASSERT_TRUE(shows("broker injoignable"));
+  broker_->start();
+  set_available("u1", 0);
+  set_available("u1", 1);  // alert 2, raised while the watcher may still be retrying
+  ASSERT_TRUE(shows("de nouveau joignable"));
+  ASSERT_TRUE(shows("alerte 2"));
+  EXPECT_EQ(watch.stop(10s), 0);
 }
 
 TEST_F(AlertDeliveryTest, CursorNumberingAndSubscriptionsSurviveARestart) {

@@ -184,9 +184,28 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     acked_at = Clock::now();
     return watch.acknowledge(to_acknowledge);
   };
+  // The broker gone (restarted, network cut): say so once, keep trying, say when it is back —
+  // the alerts raised meanwhile are fetched then, in order. Any other error ends the watch.
+  bool unreachable = false;
+  auto transient = [&](const Error& error) {
+    if (error.status != wire::Status::unavailable) return false;
+    if (!unreachable) {
+      std::fprintf(stderr, "dispo watch : %s — nouvel essai en continu ; les alertes de l'intervalle arriveront "
+                           "dans l'ordre au retour du broker\n", error.message.c_str());
+      unreachable = true;
+    }
+    return true;
+  };
   while (!interrupted && (!counted || printed < options.count)) {
     auto alerts = watch.poll(std::chrono::milliseconds(200));
-    if (!alerts) return fail(alerts.error());
+    if (!alerts) {
+      if (transient(alerts.error())) continue;
+      return fail(alerts.error());
+    }
+    if (unreachable) {
+      std::fprintf(stderr, "dispo watch : broker de nouveau joignable\n");
+      unreachable = false;
+    }
     for (const auto& alert : *alerts) {
       if (counted && printed >= options.count) break;  // the rest stays unacknowledged: shown next time
       const std::string line = options.json ? client::alert_json(alert) : client::format_alert(alert);
@@ -196,7 +215,7 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     }
     std::fflush(stdout);
     if (Clock::now() - acked_at >= kAckEvery) {
-      if (auto acked = acknowledge(); !acked) return fail(acked.error());
+      if (auto acked = acknowledge(); !acked && !transient(acked.error())) return fail(acked.error());
     }
   }
   if (auto acked = acknowledge(); !acked) return fail(acked.error());
