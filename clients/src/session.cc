@@ -1,5 +1,6 @@
 #include "dispo/clients/session.h"
 
+#include <cerrno>
 #include <chrono>
 #include <random>
 
@@ -84,7 +85,16 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(0))) == 0) return std::nullopt;
+    int ready = 0;
+    try {
+      ready = zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(0)));
+    } catch (const zmq::error_t& error) {
+      // A signal (Ctrl-C, SIGTERM) during the wait: finish the call — its caller looks at its
+      // flags afterwards — rather than abandon a request the broker may already have applied.
+      if (error.num() == EINTR) continue;
+      throw;
+    }
+    if (ready == 0) return std::nullopt;
     zmq::message_t frame;
     if (!socket_.recv(frame, zmq::recv_flags::dontwait)) continue;
     std::string bytes(static_cast<const char*>(frame.data()), frame.size());

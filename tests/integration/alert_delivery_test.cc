@@ -287,7 +287,7 @@ TEST_F(AlertDeliveryTest, WatchSaysWhenTheBrokerIsGoneAndCatchesUpWhenItIsBack) 
   set_available("u1", 1);  // alert 2, raised while the watcher may still be retrying
   ASSERT_TRUE(shows("de nouveau joignable"));
   ASSERT_TRUE(shows("alerte 2"));
-  EXPECT_EQ(watch.stop(10s), 0);
+  EXPECT_EQ(watch.stop(10s), 0) << read_file(log);
 }
 
 TEST_F(AlertDeliveryTest, CursorNumberingAndSubscriptionsSurviveARestart) {
