@@ -205,9 +205,13 @@ void raise_facility_stale(BrokerState& state, PendingCommit& pending, const Faci
   const std::string& departement = facility.facility.departement;
   for (std::string_view covered : {std::string_view(departement), std::string_view()}) {
     for (const wire::SubscriptionT* subscription : state.alert_matcher.searches(covered)) {
-      if (!subscription->query) continue;
-      const auto& kinds = subscription->query->kinds;
-      if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), facility.facility.kind) == kinds.end()) continue;
+      // Only searches the facility could answer: its kind and distance, a unit for these children.
+      if (!subscription->query || !facility_may_match(facility.facility, *subscription->query)) continue;
+      const wire::SearchQueryT& query = *subscription->query;
+      if (std::none_of(facility.units.begin(), facility.units.end(),
+                       [&](const UnitRecord& unit) { return unit_admits_query(unit.unit, query); })) {
+        continue;
+      }
       notify(subscription);
     }
   }

@@ -186,6 +186,12 @@ TEST_F(StaleAlertDeliveryTest, StaleFacilityIsAlertedOncePerFacility) {
   ASSERT_TRUE(watch.start());
   auto oncall = session("astreinte-3");
   subscribe(*oncall, search_for_age(8));
+  auto elsewhere = session("astreinte-dunkerque");  // a search this facility cannot answer: too far
+  auto far = search_for_age(8);
+  far.query->near_lat = 51.03;
+  far.query->near_lon = 2.37;
+  far.query->max_km = 20;
+  subscribe(*elsewhere, std::move(far));
   wire::ConfirmationT confirmation;  // both units confirmed at the same moment, nothing free
   confirmation.facility_id = "590000001";
   wire::RequestBodyUnion confirm;
@@ -201,6 +207,7 @@ TEST_F(StaleAlertDeliveryTest, StaleFacilityIsAlertedOncePerFacility) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].kind, wire::AlertKind::facility_stale);
   EXPECT_EQ(list[0].facility_id, "590000001");
+  EXPECT_TRUE(alerts(*elsewhere).empty()) << "stale alert for a search the facility cannot answer";
   // One alert for the facility, not one per unit; a new confirmation makes it fresh again.
   set_available("u1", 1);
   const auto after = alerts(*oncall, list[0].number);
