@@ -241,11 +241,14 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   const zmq::message_t& payload = frames.back();
   const std::string peer = peer_name(reply.routing_id);
   request_from_loopback = is_loopback(payload);
-  if (!limiter->admit(peer, std::chrono::steady_clock::now())) {
+  const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
+  // With CURVE the bucket is the principal's, shared by all its connections (opening more does not
+  // buy more); without, every peer is the same local principal, so the bucket is the connection's.
+  const std::string bucket = curve() ? "principal/" + principal.name : peer;
+  if (!limiter->admit(bucket, std::chrono::steady_clock::now())) {
     reply.bytes = refuse_rate_limited(peer, payload);
     return reply;
   }
-  const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
   reply.bytes = dispatcher->handle(peer, principal, payload.to_string_view(), *pending, now_ms, today);
   reply.request = std::move(frames.back());
   return reply;
@@ -261,7 +264,9 @@ std::string Broker::Impl::refuse_rate_limited(std::string_view peer, const zmq::
   std::snprintf(rate, sizeof rate, "%.0f", limiter->rate());
   return encode_error(request_id,
                       make_error(wire::Status::rate_limited,
-                                 std::string("trop de requêtes sur cette connexion (au-delà de ") +
+                                 std::string(curve() ? "trop de requêtes de ce principal, toutes connexions "
+                                                       "confondues (au-delà de "
+                                                     : "trop de requêtes sur cette connexion (au-delà de ") +
                                      rate + " par seconde) : requête refusée, rien n'a été "
                                      "appliqué ; ralentissez puis réessayez"),
                       state.sequence);

@@ -1,5 +1,6 @@
-// PeerLimiter: a token bucket per connection (ZeroMQ routing id), so that one peer flooding the
-// api socket cannot take the broker from the others. A peer may send `burst` requests at once and
+// PeerLimiter: a token bucket per key — the principal under CURVE (all its connections share
+// it), else the connection (ZeroMQ routing id) — so that one peer flooding the api socket cannot
+// take the broker from the others. A peer may send `burst` requests at once and
 // `rate` per second on average; beyond that its requests are answered `rate_limited` (French
 // message) without being handled. libzmq's ROUTER already reads its peers fairly (one message
 // per peer in turn) and the api socket's receive high-water mark pushes back on a peer that sends

@@ -35,7 +35,10 @@ client::ClientKeys initialise_curve(const std::filesystem::path& dir) {
 
 BenchBroker::BenchBroker(bool curve)
     : keys(curve ? initialise_curve(dir.path()) : client::ClientKeys{}),
-      process(dir / "data", curve ? std::vector<std::string>{"--curve-key", (dir / "keys" / "broker.key").string()}
+      // With CURVE every bench client is the one admin principal, whose rate limit all its
+      // connections share: the limit is lifted so that the broker, not the limiter, is measured.
+      process(dir / "data", curve ? std::vector<std::string>{"--curve-key", (dir / "keys" / "broker.key").string(),
+                                                             "--peer-rate", "0"}
                                   : std::vector<std::string>{}) {
   process.set_probe_keys(keys);
   process.start();

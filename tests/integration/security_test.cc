@@ -32,6 +32,9 @@ wire::FacilityT facility_in(const std::string& id, const std::string& departemen
 
 class SecurityTest : public ::testing::Test {
  protected:
+  // Broker flags beyond --curve-key.
+  virtual std::vector<std::string> extra_flags() const { return {}; }
+
   void SetUp() override {
     const auto init = run_command({broker_binary(), "init", "--data", (dir_ / "data").string(), "--keys",
                                    (dir_ / "keys").string(), "--admin", "admin-test"});
@@ -41,8 +44,12 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE(broker_public && admin);
     broker_public_ = broker_public->public_key;
     admin_ = {broker_public_, admin->public_key, admin->secret_key};
-    broker_.set_probe_keys(admin_);
-    broker_.start();
+    std::vector<std::string> flags = {"--curve-key", (dir_ / "keys" / "broker.key").string()};
+    const auto extra = extra_flags();
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    broker_ = std::make_unique<BrokerProcess>(dir_ / "data", flags);
+    broker_->set_probe_keys(admin_);
+    broker_->start();
 
     ASSERT_TRUE(call(admin_, registration_of(facility_in("590000001", "59"))));
     ASSERT_TRUE(call(admin_, registration_of(facility_in("620000001", "62"))));
@@ -70,7 +77,7 @@ class SecurityTest : public ::testing::Test {
 
   Result<client::ReplyMessage> call(const client::ClientKeys& keys, wire::RequestBodyUnion body,
                                     milliseconds timeout = milliseconds(3000)) {
-    client::Session session(context_, {broker_.api(), timeout, 1, "security-test", keys});
+    client::Session session(context_, {broker_->api(), timeout, 1, "security-test", keys});
     return session.call(std::move(body));
   }
 
@@ -103,7 +110,7 @@ class SecurityTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  BrokerProcess broker_{dir_ / "data", {"--curve-key", (dir_ / "keys" / "broker.key").string()}};
+  std::unique_ptr<BrokerProcess> broker_;
   zmq::context_t context_;
   std::string broker_public_;
   client::ClientKeys admin_;
@@ -135,7 +142,7 @@ TEST_F(SecurityTest, UnknownKeysAndPlainConnectionsAreRefusedAtTheHandshake) {
   auto plain = call({}, search(), milliseconds(500));
   ASSERT_FALSE(plain);
   EXPECT_EQ(plain.error().status, wire::Status::unavailable);
-  EXPECT_NE(broker_.log().find("unknown key"), std::string::npos) << broker_.log();
+  EXPECT_NE(broker_->log().find("unknown key"), std::string::npos) << broker_->log();
 }
 
 TEST_F(SecurityTest, AFacilityPublishesOnlyItsOwnUnitsAndIsRecordedAsTheirAuthor) {
@@ -197,7 +204,7 @@ TEST_F(SecurityTest, TheFeedCarriesOnlyThePrincipalsTerritory) {
   subscriber.set(zmq::sockopt::linger, 0);
   client::apply_client_keys(subscriber, on_call);
   subscriber.set(zmq::sockopt::subscribe, "");
-  subscriber.connect(broker_.feed());
+  subscriber.connect(broker_->feed());
   // Once a territory heartbeat arrives, the subscription is in place.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::set<std::string> topics;
@@ -225,8 +232,8 @@ TEST_F(SecurityTest, TheFeedCarriesOnlyThePrincipalsTerritory) {
 
   // The client library's board, with the same keys, converges on the territory alone.
   client::BoardOptions options;
-  options.broker = broker_.api();
-  options.feed = broker_.feed();
+  options.broker = broker_->api();
+  options.feed = broker_->feed();
   options.keys = on_call;
   options.silence_timeout = std::chrono::seconds(30);
   client::Board board(context_, options);
@@ -298,7 +305,7 @@ TEST_F(SecurityTest, PlacementRequestsFollowRoleAndScope) {
 
 TEST_F(SecurityTest, ARevokedKeyIsRefusedFromThenOn) {
   const auto on_call = grant("astreinte-revoquee", wire::Role::on_call, {}, {"59"});
-  client::Session session(context_, {broker_.api(), milliseconds(3000), 1, "kept-open", on_call});
+  client::Session session(context_, {broker_->api(), milliseconds(3000), 1, "kept-open", on_call});
   ASSERT_TRUE(session.call(search()));
 
   wire::PrincipalRevokeT revoke;
@@ -317,8 +324,8 @@ TEST_F(SecurityTest, ARevokedKeyIsRefusedFromThenOn) {
   EXPECT_EQ(fresh.error().status, wire::Status::unavailable);
 
   // Revocation survives a restart.
-  broker_.stop();
-  broker_.start();
+  broker_->stop();
+  broker_->start();
   auto after_restart = call(on_call, search(), milliseconds(500));
   ASSERT_FALSE(after_restart);
   EXPECT_TRUE(call(admin_, search()));
@@ -343,13 +350,13 @@ TEST_F(SecurityTest, TheLastAdminCannotBeRevoked) {
 TEST_F(SecurityTest, AHospitalWatchesTheAlertsOfItsOwnRequests) {
   const std::string keys = (dir_ / "keys").string();
   auto granted = run_command({DISPO_ADMIN_BIN, "grant", "chu-lille", "--role", "hospital", "--dept", "59", "--out",
-                              keys, "--broker", broker_.api(), "--key", keys + "/admin-test.key", "--broker-key",
+                              keys, "--broker", broker_->api(), "--key", keys + "/admin-test.key", "--broker-key",
                               keys + "/broker.pub"});
   ASSERT_EQ(granted.exit_code, 0) << granted.err;
   const auto other_hospital = grant("ch-roubaix", wire::Role::hospital, {}, {"59"});
   auto as_hospital = [&](std::vector<std::string> args) {
     args.insert(args.begin(), dispo_binary());
-    for (const std::string& extra : {std::string("--broker"), broker_.api(), std::string("--key"),
+    for (const std::string& extra : {std::string("--broker"), broker_->api(), std::string("--key"),
                                      keys + "/chu-lille.key", std::string("--broker-key"), keys + "/broker.pub"}) {
       args.push_back(extra);
     }
@@ -359,7 +366,7 @@ TEST_F(SecurityTest, AHospitalWatchesTheAlertsOfItsOwnRequests) {
   ASSERT_EQ(opened.exit_code, 0) << opened.err;
   EXPECT_NE(opened.out.find("par chu-lille"), std::string::npos) << opened.out;
 
-  auto watched = as_hospital({"watch", "--feed", broker_.feed(), "--count", "1", "--json"});
+  auto watched = as_hospital({"watch", "--feed", broker_->feed(), "--count", "1", "--json"});
   ASSERT_EQ(watched.exit_code, 0) << watched.err;
   auto alert = nlohmann::json::parse(watched.out, nullptr, false);
   ASSERT_FALSE(alert.is_discarded()) << watched.out;
@@ -375,7 +382,7 @@ TEST_F(SecurityTest, AHospitalWatchesTheAlertsOfItsOwnRequests) {
 
 TEST_F(SecurityTest, TheOperatorGrantsAndRevokesWithDispoAdmin) {
   const std::string keys = (dir_ / "keys").string();
-  const std::vector<std::string> as_admin = {"--broker", broker_.api(), "--key", keys + "/admin-test.key",
+  const std::vector<std::string> as_admin = {"--broker", broker_->api(), "--key", keys + "/admin-test.key",
                                              "--broker-key", keys + "/broker.pub", "--timeout", "1"};
   auto admin = [&](std::vector<std::string> args) {
     args.insert(args.begin(), DISPO_ADMIN_BIN);
@@ -388,7 +395,7 @@ TEST_F(SecurityTest, TheOperatorGrantsAndRevokesWithDispoAdmin) {
   ASSERT_EQ(::stat((keys + "/astreinte-59.key").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 
-  const std::vector<std::string> find = {dispo_binary(), "find", "--json", "--broker", broker_.api(), "--key",
+  const std::vector<std::string> find = {dispo_binary(), "find", "--json", "--broker", broker_->api(), "--key",
                                          keys + "/astreinte-59.key", "--broker-key", keys + "/broker.pub",
                                          "--timeout", "1"};
   auto found = run_command(find);
@@ -406,13 +413,43 @@ TEST_F(SecurityTest, TheOperatorGrantsAndRevokesWithDispoAdmin) {
   EXPECT_NE(refused.err.find("clé"), std::string::npos) << refused.err;
 
   // Not an admin: refused, with the reason.
-  auto not_admin = run_command({DISPO_ADMIN_BIN, "list", "--broker", broker_.api(), "--key",
+  auto not_admin = run_command({DISPO_ADMIN_BIN, "list", "--broker", broker_->api(), "--key",
                                 keys + "/astreinte-59.key", "--broker-key", keys + "/broker.pub", "--timeout", "1"});
   EXPECT_NE(not_admin.exit_code, 0);
-  auto bad_key = run_command({dispo_binary(), "find", "--broker", broker_.api(), "--key", keys + "/missing.key",
+  auto bad_key = run_command({dispo_binary(), "find", "--broker", broker_->api(), "--key", keys + "/missing.key",
                               "--broker-key", keys + "/broker.pub"});
   EXPECT_EQ(bad_key.exit_code, 2);
   EXPECT_NE(bad_key.err.find("missing.key"), std::string::npos) << bad_key.err;
+}
+
+// Under CURVE the rate limit is the principal's, whatever the number of its connections: four
+// connections of one principal share one bucket, and another principal is still served.
+class SecurityRateTest : public SecurityTest {
+ protected:
+  std::vector<std::string> extra_flags() const override { return {"--peer-rate", "20", "--peer-burst", "20"}; }
+};
+
+TEST_F(SecurityRateTest, ThePrincipalNotTheConnectionIsRateLimited) {
+  const auto on_call = grant("astreinte-59", wire::Role::on_call, {}, {"59"});
+  std::vector<std::unique_ptr<client::Session>> connections;
+  for (int i = 0; i < 4; ++i) {
+    connections.push_back(std::make_unique<client::Session>(
+        context_, client::SessionOptions{broker_->api(), milliseconds(3000), 1, "c" + std::to_string(i), on_call}));
+  }
+  int limited = 0;
+  std::string message;
+  for (int round = 0; round < 60; ++round) {  // 240 requests, 60 per connection; the bucket holds 20
+    for (auto& connection : connections) {
+      auto reply = connection->call(search("59"));
+      if (!reply && reply.error().status == wire::Status::rate_limited) {
+        ++limited;
+        message = reply.error().message;
+      }
+    }
+  }
+  EXPECT_GT(limited, 0) << "240 requests of one principal over 4 connections, 20 per second allowed";
+  EXPECT_NE(message.find("toutes connexions confondues"), std::string::npos) << message;
+  EXPECT_TRUE(call(admin_, search("59"))) << "another principal is still served";
 }
 
 }  // namespace
