@@ -8,6 +8,7 @@
 #include "export_csv.h"
 #include "record_report.h"
 #include "report_time.h"
+#include "request_report.h"
 
 namespace dispo::cli {
 namespace {
@@ -129,6 +130,24 @@ TEST(CapacityReportTest, SaysBandsOverlapAndShowsCourtOrders) {
   EXPECT_NE(text.find("tribunal"), std::string::npos) << text;
   EXPECT_NE(text.find("40 j 0 h"), std::string::npos) << text;
   EXPECT_NE(text.find("Décisions judiciaires non exécutées"), std::string::npos) << text;
+}
+
+// A request's status shows each child's own needs next to that child.
+TEST(RequestReportTest, EachChildShowsItsOwnNeeds) {
+  wire::RequestStatusT status;
+  status.request = std::make_unique<wire::PlacementRequestT>();
+  status.request->id = "R-7";
+  status.request->child_ref = "E59-0007";
+  status.request->keep_together = true;
+  status.request->criteria = std::make_unique<wire::SearchQueryT>();
+  status.request->criteria->departement = "59";
+  for (int age : {4, 9}) {
+    status.request->criteria->children.push_back(std::make_unique<wire::ChildT>());
+    status.request->criteria->children.back()->age = static_cast<std::uint8_t>(age);
+  }
+  status.request->criteria->children[1]->needs = {wire::Specialty::soins_psy};
+  const std::string text = format_request_status(status);
+  EXPECT_NE(text.find("4 ans, 9 ans (soins psychiques)"), std::string::npos) << text;
 }
 
 }  // namespace

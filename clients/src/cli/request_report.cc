@@ -73,7 +73,9 @@ std::string children_text(const wire::SearchQueryT& criteria) {
   for (const auto& child : criteria.children) {
     if (!text.empty()) text += ", ";
     text += years(child->age);
-    if (const std::string sex = child_sex_label(child->sex); !sex.empty()) text += " (" + sex + ")";
+    std::string details = child_sex_label(child->sex);
+    for (auto need : child->needs) details += (details.empty() ? "" : ", ") + specialty_label(need);
+    if (!details.empty()) text += " (" + details + ")";
   }
   return text.empty() ? "aucun enfant décrit" : text;
 }
