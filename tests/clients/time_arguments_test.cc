@@ -31,7 +31,8 @@ TEST(TimeArgumentsTest, MomentsInUtcAndLocalTime) {
   EXPECT_EQ(*parse_moment("2026-11-20T09:30", "--at"), 1795163400000);
   EXPECT_EQ(*parse_moment("2026-11-20", "--at"), 1795129200000);        // local midnight
   EXPECT_EQ(format_moment(1795163400000), "2026-11-20 09:30");
-  for (const char* bad : {"hier", "2026-13-01", "2026-11-20T25:00", "20/11/2026"}) {
+  EXPECT_EQ(*parse_moment("2026-11-20T09:30:00.250+01:00", "--at"), 1795163400250);  // the record's exact form
+  for (const char* bad : {"hier", "2026-13-01", "2026-11-20T25:00", "20/11/2026", "2026-02-30"}) {
     auto refused = parse_moment(bad, "--at");
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().message.find("--at"), std::string::npos);

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "dispo/schemas/json.h"
 #include "find_query.h"
-#include "report_time.h"
+#include "time_arguments.h"
 
 namespace dispo::cli {
 namespace {
@@ -25,8 +25,8 @@ int run_capacity(const GlobalOptions& global, const CapacityOptions& options) {
     request.departement = *departement;
   }
   if (!options.at.empty()) {
-    auto at = parse_time(options.at);
-    if (!at) return usage_error("--at : " + at.error().message);
+    auto at = parse_moment(options.at, "--at");
+    if (!at) return usage_error(at.error().message);
     request.at = *at;
   }
   wire::RequestBodyUnion body;
@@ -44,8 +44,8 @@ Command add_capacity_command(CLI::App& parent, const GlobalOptions& global) {
   auto options = std::make_shared<CapacityOptions>();
   app->add_option("--dept", options->departement, "Département (par défaut : tout votre territoire)");
   app->add_option("--at", options->at,
-                  "Instant passé, reconstruit depuis le journal : « AAAA-MM-JJ HH:MM[:SS] » ou "
-                  "AAAA-MM-JJTHH:MM[:SS] en heure locale, suivi de Z pour UTC");
+                  "Instant passé, reconstruit depuis le journal : « AAAA-MM-JJ HH:MM[:SS] », "
+                  "AAAA-MM-JJTHH:MM[:SS] ou AAAA-MM-JJ (minuit) en heure locale, suivi de Z pour UTC");
   app->add_flag("--json", options->json, "Sortie JSON (CapacityReport, noms du schéma)");
   app->footer("Aucune donnée individuelle : ni enfant, ni établissement. Une unité compte dans chaque tranche "
               "d'âge que son agrément recouvre.");

@@ -5,6 +5,7 @@
 #include "french.h"
 #include "request_report.h"
 #include "report_time.h"
+#include "time_arguments.h"
 
 namespace dispo::cli {
 
@@ -38,13 +39,13 @@ std::string format_capacity(const wire::CapacityReportT& report) {
     if (row->open == 0) {
       out << right("—", 14) << right("—", 14) << right("—", 14) << "\n";
     } else {
-      out << right(duration(row->median_wait_s), 14) << right(duration(row->p90_wait_s), 14)
-          << right(duration(row->longest_wait_s), 14) << "\n";
+      out << right(format_wait(row->median_wait_s), 14) << right(format_wait(row->p90_wait_s), 14)
+          << right(format_wait(row->longest_wait_s), 14) << "\n";
     }
   }
   out << "\nDécisions judiciaires non exécutées (origine tribunal, OPP ou jugement art. 375, en attente) : "
       << report.court_unexecuted;
-  if (report.court_unexecuted > 0) out << ", la plus ancienne attend depuis " << duration(report.court_longest_wait_s);
+  if (report.court_unexecuted > 0) out << ", la plus ancienne attend depuis " << format_wait(report.court_longest_wait_s);
   out << ".\n";
   return out.str();
 }

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "dispo/schemas/json.h"
 #include "record_report.h"
-#include "report_time.h"
+#include "time_arguments.h"
 
 namespace dispo::cli {
 namespace {
@@ -25,8 +25,8 @@ int run_record(const GlobalOptions& global, const RecordOptions& options, const 
   request.request_id = options.id;
   if (app.count("--at-sequence") > 0) request.sequence = options.at_sequence;
   if (!options.at.empty()) {
-    auto at = parse_time(options.at);
-    if (!at) return usage_error("--at : " + at.error().message);
+    auto at = parse_moment(options.at, "--at");
+    if (!at) return usage_error(at.error().message);
     request.at = *at;
   }
   wire::RequestBodyUnion body;

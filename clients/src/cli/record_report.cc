@@ -7,6 +7,7 @@
 #include "french.h"
 #include "request_report.h"
 #include "report_time.h"
+#include "time_arguments.h"
 
 namespace dispo::cli {
 namespace {
@@ -34,7 +35,7 @@ Lines request_lines(const wire::PlacementRecordT& record) {
   lines.emplace_back("Base légale", legal_basis_label(request.legal_basis));
   lines.emplace_back("État à ce moment", request_state_label(request.state));
   lines.emplace_back("En attente depuis", local_time(request.waiting_since) + " (" +
-                                              duration((record.at - request.waiting_since) / 1000) + ")");
+                                              format_wait((record.at - request.waiting_since) / 1000) + ")");
   for (std::size_t i = 0; i < criteria.children.size(); ++i) {
     if (criteria.children[i]) lines.emplace_back("Enfant " + std::to_string(i + 1), child_text(*criteria.children[i]));
   }

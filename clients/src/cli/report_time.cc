@@ -88,21 +88,4 @@ std::string utc_time_exact(std::int64_t unix_ms) {
   return seconds + millis;
 }
 
-std::string duration(std::int64_t seconds) {
-  if (seconds < 0) seconds = 0;
-  char text[64];
-  if (seconds < 60) {
-    std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(seconds));
-  } else if (seconds < 3600) {
-    std::snprintf(text, sizeof text, "%lld min", static_cast<long long>(seconds / 60));
-  } else if (seconds < 86400) {
-    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(seconds / 3600),
-                  static_cast<long long>(seconds % 3600 / 60));
-  } else {
-    std::snprintf(text, sizeof text, "%lld j %lld h", static_cast<long long>(seconds / 86400),
-                  static_cast<long long>(seconds % 86400 / 3600));
-  }
-  return text;
-}
-
 }  // namespace dispo::cli

@@ -21,7 +21,4 @@ std::string local_time(std::int64_t unix_ms);
 // "2026-11-23T21:40:12.345Z": exact to the millisecond, for reproducing a record.
 std::string utc_time_exact(std::int64_t unix_ms);
 
-// "3 h 05 min", "2 j 4 h", "12 min", "45 s".
-std::string duration(std::int64_t seconds);
-
 }  // namespace dispo::cli

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "dispo/schemas/clock.h"
+#include "report_time.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::cli {
@@ -50,32 +51,14 @@ Result<std::int64_t> parse_duration(const std::string& text, const std::string& 
 
 Result<std::int64_t> parse_moment(const std::string& text, const std::string& option) {
   if (text == "now" || text == "maintenant") return wire::now_ms();
-  std::tm tm{};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  char separator = 0;
-  char zone[3] = {0};
-  const int fields = std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%2s", &year, &month, &day, &separator,
-                                 &hour, &minute, &second, zone);
-  const bool date_only = fields == 3 && text.size() == 10;
-  const bool utc = text.ends_with("Z");
-  const bool with_time = fields >= 6 && (separator == 'T' || separator == ' ');
-  if (!date_only && !with_time) {
-    return invalid(option + " : moment « " + text +
-                   " » illisible (ex. 2026-11-20T08:30, \"2026-11-20 08:30\", 2026-11-20, ou …Z pour UTC)");
+  const bool date_only = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  auto parsed = parse_time(date_only ? text + " 00:00" : text);
+  if (!parsed) {
+    return invalid(option + " : moment « " + text + " » non reconnu (ou hors du calendrier) : AAAA-MM-JJ (minuit), "
+                   "AAAA-MM-JJ HH:MM[:SS] ou AAAA-MM-JJTHH:MM[:SS] en heure locale, suivi de Z pour UTC ou d'un "
+                   "décalage +HH:MM ; ou now");
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return invalid(option + " : moment « " + text + " » hors du calendrier");
-  }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  tm.tm_isdst = -1;
-  const std::time_t seconds = utc ? timegm(&tm) : std::mktime(&tm);
-  if (seconds == static_cast<std::time_t>(-1)) return invalid(option + " : moment « " + text + " » impossible");
-  return static_cast<std::int64_t>(seconds) * 1000;
+  return parsed;
 }
 
 std::string format_moment(std::int64_t unix_ms) {

@@ -12,8 +12,9 @@ namespace dispo::cli {
 // Error (invalid): one French line naming `option`.
 Result<std::int64_t> parse_duration(const std::string& text, const std::string& option);
 
-// "2026-11-20T08:30", "2026-11-20 08:30[:15]" or "2026-11-20" (midnight), in the machine's local
-// time zone, or with a trailing "Z" in UTC; or "now" → Unix ms. Error names `option`.
+// Every form report_time.h's parse_time reads ("2026-11-20T08:30", "2026-11-20 08:30[:15[.250]]"
+// in the machine's local time, "…Z" in UTC, "…+01:00"), or "2026-11-20" (local midnight), or
+// "now" → Unix ms. The one reader of moments on the command line; its error names `option`.
 Result<std::int64_t> parse_moment(const std::string& text, const std::string& option);
 
 // Unix ms → "2026-11-20 08:30" in local time.
