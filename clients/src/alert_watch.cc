@@ -40,17 +40,19 @@ AlertWatch::AlertWatch(zmq::context_t& context, AlertWatchOptions options)
 AlertWatch::~AlertWatch() = default;
 
 Result<void> AlertWatch::start() {
-  try {
-    feed_.set(zmq::sockopt::linger, 0);
-    feed_.set(zmq::sockopt::rcvhwm, 100'000);
-    apply_client_keys(feed_, options_.session.keys);
-    feed_.set(zmq::sockopt::subscribe,
-              options_.owner.empty() ? std::string(kAlertPrefix) : kAlertPrefix + options_.owner + "/");
-    feed_.connect(options_.feed);
-    session_.emplace(*context_, options_.session);
-  } catch (const zmq::error_t& error) {
-    return make_error(wire::Status::invalid, "adresse du broker ou du flux invalide (" + options_.feed + ", " +
-                                                 options_.session.broker + ") : " + error.what());
+  if (!session_) {  // a start() that failed on the fetch is retried from the fetch
+    try {
+      feed_.set(zmq::sockopt::linger, 0);
+      feed_.set(zmq::sockopt::rcvhwm, 100'000);
+      apply_client_keys(feed_, options_.session.keys);
+      feed_.set(zmq::sockopt::subscribe,
+                options_.owner.empty() ? std::string(kAlertPrefix) : kAlertPrefix + options_.owner + "/");
+      feed_.connect(options_.feed);
+      session_.emplace(*context_, options_.session);
+    } catch (const zmq::error_t& error) {
+      return make_error(wire::Status::invalid, "adresse du broker ou du flux invalide (" + options_.feed + ", " +
+                                                   options_.session.broker + ") : " + error.what());
+    }
   }
   // The first fetch starts from the durable cursor, so `after` stays absent.
   auto reply = fetch_alerts(*session_, std::nullopt, options_.fetch_limit);

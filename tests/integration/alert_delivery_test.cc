@@ -297,6 +297,23 @@ TEST_F(AlertDeliveryTest, WatchSaysWhenTheBrokerIsGoneAndCatchesUpWhenItIsBack) 
   EXPECT_EQ(watch.stop(10s), 0) << read_file(log);
 }
 
+// Started while the broker is down (a machine that boots before it): the watch waits for it.
+TEST_F(AlertDeliveryTest, WatchStartedBeforeTheBrokerWaitsForIt) {
+  auto subscribed = dispo({"subscribe", "--client-id", "nuit", "search", "--dept", "59", "--age", "8"});
+  ASSERT_EQ(subscribed.exit_code, 0) << subscribed.err;
+  ASSERT_EQ(broker_->stop(), 0);
+  const auto log = dir_ / "watch.log";
+  Process watch = Process::start({dispo_binary(), "--broker", broker_->api(), "--timeout", "0.5", "watch",
+                                  "--client-id", "nuit", "--feed", broker_->feed(), "--count", "1"},
+                                 log.string());
+  EXPECT_TRUE(file_says(log, "broker injoignable", 30s)) << read_file(log);
+  broker_->start();
+  EXPECT_TRUE(file_says(log, "de nouveau joignable", 30s)) << read_file(log);
+  set_available("u1", 1);
+  EXPECT_TRUE(file_says(log, "alerte 1", 30s)) << read_file(log);
+  EXPECT_EQ(watch.stop(10s), 0) << read_file(log);
+}
+
 TEST_F(AlertDeliveryTest, CursorNumberingAndSubscriptionsSurviveARestart) {
   auto oncall = session("astreinte-4");
   const std::string first_id = subscribe(*oncall, search_for_age(8));

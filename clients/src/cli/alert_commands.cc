@@ -167,10 +167,6 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
   watch_options.owner = options.principal;
   zmq::context_t context;
   client::AlertWatch watch(context, watch_options);
-  if (auto started = watch.start(); !started) {
-    if (started.error().status == wire::Status::invalid) return usage_error(started.error().message);
-    return fail(started.error());
-  }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   using Clock = std::chrono::steady_clock;
@@ -184,8 +180,8 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     acked_at = Clock::now();
     return watch.acknowledge(to_acknowledge);
   };
-  // The broker gone (restarted, network cut): say so once, keep trying, say when it is back —
-  // the alerts raised meanwhile are fetched then, in order. Any other error ends the watch.
+  // The broker gone (not started yet, restarted, network cut): say so once, keep trying, say when
+  // it is back — the alerts raised meanwhile are fetched then, in order. Any other error ends.
   bool unreachable = false;
   auto transient = [&](const Error& error) {
     if (error.status != wire::Status::unavailable) return false;
@@ -196,16 +192,26 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     }
     return true;
   };
+  const auto back = [&] {
+    if (!unreachable) return;
+    std::fprintf(stderr, "dispo watch : broker de nouveau joignable\n");
+    unreachable = false;
+  };
+  for (;;) {
+    auto started = watch.start();
+    if (started) break;
+    if (started.error().status == wire::Status::invalid) return usage_error(started.error().message);
+    if (!transient(started.error())) return fail(started.error());
+    if (interrupted) return kOk;
+  }
+  back();
   while (!interrupted && (!counted || printed < options.count)) {
     auto alerts = watch.poll(std::chrono::milliseconds(200));
     if (!alerts) {
       if (transient(alerts.error())) continue;
       return fail(alerts.error());
     }
-    if (unreachable) {
-      std::fprintf(stderr, "dispo watch : broker de nouveau joignable\n");
-      unreachable = false;
-    }
+    back();
     for (const auto& alert : *alerts) {
       if (counted && printed >= options.count) break;  // the rest stays unacknowledged: shown next time
       const std::string line = options.json ? client::alert_json(alert) : client::format_alert(alert);

@@ -50,7 +50,8 @@ class AlertWatch {
 
   // Subscribes to the feed, then fetches the alerts after the durable cursor (they are returned
   // by the next poll()). Errors: `invalid` for a malformed endpoint, `unavailable` (French) when
-  // the broker does not answer, the broker's status when it refuses. Call once.
+  // the broker does not answer, the broker's status when it refuses. After `unavailable` it may be
+  // called again (it retries the fetch); otherwise call it once.
   Result<void> start();
 
   // Waits at most `wait` for alerts and returns the next ones not delivered yet, in number order
