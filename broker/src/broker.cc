@@ -9,12 +9,11 @@
 
 #include "alerts.h"
 #include "backup.h"
-#include "log_reader.h"
 #include "broker_state.h"
 #include "dispatcher.h"
-#include "alerts.h"
 #include "feed_topics.h"
 #include "holds.h"
+#include "log_reader.h"
 #include "logger.h"
 #include "peer_limiter.h"
 #include "replies.h"
