@@ -243,7 +243,7 @@ std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
   const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
   // With CURVE the bucket is the principal's, shared by all its connections (opening more does not
   // buy more); without, every peer is the same local principal, so the bucket is the connection's.
-  const std::string bucket = curve() ? "principal/" + principal.name : peer;
+  const std::string_view bucket = curve() ? std::string_view(principal.name) : std::string_view(peer);
   if (!limiter->admit(bucket, std::chrono::steady_clock::now())) {
     reply.bytes = refuse_rate_limited(peer, payload);
     return reply;

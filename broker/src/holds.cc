@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "dispo/schemas/labels.h"
+
 #include "logger.h"
 #include "placement_requests.h"
 #include "validation.h"
@@ -85,7 +87,7 @@ Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wir
                                                  std::to_string(seconds / 3600) + " h)");
   }
   if (!is_pending(*request)) {
-    return conflict("la demande " + request->id + " est " + state_name(request->state) + " : rien à réserver");
+    return conflict("la demande " + request->id + " est " + wire::request_state_label(request->state) + " : rien à réserver");
   }
   if (!request->hold_id.empty()) {
     const auto active = state.workflow.holds.find(request->hold_id);

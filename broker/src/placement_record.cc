@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "dispo/schemas/clock.h"
+#include "dispo/schemas/labels.h"
 
 #include "history.h"
 #include "replies.h"
@@ -50,31 +51,10 @@ std::uint64_t opening_sequence(std::string_view id) {
   return error == std::errc() && end == digits.data() + digits.size() && sequence > 0 ? sequence : 1;
 }
 
-const char* origin_name(wire::Origin origin) {
-  switch (origin) {
-    case wire::Origin::on_call: return "astreinte";
-    case wire::Origin::hospital: return "hôpital";
-    case wire::Origin::court: return "tribunal";
-    case wire::Origin::ase_service: return "service ASE";
-  }
-  return "?";
-}
-
-const char* legal_basis_name(wire::LegalBasis basis) {
-  switch (basis) {
-    case wire::LegalBasis::opp: return "OPP";
-    case wire::LegalBasis::judgment_375: return "jugement (art. 375)";
-    case wire::LegalBasis::administrative: return "accueil administratif";
-    case wire::LegalBasis::reception_72h: return "accueil 72 h";
-    case wire::LegalBasis::mna_shelter: return "mise à l'abri MNA";
-  }
-  return "?";
-}
-
 std::string describe_request(const wire::PlacementRequest& now, const wire::PlacementRequestT* before) {
   if (before == nullptr) {
-    return std::string("demande ouverte (origine ") + origin_name(now.origin()) + ", base légale " +
-           legal_basis_name(now.legal_basis()) + ")";
+    return "demande ouverte (origine " + wire::origin_label(now.origin()) + ", base légale " +
+           wire::legal_basis_label(now.legal_basis()) + ")";
   }
   const std::size_t refusals = now.refusals() ? now.refusals()->size() : 0;
   std::string what;

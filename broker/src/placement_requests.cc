@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "dispo/schemas/labels.h"
+
 #include "alerts.h"
 #include "authorisation.h"
 #include "holds.h"
@@ -83,16 +85,6 @@ Applied answer_with_status(const BrokerState& state, std::uint64_t sequence, con
 
 }  // namespace
 
-const char* state_name(wire::RequestState state) {
-  switch (state) {
-    case wire::RequestState::open: return "ouverte";
-    case wire::RequestState::proposed: return "place proposée";
-    case wire::RequestState::admitted: return "admise";
-    case wire::RequestState::cancelled: return "annulée";
-  }
-  return "?";
-}
-
 std::uint64_t stage_request(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                             const wire::PlacementRequestT& request) {
   pending.batch.put_request(request);
@@ -139,7 +131,7 @@ Result<Applied> update_request(BrokerState& state, PendingCommit& pending,
   wire::PlacementRequestT* request = state.workflow.request(id);
   if (request == nullptr) return unknown(id);
   if (!is_pending(*request)) {
-    return make_error(wire::Status::conflict, "la demande " + request->id + " est " + state_name(request->state) +
+    return make_error(wire::Status::conflict, "la demande " + request->id + " est " + wire::request_state_label(request->state) +
                                                   " : elle ne change plus");
   }
   if (auto valid = check_request(asked, context); !valid) return valid.error();
@@ -167,7 +159,7 @@ Result<Applied> cancel_request(BrokerState& state, PendingCommit& pending,
   wire::PlacementRequestT* request = state.workflow.request(id);
   if (request == nullptr) return unknown(id);
   if (!is_pending(*request)) {
-    return make_error(wire::Status::conflict, "la demande " + request->id + " est déjà " + state_name(request->state));
+    return make_error(wire::Status::conflict, "la demande " + request->id + " est déjà " + wire::request_state_label(request->state));
   }
   if (cancel.reason() && cancel.reason()->size() > 200) return invalid("motif d'annulation trop long (200 caractères)");
   if (!request->hold_id.empty()) give_back(state, pending, context, request->hold_id, wire::HoldState::released);

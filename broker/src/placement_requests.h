@@ -48,7 +48,4 @@ flatbuffers::Offset<wire::RequestStatus> pack_request_status(flatbuffers::FlatBu
                                                              const wire::PlacementRequestT& request,
                                                              const RequestContext& context);
 
-// French names, for messages.
-const char* state_name(wire::RequestState state);
-
 }  // namespace dispo::broker

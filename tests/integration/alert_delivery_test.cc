@@ -107,6 +107,28 @@ class AlertDeliveryTest : public ::testing::Test {
     return numbers;
   }
 
+  // The client "nuit" saves a search for an 8-year-old.
+  void night_watcher_subscribes() {
+    auto subscribed = dispo({"subscribe", "--client-id", "nuit", "search", "--dept", "59", "--age", "8"});
+    ASSERT_EQ(subscribed.exit_code, 0) << subscribed.err;
+  }
+
+  // `dispo watch` for the client "nuit", running in the background until it printed `count`
+  // alerts; its stdout and stderr go to watch_log().
+  Process background_watch(int count) {
+    return Process::start({dispo_binary(), "--broker", broker_->api(), "--timeout", "0.5", "watch", "--client-id",
+                           "nuit", "--feed", broker_->feed(), "--count", std::to_string(count)},
+                          watch_log().string());
+  }
+  std::filesystem::path watch_log() const { return dir_ / "watch.log"; }
+
+  // True once the watch printed `words` (30 s at most), else a failure showing what it printed.
+  bool watch_shows(const std::string& words) {
+    const bool shown = file_says(watch_log(), words, 30s);
+    EXPECT_TRUE(shown) << "« " << words << " » never shown:\n" << read_file(watch_log());
+    return shown;
+  }
+
   zmq::context_t context_;
   TempDir dir_;
   std::unique_ptr<BrokerProcess> broker_;
@@ -273,45 +295,32 @@ TEST_F(AlertDeliveryTest, WatchDeliversMissedAlertsExactlyOnceInOrder) {
 
 // The night watcher sees when the broker is gone and when it is back, and loses nothing between.
 TEST_F(AlertDeliveryTest, WatchSaysWhenTheBrokerIsGoneAndCatchesUpWhenItIsBack) {
-  auto subscribed = dispo({"subscribe", "--client-id", "nuit", "search", "--dept", "59", "--age", "8"});
-  ASSERT_EQ(subscribed.exit_code, 0) << subscribed.err;
-  const auto log = dir_ / "watch.log";
-  Process watch = Process::start({dispo_binary(), "--broker", broker_->api(), "--timeout", "0.5", "watch",
-                                  "--client-id", "nuit", "--feed", broker_->feed(), "--count", "2"},
-                                 log.string());
-  const auto shows = [&](const std::string& words) {
-    const bool shown = file_says(log, words, 30s);
-    EXPECT_TRUE(shown) << "« " << words << " » never shown:\n" << read_file(log);
-    return shown;
-  };
+  night_watcher_subscribes();
+  Process watch = background_watch(2);
   set_available("u1", 1);
-  ASSERT_TRUE(shows("alerte 1"));
+  ASSERT_TRUE(watch_shows("alerte 1"));
 
   ASSERT_EQ(broker_->stop(), 0);
-  ASSERT_TRUE(shows("broker injoignable"));
+  ASSERT_TRUE(watch_shows("broker injoignable"));
   broker_->start();
   set_available("u1", 0);
   set_available("u1", 1);  // alert 2, raised while the watcher may still be retrying
-  ASSERT_TRUE(shows("de nouveau joignable"));
-  ASSERT_TRUE(shows("alerte 2"));
-  EXPECT_EQ(watch.stop(10s), 0) << read_file(log);
+  ASSERT_TRUE(watch_shows("de nouveau joignable"));
+  ASSERT_TRUE(watch_shows("alerte 2"));
+  EXPECT_EQ(watch.stop(10s), 0) << read_file(watch_log());
 }
 
 // Started while the broker is down (a machine that boots before it): the watch waits for it.
 TEST_F(AlertDeliveryTest, WatchStartedBeforeTheBrokerWaitsForIt) {
-  auto subscribed = dispo({"subscribe", "--client-id", "nuit", "search", "--dept", "59", "--age", "8"});
-  ASSERT_EQ(subscribed.exit_code, 0) << subscribed.err;
+  night_watcher_subscribes();
   ASSERT_EQ(broker_->stop(), 0);
-  const auto log = dir_ / "watch.log";
-  Process watch = Process::start({dispo_binary(), "--broker", broker_->api(), "--timeout", "0.5", "watch",
-                                  "--client-id", "nuit", "--feed", broker_->feed(), "--count", "1"},
-                                 log.string());
-  EXPECT_TRUE(file_says(log, "broker injoignable", 30s)) << read_file(log);
+  Process watch = background_watch(1);
+  EXPECT_TRUE(watch_shows("broker injoignable"));
   broker_->start();
-  EXPECT_TRUE(file_says(log, "de nouveau joignable", 30s)) << read_file(log);
+  EXPECT_TRUE(watch_shows("de nouveau joignable"));
   set_available("u1", 1);
-  EXPECT_TRUE(file_says(log, "alerte 1", 30s)) << read_file(log);
-  EXPECT_EQ(watch.stop(10s), 0) << read_file(log);
+  EXPECT_TRUE(watch_shows("alerte 1"));
+  EXPECT_EQ(watch.stop(10s), 0) << read_file(watch_log());
 }
 
 TEST_F(AlertDeliveryTest, CursorNumberingAndSubscriptionsSurviveARestart) {

@@ -5,37 +5,6 @@
 
 namespace dispo::cli {
 
-std::string origin_label(wire::Origin origin) {
-  switch (origin) {
-    case wire::Origin::on_call: return "astreinte";
-    case wire::Origin::hospital: return "hôpital";
-    case wire::Origin::court: return "tribunal";
-    case wire::Origin::ase_service: return "service ASE";
-  }
-  return "?";
-}
-
-std::string legal_basis_label(wire::LegalBasis basis) {
-  switch (basis) {
-    case wire::LegalBasis::opp: return "OPP";
-    case wire::LegalBasis::judgment_375: return "jugement (art. 375)";
-    case wire::LegalBasis::administrative: return "accueil administratif";
-    case wire::LegalBasis::reception_72h: return "accueil 72 h";
-    case wire::LegalBasis::mna_shelter: return "mise à l'abri MNA";
-  }
-  return "?";
-}
-
-std::string request_state_label(wire::RequestState state) {
-  switch (state) {
-    case wire::RequestState::open: return "ouverte";
-    case wire::RequestState::proposed: return "place proposée";
-    case wire::RequestState::admitted: return "admise";
-    case wire::RequestState::cancelled: return "annulée";
-  }
-  return "?";
-}
-
 std::string refusal_reason_label(wire::RefusalReason reason) {
   switch (reason) {
     case wire::RefusalReason::full: return "complet";

@@ -4,13 +4,12 @@
 
 #include <string>
 
+#include "dispo/schemas/labels.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::cli {
 
-std::string origin_label(wire::Origin origin);              // "astreinte", "hôpital", "tribunal", "service ASE"
-std::string legal_basis_label(wire::LegalBasis basis);      // "OPP", "jugement (art. 375)", …
-std::string request_state_label(wire::RequestState state);  // "ouverte", "place proposée", …
+using wire::legal_basis_label, wire::origin_label, wire::request_state_label;  // dispo/schemas/labels.h
 std::string refusal_reason_label(wire::RefusalReason reason);
 std::string hold_state_label(wire::HoldState state);
 

@@ -1,0 +1,36 @@
+#include "dispo/schemas/labels.h"
+
+namespace dispo::wire {
+
+std::string origin_label(Origin origin) {
+  switch (origin) {
+    case Origin::on_call: return "astreinte";
+    case Origin::hospital: return "hôpital";
+    case Origin::court: return "tribunal";
+    case Origin::ase_service: return "service ASE";
+  }
+  return "?";
+}
+
+std::string legal_basis_label(LegalBasis basis) {
+  switch (basis) {
+    case LegalBasis::opp: return "OPP";
+    case LegalBasis::judgment_375: return "jugement (art. 375)";
+    case LegalBasis::administrative: return "accueil administratif";
+    case LegalBasis::reception_72h: return "accueil 72 h";
+    case LegalBasis::mna_shelter: return "mise à l'abri MNA";
+  }
+  return "?";
+}
+
+std::string request_state_label(RequestState state) {
+  switch (state) {
+    case RequestState::open: return "ouverte";
+    case RequestState::proposed: return "place proposée";
+    case RequestState::admitted: return "admise";
+    case RequestState::cancelled: return "annulée";
+  }
+  return "?";
+}
+
+}  // namespace dispo::wire
