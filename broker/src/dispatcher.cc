@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "dispo/schemas/printable.h"
+
 #include "authorisation.h"
 #include "capacity.h"
 #include "export_series.h"
@@ -15,6 +17,7 @@
 #include "logger.h"
 #include "queries.h"
 #include "replies.h"
+#include "request_fields.h"
 #include "subscriptions.h"
 
 namespace dispo::broker {
@@ -43,7 +46,7 @@ std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, 
                                const wire::PrincipalT& principal) {
   ++stats_.refusals;
   logger()->info("refused peer={} principal={} request={} status={} reason=\"{}\"", peer,
-                 principal.name, request_id, wire::EnumNameStatus(error.status), error.message);
+                 principal.name, request_id, wire::EnumNameStatus(error.status), wire::printable(error.message));
   return encode_error(request_id, error, state_->sequence);
 }
 
@@ -72,6 +75,10 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
                                                           std::to_string(kMaxClientIdLength) +
                                                           " caractères ASCII visibles, sans espace"),
                   principal);
+  }
+  // Text that travels is checked once, here, before anything reads it (issue #11).
+  if (auto fields = check_request_fields(request); !fields) {
+    return refuse(peer, request.request_id(), fields.error(), principal);
   }
   if (auto allowed = authorise(principal, request, state_->index, state_->workflow); !allowed) {
     return refuse(peer, request.request_id(), allowed.error(), principal);

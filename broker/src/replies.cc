@@ -1,5 +1,7 @@
 #include "replies.h"
 
+#include "dispo/schemas/printable.h"
+
 namespace dispo::broker {
 
 std::string encode_reply(std::uint64_t request_id, wire::Status status, std::string_view message,
@@ -7,7 +9,7 @@ std::string encode_reply(std::uint64_t request_id, wire::Status status, std::str
   flatbuffers::FlatBufferBuilder builder(body ? 4096 : 128);
   auto [type, offset] = body ? body(builder)
                              : std::pair<wire::ReplyBody, flatbuffers::Offset<void>>{wire::ReplyBody::NONE, 0};
-  auto text = message.empty() ? flatbuffers::Offset<flatbuffers::String>() : builder.CreateString(message);
+  auto text = message.empty() ? flatbuffers::Offset<flatbuffers::String>() : builder.CreateString(wire::printable(message));
   auto reply = wire::CreateReply(builder, request_id, status, text, sequence, type, offset);
   wire::finish(builder, reply);
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());

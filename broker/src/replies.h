@@ -14,6 +14,8 @@ namespace dispo::broker {
 using ReplyBodyWriter =
     std::function<std::pair<wire::ReplyBody, flatbuffers::Offset<void>>(flatbuffers::FlatBufferBuilder&)>;
 
+// `message` goes out through wire::printable(): whatever it cites, no control character or invalid
+// UTF-8 reaches the client's screen.
 std::string encode_reply(std::uint64_t request_id, wire::Status status, std::string_view message,
                          std::uint64_t sequence, const ReplyBodyWriter& body = {});
 

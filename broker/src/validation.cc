@@ -163,13 +163,15 @@ Result<void> check_query(const wire::SearchQuery& query) {
   if (query.near_lat().has_value() != query.near_lon().has_value()) {
     return invalid("point de recherche incomplet : latitude et longitude vont ensemble");
   }
-  if (query.near_lat() && (std::abs(*query.near_lat()) > 90 || std::abs(*query.near_lon()) > 180)) {
-    return invalid("point de recherche hors des coordonnées possibles");
+  if (query.near_lat() && !(std::abs(*query.near_lat()) <= 90 && std::abs(*query.near_lon()) <= 180)) {
+    return invalid("point de recherche hors des coordonnées possibles (NaN et infinis refusés)");
   }
   if (query.max_km() && !query.near_lat()) {
     return invalid("une distance maximale demande un point de recherche (--near)");
   }
-  if (query.max_km() && !(*query.max_km() > 0)) return invalid("la distance maximale doit être positive");
+  if (query.max_km() && !(*query.max_km() > 0 && std::isfinite(*query.max_km()))) {
+    return invalid("la distance maximale doit être un nombre positif fini");
+  }
   return {};
 }
 

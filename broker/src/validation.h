@@ -31,8 +31,8 @@ Result<void> check_facility(const wire::FacilityT& facility, std::string_view to
 // True when the facility may be proposed today (autorise, or derogatoire not yet expired).
 bool is_authorised(const wire::FacilityT& facility, std::string_view today);
 
-// Checks a search query: ages 0–21, at most 16 children, a point given whole, a radius only
-// with a point.
+// Checks a search query: ages 0–21, at most 16 children, a point given whole and finite, a
+// finite positive radius only with a point.
 Result<void> check_query(const wire::SearchQuery& query);
 
 // Applies `update` on top of the unit's current availability; refuses inconsistent counts

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "dispo/schemas/clock.h"
+#include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/json.h"
 
 namespace dispo::client {
@@ -169,11 +170,12 @@ std::string format_alert(const wire::AlertT& alert) {
   return "alerte " + std::to_string(alert.number) + " (" + clock + ") : " + alert.message;
 }
 
-std::string alert_json(const wire::AlertT& alert) {
+Result<std::string> alert_json(const wire::AlertT& alert) {
   flatbuffers::FlatBufferBuilder builder(256);
   builder.Finish(wire::Alert::Pack(builder, &alert));
-  const std::string pretty =
-      wire::to_json(flatbuffers::GetRoot<wire::Alert>(builder.GetBufferPointer()), "Alert");
+  auto rendered = json_of(flatbuffers::GetRoot<wire::Alert>(builder.GetBufferPointer()), "Alert");
+  if (!rendered) return rendered.error();
+  const std::string& pretty = *rendered;
   std::string compact;
   compact.reserve(pretty.size());
   for (std::size_t i = 0; i < pretty.size(); ++i) {

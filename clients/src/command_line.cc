@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "dispo/schemas/curve_keys.h"
+#include "dispo/schemas/printable.h"
 
 namespace dispo::client {
 
@@ -116,14 +117,15 @@ int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std:
 }
 
 int report_failure(std::string_view program, const Error& error) {
+  // The message may come from the broker: shown through wire::printable(), like all received text.
   std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(),
-               error.message.c_str());
+               wire::printable(error.message).c_str());
   return error.status == wire::Status::unavailable ? kUnreachable : kRefused;
 }
 
 int report_usage(std::string_view program, std::string_view message) {
-  std::fprintf(stderr, "%.*s : %.*s\n", static_cast<int>(program.size()), program.data(),
-               static_cast<int>(message.size()), message.data());
+  const std::string safe = wire::printable(message);
+  std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(), safe.c_str());
   return kUsage;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "csv_records.h"
+#include "dispo/schemas/printable.h"
 #include "unit_row.h"
 
 namespace dispo::publishers {
@@ -108,15 +109,17 @@ class RegistrationBuilder {
     for (std::size_t c = 1; c <= static_cast<std::size_t>(kLastFacilityColumn); ++c) {
       const auto column = static_cast<Column>(c);
       if (same_facility_value(column, it->second.row[column], row[column])) continue;
-      problems_.add(line, "établissement " + id + " : " + std::string(column_name(column)) + " « " + row[column] +
-                              " » ne concorde pas avec « " + it->second.row[column] + " » ligne " +
+      problems_.add(line, "établissement " + wire::quoted(id, 20) + " : " + std::string(column_name(column)) + " " +
+                              wire::quoted(row[column]) + " ne concorde pas avec " +
+                              wire::quoted(it->second.row[column]) + " ligne " +
                               std::to_string(it->second.line) +
                               " (les lignes d'un même établissement doivent concorder)");
     }
     const std::string& unit = row[Column::unit_id];
     auto [unit_it, new_unit] = it->second.units.try_emplace(unit, line);
     if (!new_unit) {
-      problems_.add(line, "unité " + unit + " de l'établissement " + id + " déjà déclarée ligne " +
+      problems_.add(line, "unité " + wire::quoted(unit, 20) + " de l'établissement " + wire::quoted(id, 20) +
+                              " déjà déclarée ligne " +
                               std::to_string(unit_it->second));
     }
   }

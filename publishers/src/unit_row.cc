@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
 
 #include "dispo/schemas/names.h"
+#include "dispo/schemas/printable.h"
+#include "dispo/schemas/text_rules.h"
 
 namespace dispo::publishers {
 namespace {
@@ -14,47 +17,18 @@ namespace {
 constexpr std::string_view kLaw =
     "CASF L.221-2-3 : l'accueil à l'hôtel, en gîte ou en location est interdit";
 constexpr int kMaxAge = 21;
-constexpr int kMaxInstalled = 999;
-constexpr int kMaxSiblings = 12;
+constexpr int kMaxInstalled = wire::kMaxInstalledPlaces;
+constexpr int kMaxSiblings = wire::kMaxSiblingGroup;
+// Any column: a person's spreadsheet cell, not a text to store.
+constexpr std::size_t kMaxCellChars = 500;
 
-std::string in_guillemets(std::string_view text) { return "« " + std::string(text) + " »"; }
+std::string in_guillemets(std::string_view text) { return wire::quoted(text); }
 
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size() && extra > 0) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
-bool is_identifier(std::string_view text) {
-  return !text.empty() && text.size() <= 64 &&
-         std::all_of(text.begin(), text.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-         });
 }
 
 std::optional<int> parse_int(std::string_view text) {
@@ -73,14 +47,6 @@ std::optional<double> parse_decimal(std::string_view text) {
   const double value = std::strtod(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size()) return std::nullopt;
   return value;
-}
-
-bool valid_departement(std::string_view code) {
-  if (code == "2A" || code == "2B") return true;
-  auto number = parse_int(code);
-  if (!number || code.size() < 2 || code.size() > 3) return false;
-  if (code.size() == 2) return *number >= 1 && *number <= 95 && *number != 20;
-  return *number >= 971 && *number <= 976;
 }
 
 std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
@@ -118,12 +84,14 @@ class RowChecker {
 
   std::optional<UnitRow> run() {
     const std::size_t before = problems_.size();
+    // The contract's text rules first (wire/text_rules.h): the other checks then cite clean text.
     for (std::size_t c = 0; c < kColumnCount; ++c) {
-      if (!valid_utf8(row_.values[c])) {
-        problem(std::string(kFacilityCsvColumns[c]) + " : texte non UTF-8 (enregistrez le fichier en UTF-8)");
-        return std::nullopt;
+      const std::size_t max = static_cast<Column>(c) == Column::name ? wire::kMaxNameChars : kMaxCellChars;
+      if (auto text = wire::check_text(kFacilityCsvColumns[c], row_.values[c], max); !text) {
+        problem(text.error().message);
       }
     }
+    if (problems_.size() != before) return std::nullopt;
     facility_columns();
     unit_columns();
     if (problems_.size() != before) return std::nullopt;
@@ -133,17 +101,17 @@ class RowChecker {
  private:
   const std::string& at(Column c) const { return row_[c]; }
   void problem(std::string message) { problems_.push_back(std::move(message)); }
+  // Records a refusal of the contract's rules; true when there was none.
+  bool check(const Result<void>& checked) {
+    if (!checked) problem(checked.error().message);
+    return checked.ok();
+  }
 
   void facility_columns() {
     auto& f = out_.facility;
-    if (!is_identifier(at(Column::facility_id))) {
-      problem("facility_id " + in_guillemets(at(Column::facility_id)) +
-              " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
-    }
+    check(wire::check_facility_id("facility_id", at(Column::facility_id)));
     f.id = at(Column::facility_id);
-    if (at(Column::name).empty() || at(Column::name).size() > 200) {
-      problem("name : le nom de l'établissement est vide ou dépasse 200 caractères");
-    }
+    check(wire::check_text("name", at(Column::name), wire::kMaxNameChars, /*required=*/true));
     f.name = at(Column::name);
     if (auto kind = wire::facility_kind_from_name(lower(at(Column::kind)))) {
       f.kind = *kind;
@@ -158,13 +126,12 @@ class RowChecker {
   void place_columns() {
     auto& f = out_.facility;
     const std::string& dept = at(Column::departement);
-    if (!valid_departement(dept)) problem("departement " + in_guillemets(dept) + " invalide (ex. 59, 2A, 974)");
+    check(wire::check_departement("departement", dept));
     f.departement = dept;
     const std::string& insee = at(Column::commune_insee);
     const std::size_t prefix = dept.size() == 3 ? 3 : 2;
-    if (insee.size() != 5 || !is_identifier(insee)) {
-      problem("commune_insee " + in_guillemets(insee) + " invalide (code INSEE à 5 caractères, ex. 59350)");
-    } else if (valid_departement(dept) && insee.compare(0, prefix, dept) != 0) {
+    if (check(wire::check_commune_insee("commune_insee", insee)) && wire::is_departement(dept) &&
+        insee.compare(0, prefix, dept) != 0) {
       problem("commune_insee " + in_guillemets(insee) + " n'est pas une commune du département " + dept);
     }
     f.commune_insee = insee;
@@ -175,7 +142,7 @@ class RowChecker {
   void coordinate(Column c, double low, double high, double& out) {
     const auto value = parse_decimal(at(c));
     const std::string name(kFacilityCsvColumns[static_cast<std::size_t>(c)]);
-    if (!value || *value < low || *value > high) {
+    if (!value || !std::isfinite(*value) || *value < low || *value > high) {
       char range[64];
       std::snprintf(range, sizeof range, "nombre entre %g et %g", low, high);
       problem(name + " " + in_guillemets(at(c)) + " invalide (" + range + ")");
@@ -185,15 +152,8 @@ class RowChecker {
   }
 
   void phone_column() {
-    const std::string& phone = at(Column::phone);
-    const auto digits = std::count_if(phone.begin(), phone.end(), [](unsigned char c) { return std::isdigit(c); });
-    const bool allowed = std::all_of(phone.begin(), phone.end(), [](unsigned char c) {
-      return std::isdigit(c) || c == ' ' || c == '.' || c == '-' || c == '+' || c == '(' || c == ')';
-    });
-    if (!allowed || digits < 10 || digits > 15) {
-      problem("phone " + in_guillemets(phone) + " invalide (numéro joignable 24 h/24, ex. 03 20 00 00 00)");
-    }
-    out_.facility.phone = phone;
+    check(wire::check_phone("phone", at(Column::phone)));
+    out_.facility.phone = at(Column::phone);
   }
 
   void authorisation_column() {
@@ -235,10 +195,7 @@ class RowChecker {
 
   void unit_columns() {
     auto& u = out_.unit;
-    if (!is_identifier(at(Column::unit_id))) {
-      problem("unit_id " + in_guillemets(at(Column::unit_id)) +
-              " invalide (lettres, chiffres, « - », « _ » ou « . », 64 caractères au plus)");
-    }
+    check(wire::check_unit_id("unit_id", at(Column::unit_id)));
     u.id = at(Column::unit_id);
     const auto age_min = bounded(Column::age_min, 0, kMaxAge, "âge en années");
     const auto age_max = bounded(Column::age_max, 0, kMaxAge, "âge en années");
@@ -297,7 +254,7 @@ class RowChecker {
 
   std::optional<int> bounded(Column c, int low, int high, std::string_view meaning) {
     const auto value = parse_int(at(c));
-    if (!value || *value < low || *value > high) {
+    if (!value || !std::isfinite(*value) || *value < low || *value > high) {
       problem(std::string(kFacilityCsvColumns[static_cast<std::size_t>(c)]) + " " + in_guillemets(at(c)) +
               " invalide (" + std::string(meaning) + ", entier de " + std::to_string(low) + " à " +
               std::to_string(high) + ")");

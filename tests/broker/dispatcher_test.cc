@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "dispo/schemas/text_rules.h"
+#include "hostile_text.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {
@@ -23,6 +25,21 @@ class DispatcherTest : public ::testing::Test {
     replies = std::make_unique<ReplyCache>(*store);
     dispatcher = std::make_unique<Dispatcher>(state, *replies, *store, 1u << 20);
     pending = std::make_unique<PendingCommit>(store->batch());
+  }
+
+  // Handles `body` from the local principal; returns the reply's status and message.
+  std::pair<wire::Status, std::string> send(wire::RequestBodyUnion body, std::uint64_t request_id = 1) {
+    wire::RequestT request;
+    request.request_id = request_id;
+    request.client_id = "dispatcher-test";
+    request.body = std::move(body);
+    const std::string reply = dispatcher->handle("test", Principals::local(), wire::pack(request), *pending,
+                                                 1'790'000'000'000, "2026-09-21");
+    auto message = wire::decode(reply.data(), reply.size());
+    EXPECT_TRUE(message);
+    if (!message) return {wire::Status::malformed, ""};
+    const auto* decoded = (*message)->body_as_Reply();
+    return {decoded->status(), decoded->message() ? decoded->message()->str() : ""};
   }
 
   testing::TempDir dir;
@@ -50,7 +67,42 @@ TEST_F(DispatcherTest, FuzzRegressionInputsAreRefusedAndChangeNothing) {
     EXPECT_EQ(state.sequence, 0u) << entry.path();
     ++inputs;
   }
-  EXPECT_GE(inputs, 2u) << "the regression inputs are missing";
+  EXPECT_GE(inputs, 13u) << "the regression inputs are missing";
+}
+
+// Issue #11: hostile text is refused `invalid` before anything is applied — no staged write, no
+// sequence, nothing in the index — and the reply's message is clean UTF-8 without control bytes.
+TEST_F(DispatcherTest, HostileTextIsRefusedAndChangesNothing) {
+  std::uint64_t request_id = 0;
+  for (const auto& hostile : testing::hostile_facilities()) {
+    const auto [status, message] = send(testing::registration_body(hostile.facility), ++request_id);
+    EXPECT_EQ(status, wire::Status::invalid) << hostile.name << ": " << message;
+    EXPECT_NE(message.find(hostile.field), std::string::npos) << hostile.name << ": " << message;
+    EXPECT_TRUE(wire::is_valid_utf8(message)) << hostile.name;
+    EXPECT_EQ(message.find('\x1b'), std::string::npos) << hostile.name;
+    EXPECT_TRUE(pending->empty()) << hostile.name << " staged a write";
+    EXPECT_EQ(state.sequence, 0u) << hostile.name;
+    EXPECT_TRUE(state.index.facilities().empty()) << hostile.name;
+  }
+  const auto [search, why] = send(testing::nan_search_body(), ++request_id);
+  EXPECT_EQ(search, wire::Status::invalid) << why;
+  // The same facility, clean, is accepted: the refusals were about the text alone.
+  const auto [status, message] = send(testing::registration_body(testing::plain_facility()), ++request_id);
+  EXPECT_EQ(status, wire::Status::ok) << message;
+  EXPECT_EQ(state.sequence, 1u);
+}
+
+// A reply never echoes raw client bytes, whatever path refuses them.
+TEST_F(DispatcherTest, ARefusalNeverEchoesRawBytes) {
+  wire::FacilityRequestT lookup;
+  lookup.facility_id = "59\x1b[2J\xff";
+  wire::RequestBodyUnion body;
+  body.Set(std::move(lookup));
+  const auto [status, message] = send(std::move(body));
+  EXPECT_EQ(status, wire::Status::invalid);
+  EXPECT_NE(message.find("\\x1b[2J\\xff"), std::string::npos) << message;
+  EXPECT_TRUE(wire::is_valid_utf8(message));
+  EXPECT_EQ(message.find('\x1b'), std::string::npos);
 }
 
 // A write whose client id would put a line break or control bytes in the log and the reply keys.

@@ -176,5 +176,61 @@ TEST_F(DispoCliBrokerTest, BoardOncePrintsTheFilteredState) {
   EXPECT_NE(result.out.find("2 places libres dans 1 établissement"), std::string::npos) << result.out;
 }
 
+// Issue #11, defence in depth on the way out: whatever a broker sends, the text output never
+// writes a control character it received, and a JSON output that cannot be produced is an error
+// (exit 1, nothing on stdout), never an empty success.
+TEST_F(DispoCliBrokerTest, HostileTextFromTheBrokerIsShownEscapedAndJsonIsRefusedNotEmpty) {
+  auto hostile = testing::make_facility("590000666", "59", {1});
+  hostile.facility->name = "\x1b[2J\x1b[31mMECS \xff\xfe Lille";
+  hostile.facility->phone = "03 20 00 00 00\x1b]0;pwned\x07";
+  broker.seed(hostile);
+  const auto text = run(at_broker() + "facility 590000666");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find('\x1b'), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find('\x07'), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\\x1b[2J\\x1b[31mMECS \\xff\\xfe Lille"), std::string::npos) << text.out;
+  const auto json = run(at_broker() + "facility 590000666 --json");
+  EXPECT_EQ(json.exit_code, 1) << json.out;
+  EXPECT_TRUE(json.out.empty()) << json.out;
+  EXPECT_TRUE(one_line(json.err)) << json.err;
+  EXPECT_NE(json.err.find("JSON"), std::string::npos) << json.err;
+
+  wire::SearchResultT canned;
+  canned.sequence = 5;
+  auto match = std::make_unique<wire::MatchT>();
+  match->facility_id = "590000666";
+  match->name = hostile.facility->name;
+  match->phone = hostile.facility->phone;
+  match->whole_group = true;
+  canned.matches.push_back(std::move(match));
+  broker.set_search_result(canned);
+  const auto found = run(at_broker() + "find --age 7");
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_EQ(found.out.find('\x1b'), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("\\x1b[2J"), std::string::npos) << found.out;
+  const auto found_json = run(at_broker() + "find --age 7 --json");
+  EXPECT_EQ(found_json.exit_code, 1);
+  EXPECT_TRUE(found_json.out.empty()) << found_json.out;
+}
+
+// A broker's message is shown escaped too (this fake cites the requested id as is).
+TEST_F(DispoCliBrokerTest, ABrokerMessageIsShownEscaped) {
+  const auto result = run(at_broker() + "facility \"$(printf '59\\033[2J')\"");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(one_line(result.err)) << result.err;
+  EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("59\\x1b[2J"), std::string::npos) << result.err;
+}
+
+TEST(DispoCliTest, NanAndInfinitePointsAreRefused) {
+  for (const char* near : {"nan,nan", "inf,3.06", "50.63,-inf", "NaN,3"}) {
+    const auto result = run(std::string("--broker tcp://127.0.0.1:9 find --age 7 --near ") + near);
+    EXPECT_EQ(result.exit_code, 2) << near << ": " << result.err;
+    EXPECT_NE(result.err.find("--near"), std::string::npos) << result.err;
+  }
+  const auto radius = run("--broker tcp://127.0.0.1:9 find --age 7 --near 50.63,3.06 --max-km inf");
+  EXPECT_EQ(radius.exit_code, 2) << radius.err;
+}
+
 }  // namespace
 }  // namespace dispo::cli

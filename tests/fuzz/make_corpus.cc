@@ -1,8 +1,10 @@
-// Writes a seed corpus for dispatcher_fuzz: one valid frame of each request type.
+// Writes a seed corpus for dispatcher_fuzz: one valid frame of each request type, and the hostile
+// text of issue #11 (hostile-*: the same frames are kept in tests/fuzz/regressions/).
 #include <fstream>
 #include <string>
 
 #include "dispo/schemas/wire.h"
+#include "hostile_text.h"
 
 namespace {
 
@@ -170,5 +172,10 @@ int main(int argc, char** argv) {
   record.sequence = 3;
   body.Set(std::move(record));
   write(directory, "record", body);
+
+  for (const auto& hostile : dispo::testing::hostile_facilities()) {
+    write(directory, "hostile-" + hostile.name, dispo::testing::registration_body(hostile.facility));
+  }
+  write(directory, "hostile-search-point-nan", dispo::testing::nan_search_body());
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "broker_process.h"
 #include "dispo/clients/session.h"
+#include "dispo/schemas/text_rules.h"
 #include "store.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -19,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kFacility = "590000040";
-constexpr int kUnits = 10;
+constexpr int kUnits = 50;  // the load keeps each unit's value under the 999 places a unit may have
 
 struct Ack {
   std::string unit;
@@ -42,7 +43,7 @@ TEST(BackupTest, BackupUnderLoadRestoresEveryWriteUpToItsSequence) {
   broker.start();
   zmq::context_t context;
   client::Session admin(context, {broker.api(), 5s, 1, "admin"});
-  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, kUnits, 60000))));
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, kUnits, wire::kMaxInstalledPlaces))));
 
   std::mutex mutex;
   std::map<std::uint64_t, Ack> acks;

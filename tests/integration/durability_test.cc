@@ -5,6 +5,7 @@
 
 #include "broker_process.h"
 #include "dispo/clients/session.h"
+#include "dispo/schemas/text_rules.h"
 #include "store.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -29,7 +30,7 @@ TEST(DurabilityTest, AcknowledgedUpdatesSurviveKill9MidLoadInOrder) {
   auto loader = std::make_unique<client::Session>(
       context, client::SessionOptions{broker.api(), std::chrono::seconds(5), 1, "loader"});
   client::Session& session = *loader;
-  ASSERT_TRUE(session.call(registration_of(make_facility("590000001", kUnits, 5000))));
+  ASSERT_TRUE(session.call(registration_of(make_facility("590000001", kUnits, wire::kMaxInstalledPlaces))));
 
   std::map<std::uint64_t, Sent> in_flight;          // request id -> what it set
   std::map<std::uint64_t, Sent> acknowledged;       // sequence -> what it set

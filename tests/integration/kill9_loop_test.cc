@@ -12,6 +12,7 @@
 
 #include "broker_process.h"
 #include "dispo/clients/session.h"
+#include "dispo/schemas/text_rules.h"
 #include "store.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -90,7 +91,7 @@ TEST(Kill9LoopTest, AcknowledgedUpdatesSurviveRepeatedKill9AndRetriesApplyOnce) 
   zmq::context_t context;
   {
     client::Session admin(context, {broker.api(), 5s, 1, "admin"});
-    ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, kPublishers * kUnitsPerPublisher, 60000))));
+    ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces))));
   }
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));

@@ -10,6 +10,7 @@
 #include "dispo/publishers/facility_csv.h"
 #include "dispo/publishers/simulator.h"
 #include "dispo/schemas/json.h"
+#include "request_fields.h"
 #include "validation.h"
 
 namespace dispo::publishers {
@@ -65,6 +66,17 @@ const std::map<std::string, Box> kExtents = {
     {"59", {49.96, 51.10, 2.06, 4.24}}, {"62", {50.02, 51.02, 1.55, 3.19}}, {"80", {49.57, 50.37, 1.37, 3.21}},
     {"75", {48.815, 48.903, 2.224, 2.470}}, {"93", {48.80, 49.02, 2.28, 2.61}}};
 
+// The broker's field rules (request_fields.h) on `registration` sent as one request.
+Result<void> passes_field_rules(const wire::RegistrationT& registration) {
+  wire::RequestT request;
+  request.client_id = "test";
+  request.body.Set(wire::RegistrationT(registration));
+  const std::string frame = wire::pack(request);
+  auto message = wire::decode(frame.data(), frame.size());
+  if (!message) return message.error();
+  return broker::check_request_fields(*(*message)->body_as_Request());
+}
+
 TEST(DepartementGeneratorTest, SameSeedGivesTheSameFacilities) {
   EXPECT_EQ(as_json(generated("59", 80, 7)), as_json(generated("59", 80, 7)));
 }
@@ -86,6 +98,8 @@ TEST(DepartementGeneratorTest, AFacilityDoesNotDependOnHowManyAreGenerated) {
 TEST(DepartementGeneratorTest, EveryFacilityPassesTheBrokersValidation) {
   for (const auto& departement : simulated_departements()) {
     const auto registration = generated(departement.code, 300, 11);
+    const auto fields = passes_field_rules(registration);
+    EXPECT_TRUE(fields) << departement.code << " : " << (fields ? "" : fields.error().message);
     std::set<std::string> ids;
     for (const auto& facility : registration.facilities) {
       auto checked = broker::check_facility(*facility, "2026-01-15");

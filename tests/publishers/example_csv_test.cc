@@ -6,6 +6,7 @@
 #include <set>
 
 #include "dispo/publishers/facility_csv.h"
+#include "request_fields.h"
 #include "validation.h"
 
 namespace dispo::publishers {
@@ -33,6 +34,14 @@ TEST(ExampleCsvTest, ContainsEveryKindOfFacility) {
 TEST(ExampleCsvTest, EveryFacilityPassesTheBrokersValidation) {
   const auto csv = example();
   ASSERT_TRUE(csv.ok()) << csv.report();
+  wire::RequestT request;
+  request.client_id = "test";
+  request.body.Set(wire::RegistrationT(csv.registration));
+  const std::string frame = wire::pack(request);
+  auto message = wire::decode(frame.data(), frame.size());
+  ASSERT_TRUE(message);
+  const auto fields = broker::check_request_fields(*(*message)->body_as_Request());
+  EXPECT_TRUE(fields) << (fields ? "" : fields.error().message);
   for (const auto& facility : csv.registration.facilities) {
     auto checked = broker::check_facility(*facility, broker::local_date(wire::now_ms()));
     EXPECT_TRUE(checked) << facility->id << " : " << (checked ? "" : checked.error().message);

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "dispo/schemas/text_rules.h"
+
 namespace dispo::publishers {
 namespace {
 
@@ -86,6 +90,47 @@ TEST(FacilityCsvTest, EveryBadValueIsNamedWithItsColumn) {
   for (const char* column : {"facility_id", "name", "kind", "departement", "lat", "phone", "unit_id",
                              "age_max", "sex", "installed", "specialties", "emergency"}) {
     EXPECT_TRUE(mentions(csv, 2, column)) << column << " not reported:\n" << csv.report();
+  }
+}
+
+// Issue #11: the CSV check applies the contract's text rules (the broker's), names the column and
+// the rule, and its report never carries a control byte or invalid UTF-8 from the file.
+TEST(FacilityCsvTest, HostileTextIsRefusedNamingTheColumnAndTheRule) {
+  struct Case {
+    std::string column;
+    std::string value;
+    std::string rule;
+  };
+  const std::vector<Case> cases = {
+      {"name", "MECS \xff\xfe Lille", "UTF-8"},
+      {"unit_id", "u\xc3", "UTF-8"},
+      {"facility_id", "59000\xff\xff\xff\xff", "UTF-8"},
+      {"name", std::string(10'000, 'A'), "10000 caractères, 200 au plus"},
+      {"name", "\x1b[2J\x1b[31mMECS", "caractère de contrôle U+001B"},
+      {"phone", "03 20 00 00 00\x1b]0;pwned\x07", "caractère de contrôle U+001B"},
+      {"departement", std::string(400, '9'), "inconnu (01 à 95, 2A, 2B, 971 à 976)"},
+      {"installed", "65535", "entier de 1 à 999"},
+      {"lat", "nan", "nombre entre -90 et 90"},
+      {"lon", "inf", "nombre entre -180 et 180"},
+      {"facility_id", "59-0001", "FINESS"},
+  };
+  for (const auto& c : cases) {
+    std::map<std::string, std::string> values = {
+        {"facility_id", "590001234"}, {"name", "MECS"},  {"departement", "59"}, {"phone", "03 20 11 22 33"},
+        {"unit_id", "u1"},            {"lat", "50.63"},  {"lon", "3.06"},       {"installed", "12"}};
+    values[c.column] = c.value;
+    const std::string line = values["facility_id"] + "," + values["name"] + ",mecs," + values["departement"] +
+                             ",59350," + values["lat"] + "," + values["lon"] + "," + values["phone"] + ",autorise," +
+                             values["unit_id"] + ",6,12,mixte," + values["installed"] + ",3,,non\n";
+    const auto csv = read_facility_csv(std::string(kHeader) + line, kToday);
+    EXPECT_FALSE(csv.ok()) << c.column;
+    EXPECT_TRUE(csv.registration.facilities.empty());
+    EXPECT_TRUE(mentions(csv, 2, c.column)) << c.column << ":\n" << csv.report();
+    EXPECT_TRUE(mentions(csv, 2, c.rule)) << c.column << ":\n" << csv.report();
+    const std::string report = csv.report();
+    EXPECT_TRUE(wire::is_valid_utf8(report)) << c.column;
+    EXPECT_EQ(report.find('\x1b'), std::string::npos) << c.column;
+    EXPECT_LT(report.size(), 1000u) << c.column << ": a refused value is cited cut";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "dispo/clients/command_line.h"
+#include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/json.h"
 
@@ -99,15 +100,17 @@ int run_list(const client::ConnectionOptions& global, const AdminOptions& option
   const auto* list = (*reply)->body_as_PrincipalList();
   if (list == nullptr) return fail_with(make_error(wire::Status::malformed, "réponse inattendue du broker"));
   if (options.json) {
-    std::printf("%s", wire::to_json(list, "PrincipalList").c_str());
-    return kOk;
+    return client::print_json("dispo-admin", list, "PrincipalList");
   }
   std::unique_ptr<wire::PrincipalListT> native(list->UnPack());
   std::printf("%-24s %-12s %-10s %-20s %s\n", "NOM", "RÔLE", "ÉTAT", "ÉTABLISSEMENTS", "DÉPARTEMENTS");
   for (const auto& principal : native->principals) {
-    std::printf("%-24s %-12s %-10s %-20s %s\n", principal->name.c_str(), wire::EnumNameRole(principal->role),
-                principal->revoked ? "révoqué" : "actif", joined(principal->facilities).c_str(),
-                joined(principal->departements).c_str());
+    char columns[128];
+    std::snprintf(columns, sizeof columns, "%-24s %-12s %-10s ", principal->name.c_str(),
+                  wire::EnumNameRole(principal->role), principal->revoked ? "révoqué" : "actif");
+    std::string facilities = joined(principal->facilities);
+    if (facilities.size() < 20) facilities.resize(20, ' ');
+    client::print_text(columns + facilities + " " + joined(principal->departements) + "\n");
   }
   return kOk;
 }

@@ -104,12 +104,12 @@ int send_subscription(const GlobalOptions& global, const SubscribeOptions& optio
   const auto* saved = (*reply)->body_as_Subscription();
   if (saved == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
   if (options.json) {
-    std::printf("%s", wire::to_json(saved, "Subscription").c_str());
-    return kOk;
+    return client::print_json("dispo", saved, "Subscription");
   }
   std::unique_ptr<wire::SubscriptionT> native(saved->UnPack());
-  std::printf("abonnement enregistré : %s\nles alertes arrivent avec : dispo watch --client-id %s\n",
-              describe(*native).c_str(), stable_client_id(options.client_id).c_str());
+  client::print_text("abonnement enregistré : " + describe(*native) +
+                     "\nles alertes arrivent avec : dispo watch --client-id " + stable_client_id(options.client_id) +
+                     "\n");
   return kOk;
 }
 
@@ -214,8 +214,13 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     back();
     for (const auto& alert : *alerts) {
       if (counted && printed >= options.count) break;  // the rest stays unacknowledged: shown next time
-      const std::string line = options.json ? client::alert_json(alert) : client::format_alert(alert);
-      std::printf("%s\n", line.c_str());
+      if (options.json) {
+        auto line = client::alert_json(alert);
+        if (!line) return fail(line.error());
+        std::printf("%s\n", line->c_str());
+      } else {
+        client::print_text(client::format_alert(alert) + "\n");
+      }
       to_acknowledge = alert.number;
       ++printed;
     }
@@ -303,12 +308,11 @@ Command add_subscriptions_command(CLI::App& parent, const GlobalOptions& global)
             const auto* list = (*reply)->body_as_SubscriptionList();
             if (list == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
             if (options->second) {
-              std::printf("%s", wire::to_json(list, "SubscriptionList").c_str());
-              return static_cast<int>(kOk);
+              return client::print_json("dispo", list, "SubscriptionList");
             }
             std::unique_ptr<wire::SubscriptionListT> native(list->UnPack());
             if (native->subscriptions.empty()) std::printf("aucun abonnement\n");
-            for (const auto& subscription : native->subscriptions) std::printf("%s\n", describe(*subscription).c_str());
+            for (const auto& subscription : native->subscriptions) client::print_text(describe(*subscription) + "\n");
             return static_cast<int>(kOk);
           }};
 }

@@ -6,6 +6,7 @@
 #include "board_view.h"
 #include "commands.h"
 #include "dispo/clients/board.h"
+#include "dispo/schemas/printable.h"
 #include "find_query.h"
 
 namespace dispo::cli {
@@ -49,7 +50,7 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
     return fail(started.error());
   }
   if (options.once) {
-    std::printf("%s", draw(board).c_str());
+    client::print_text(draw(board));
     return kOk;
   }
   std::signal(SIGINT, on_signal);
@@ -66,7 +67,8 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
     was_in_sync = board.in_sync();
     const auto since_draw = Clock::now() - drawn_at;
     if ((dirty && since_draw >= kMinRedraw) || since_draw >= kMaxRedraw) {
-      const std::string frame = "\x1b[H\x1b[2J" + draw(board) + "\n(Ctrl-C pour quitter)\n";
+      // The only control sequence written is the board's own redraw; what it shows is printable().
+      const std::string frame = "\x1b[H\x1b[2J" + wire::printable(draw(board)) + "\n(Ctrl-C pour quitter)\n";
       std::fwrite(frame.data(), 1, frame.size(), stdout);
       std::fflush(stdout);
       drawn_at = Clock::now();

@@ -12,6 +12,7 @@
 
 #include "client_identity.h"
 #include "dispo/clients/command_line.h"
+#include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/result.h"
 
@@ -64,18 +65,18 @@ int call_for(const GlobalOptions& global, wire::RequestBodyUnion body, const Tab
   return use(*table);
 }
 
-// As call_for, printing the table as JSON (schema names, `table_name` as in the schema) when
-// `json`, else the text `format(native table)` returns.
+// As call_for, printing the table as JSON (schema names, `table_name` as in the schema; a table
+// the printer refuses is an error, exit 1) when `json`, else the text `format(native table)`
+// returns, through wire::printable().
 template <typename Table, typename Format>
 int call_and_print(const GlobalOptions& global, wire::RequestBodyUnion body, const char* table_name, bool json,
                    const Table* (wire::Reply::*get)() const, Format format) {
   return call_for(global, std::move(body), get, [&](const Table& table) {
     if (json) {
-      std::printf("%s", wire::to_json(&table, table_name).c_str());
-    } else {
-      std::unique_ptr<typename Table::NativeTableType> native(table.UnPack());
-      std::printf("%s", format(*native).c_str());
+      return client::print_json("dispo", &table, table_name);
     }
+    std::unique_ptr<typename Table::NativeTableType> native(table.UnPack());
+    client::print_text(format(*native));
     return static_cast<int>(kOk);
   });
 }

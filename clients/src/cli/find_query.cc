@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <regex>
+#include <cmath>
 
 #include "dispo/schemas/names.h"
+#include "dispo/schemas/text_rules.h"
 
 namespace dispo::cli {
 namespace {
@@ -29,6 +30,7 @@ std::optional<double> parse_double(std::string text) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  if (!std::isfinite(value)) return std::nullopt;  // "nan", "inf": no point on Earth
   return value;
 }
 
@@ -121,7 +123,9 @@ Result<void> add_place(const FindArguments& arguments, wire::SearchQueryT& query
   }
   if (arguments.max_km) {
     if (arguments.near.empty()) return invalid("--max-km demande --near LAT,LON");
-    if (!(*arguments.max_km > 0)) return invalid("--max-km : distance positive attendue, en km");
+    if (!(*arguments.max_km > 0) || !std::isfinite(*arguments.max_km)) {
+      return invalid("--max-km : distance positive attendue, en km");
+    }
     query.max_km = *arguments.max_km;
   }
   return {};
@@ -130,10 +134,9 @@ Result<void> add_place(const FindArguments& arguments, wire::SearchQueryT& query
 }  // namespace
 
 Result<std::string> parse_departement(const std::string& text) {
-  static const std::regex valid("^([0-9]{2}|2A|2B|97[1-6])$");
   const std::string departement = upper(text);
-  if (!std::regex_match(departement, valid) || departement == "20" || departement == "00") {
-    return invalid("--dept : département invalide « " + text + " » (ex. 59, 2A, 974)");
+  if (!wire::is_departement(departement)) {  // the broker's rule (text_rules.h)
+    return invalid("--dept : département invalide « " + text + " » (01 à 95, 2A, 2B, 971 à 976)");
   }
   return departement;
 }

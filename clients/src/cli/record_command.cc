@@ -33,11 +33,10 @@ int run_record(const GlobalOptions& global, const RecordOptions& options, const 
   body.Set(std::move(request));
   return call_for(global, std::move(body), &wire::Reply::body_as_PlacementRecord, [&](const wire::PlacementRecord& record) {
     if (options.json) {
-      std::printf("%s", wire::to_json(&record, "PlacementRecord").c_str());
-      return static_cast<int>(kOk);
+      return client::print_json("dispo", &record, "PlacementRecord");
     }
     std::unique_ptr<wire::PlacementRecordT> native(record.UnPack());
-    std::printf("%s", format_record_text(*native).c_str());
+    client::print_text(format_record_text(*native));
     if (!options.html.empty()) {
       std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
       file << format_record_html(*native);

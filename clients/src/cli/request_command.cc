@@ -136,12 +136,9 @@ int run_update(const GlobalOptions& global, const RequestArguments& a, const CLI
   if (!reply) return fail(reply.error());
   const auto* status = (*reply)->body_as_RequestStatus();
   if (status == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
-  if (a.json) {
-    std::printf("%s", wire::to_json(status, "RequestStatus").c_str());
-  } else {
-    std::unique_ptr<wire::RequestStatusT> native(status->UnPack());
-    std::printf("%s", format_request_status(*native).c_str());
-  }
+  if (a.json) return client::print_json("dispo", status, "RequestStatus");
+  std::unique_ptr<wire::RequestStatusT> native(status->UnPack());
+  client::print_text(format_request_status(*native));
   return kOk;
 }
 

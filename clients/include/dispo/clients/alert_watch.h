@@ -84,8 +84,9 @@ class AlertWatch {
   Clock::time_point last_heard_{};
 };
 
-// One alert as a French line ("[12] place disponible : … "), and as one JSON object (schema names).
+// One alert as a French line ("[12] place disponible : … "), and as one JSON object (schema names;
+// an error when FlatBuffers' printer refuses it).
 std::string format_alert(const wire::AlertT& alert);
-std::string alert_json(const wire::AlertT& alert);
+Result<std::string> alert_json(const wire::AlertT& alert);
 
 }  // namespace dispo::client
