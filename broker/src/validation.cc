@@ -7,6 +7,7 @@
 #include <set>
 
 #include "dispo/schemas/clock.h"
+#include "dispo/schemas/text_rules.h"
 
 namespace dispo::broker {
 namespace {
@@ -136,9 +137,8 @@ Result<void> check_facility(const wire::FacilityT& facility, std::string_view to
   if (facility.departement.empty()) return invalid(who + " : département manquant");
   if (facility.phone.empty()) return invalid(who + " : numéro de téléphone 24 h/24 manquant");
   if (wire::EnumNameFacilityKind(facility.kind)[0] == '\0') return invalid(who + " : type d'établissement inconnu");
-  if (!std::isfinite(facility.lat) || !std::isfinite(facility.lon) || std::abs(facility.lat) > 90 ||
-      std::abs(facility.lon) > 180) {
-    return invalid(who + " : coordonnées invalides");
+  if (auto point = wire::check_point("lat, lon", facility.lat, facility.lon); !point) {
+    return invalid(who + " : " + point.error().message);
   }
   if (auto authorised = check_authorisation(facility, today); !authorised) return authorised;
   if (facility.units.empty()) return invalid(who + " : aucune unité déclarée");
@@ -163,8 +163,10 @@ Result<void> check_query(const wire::SearchQuery& query) {
   if (query.near_lat().has_value() != query.near_lon().has_value()) {
     return invalid("point de recherche incomplet : latitude et longitude vont ensemble");
   }
-  if (query.near_lat() && !(std::abs(*query.near_lat()) <= 90 && std::abs(*query.near_lon()) <= 180)) {
-    return invalid("point de recherche hors des coordonnées possibles (NaN et infinis refusés)");
+  if (query.near_lat()) {
+    if (auto point = wire::check_point("near_lat, near_lon", *query.near_lat(), *query.near_lon()); !point) {
+      return invalid("point de recherche : " + point.error().message);
+    }
   }
   if (query.max_km() && !query.near_lat()) {
     return invalid("une distance maximale demande un point de recherche (--near)");
