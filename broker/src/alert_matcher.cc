@@ -49,6 +49,7 @@ bool AlertMatcher::ensure(const BrokerState& state) {
   }
   for (const auto& [id, request] : state.workflow.requests) {
     request_states_.try_emplace(id, request.state);
+    escalation_.try_emplace(id, EscalationTerms{request.waiting_since, request.escalate_after_s, 0});
     if (!is_pending(request)) continue;
     pending_[request.criteria ? request.criteria->departement : std::string()].push_back(id);
   }
@@ -116,6 +117,22 @@ const UnitCandidates& AlertMatcher::candidates(const FacilityRecord& record, std
     }
   }
   return *unit;
+}
+
+std::int64_t AlertMatcher::escalation_floor(const wire::PlacementRequestT& request) const {
+  const std::int64_t entered = request.created_at + 1;
+  auto found = escalation_.find(request.id);
+  return found == escalation_.end() ? entered : std::max(entered, found->second.floor);
+}
+
+void AlertMatcher::note_escalation_terms(const wire::PlacementRequestT& request, std::int64_t now_ms) {
+  auto [found, inserted] =
+      escalation_.try_emplace(request.id, EscalationTerms{request.waiting_since, request.escalate_after_s, 0});
+  EscalationTerms& terms = found->second;
+  if (inserted || (terms.waiting_since == request.waiting_since && terms.escalate_after_s == request.escalate_after_s)) {
+    return;
+  }
+  terms = EscalationTerms{request.waiting_since, request.escalate_after_s, now_ms + 1};
 }
 
 std::int64_t AlertMatcher::free_places(const wire::AvailabilityT& availability, std::int64_t reference_ms,

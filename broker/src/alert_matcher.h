@@ -77,6 +77,14 @@ class AlertMatcher {
   // The state each request was last seen in (to tell "opened" and "criteria changed" apart).
   ByKey<wire::RequestState>& request_states() { return request_states_; }
 
+  // The earliest moment `request` may escalate: just after it was entered, or just after its
+  // waiting_since or threshold last changed (the latter kept in memory only: after a restart,
+  // from its creation). Escalation is due at max(waiting_since + threshold, this).
+  std::int64_t escalation_floor(const wire::PlacementRequestT& request) const;
+  // Remembers the request's escalation terms (waiting_since, threshold); when they differ from
+  // those last seen, its escalation floor moves to just after `now_ms`.
+  void note_escalation_terms(const wire::PlacementRequestT& request, std::int64_t now_ms);
+
   // Places a unit counts as fresh and free, with freshness judged at `reference_ms`
   // (the matcher's free_reference_ms()): available if confirmed within stale_after_ms, else 0.
   static std::int64_t free_places(const wire::AvailabilityT& availability, std::int64_t reference_ms,
@@ -100,6 +108,12 @@ class AlertMatcher {
   ByKey<Subscriptions> following_;
   ByKey<std::vector<std::string>> pending_;
   ByKey<wire::RequestState> request_states_;
+  struct EscalationTerms {
+    std::int64_t waiting_since = 0;
+    std::uint32_t escalate_after_s = 0;
+    std::int64_t floor = 0;  // set when the terms changed after the request was entered
+  };
+  ByKey<EscalationTerms> escalation_;
   ByKey<TerritoryFree> free_;
   std::int64_t free_reference_ms_ = 0;
   ByKey<FacilityCandidates> candidates_;

@@ -1,7 +1,9 @@
 #include "alerts.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <vector>
 
 #include "changes.h"
 #include "logger.h"
@@ -57,9 +59,6 @@ bool fresh(const wire::AvailabilityT& availability, std::int64_t now_ms, std::in
   return availability.confirmed_at != 0 && now_ms - availability.confirmed_at <= stale_after_ms;
 }
 
-void alert_request_people(BrokerState& state, PendingCommit& pending, const wire::PlacementRequestT& request,
-                          const wire::AlertT& alert);
-
 // Whether the change of `unit` from `before` makes `facility` (which passes the query's facility
 // filters and is authorised) newly fit `query`.
 bool newly_fits(const FacilityRecord& facility, const UnitRecord& unit, const wire::AvailabilityT& before,
@@ -82,46 +81,81 @@ bool newly_fits(const FacilityRecord& facility, const UnitRecord& unit, const wi
   return !earlier || (whole_group && !earlier->whole_group);
 }
 
-wire::AlertT place_alert(const FacilityRecord& facility, const UnitRecord& unit, std::uint64_t sequence,
-                         std::int64_t now_ms) {
-  wire::AlertT alert;
-  alert.kind = wire::AlertKind::place_matches;
-  alert.time = now_ms;
-  alert.sequence = sequence;
+// The facility's name and 24/7 phone, on every alert about one of its places.
+void name_facility(wire::AlertT& alert, const FacilityRecord& facility) {
   alert.facility_id = facility.facility.id;
-  alert.unit_id = unit.unit.id;
+  alert.facility_name = facility.facility.name;
+  alert.phone = facility.facility.phone;
   alert.departement = facility.facility.departement;
-  return alert;
 }
 
-void match_searches(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
-                    const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context, const UnitCandidates& candidates) {
-  Owners alerted;
+// Why a place answers one owner: every saved search of its own and every request it opened or
+// follows that the place newly fits, so that it hears of the place once, with all the reasons.
+struct PlaceReasons {
+  std::string subscription_id;     // the first subscription involved (a search, or following)
+  std::string request_id;          // the first request involved
+  std::vector<std::string> ids;    // S-… and R-…, in the order found
+  std::vector<std::string> words;  // "recherche S-3", "demande R-17 (toute la fratrie ensemble)"
+
+  void add(std::string_view subscription, const std::string& id, std::string what) {
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+    if (subscription_id.empty()) subscription_id = std::string(subscription);
+    ids.push_back(id);
+    words.push_back(std::move(what));
+  }
+};
+using PlaceOwners = std::map<std::string, PlaceReasons, std::less<>>;
+
+void match_searches(const FacilityRecord& facility, const UnitRecord& unit, const wire::AvailabilityT& before,
+                    const SearchContext& context, const UnitCandidates& candidates, PlaceOwners& owners) {
   for (const wire::SubscriptionT* subscription : candidates.searches) {
     if (!newly_fits(facility, unit, before, *subscription->query, false, context)) continue;
-    if (!alerted.insert(subscription->owner).second) continue;  // one alert per owner and change
-    wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
-    alert.subscription_id = subscription->id;
-    alert.message = "place disponible : " + facility_label(facility) + ", unité " + unit.unit.id + ", " +
-                    places(unit.availability.available) + " (recherche " + subscription->id + ")";
-    raise_alert(state, pending, subscription->owner, std::move(alert));
+    owners[subscription->owner].add(subscription->id, subscription->id, "recherche " + subscription->id);
   }
 }
 
-void match_requests(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
-                    const UnitRecord& unit, const wire::AvailabilityT& before, std::uint64_t sequence,
-                    const SearchContext& context, const UnitCandidates& candidates) {
+void match_requests(const BrokerState& state, const FacilityRecord& facility, const UnitRecord& unit,
+                    const wire::AvailabilityT& before, const SearchContext& context,
+                    const UnitCandidates& candidates, PlaceOwners& owners) {
   for (const wire::PlacementRequestT* request : candidates.requests) {
     if (!is_pending(*request)) continue;
+    // Its own hold ending in this very change gave the place back: its people hear of that
+    // through request_changed, not as a new place.
+    if (!request->hold_id.empty() && !state.workflow.holds.contains(request->hold_id)) continue;
     const bool whole_group = request->keep_together && request->criteria->children.size() > 1;
     if (!newly_fits(facility, unit, before, *request->criteria, whole_group, context)) continue;
-    wire::AlertT alert = place_alert(facility, unit, sequence, context.now_ms);
-    alert.request_id = request->id;
-    alert.message = "place disponible pour la demande " + request->id + " : " + facility_label(facility) +
-                    ", unité " + unit.unit.id + ", " + places(unit.availability.available) +
-                    (whole_group ? " (toute la fratrie ensemble)" : "");
-    alert_request_people(state, pending, *request, alert);
+    const std::string what = "demande " + request->id + (whole_group ? " (toute la fratrie ensemble)" : "");
+    auto add = [&](const std::string& owner, std::string_view subscription) {
+      PlaceReasons& reasons = owners[owner];
+      if (reasons.request_id.empty()) reasons.request_id = request->id;
+      reasons.add(subscription, request->id, what);
+    };
+    if (!request->created_by.empty()) add(request->created_by, {});
+    for (const wire::SubscriptionT* subscription : state.alert_matcher.following(request->id)) {
+      add(subscription->owner, subscription->id);
+    }
+  }
+}
+
+// One place_matches per owner, naming every reason.
+void raise_place_matches(BrokerState& state, PendingCommit& pending, const FacilityRecord& facility,
+                         const UnitRecord& unit, std::uint64_t sequence, std::int64_t now_ms,
+                         const PlaceOwners& owners) {
+  for (const auto& [owner, reasons] : owners) {
+    wire::AlertT alert;
+    alert.kind = wire::AlertKind::place_matches;
+    alert.time = now_ms;
+    alert.sequence = sequence;
+    name_facility(alert, facility);
+    alert.unit_id = unit.unit.id;
+    alert.subscription_id = reasons.subscription_id;
+    alert.request_id = reasons.request_id;
+    alert.reasons = reasons.ids;
+    std::string why;
+    for (const auto& words : reasons.words) why += (why.empty() ? "" : " ; ") + words;
+    alert.message = "place disponible : " + facility_label(facility) + ", unité " + unit.unit.id + ", " +
+                    places(unit.availability.available) + " — pour : " + why;
+    raise_alert(state, pending, owner, std::move(alert));
   }
 }
 
@@ -191,8 +225,7 @@ void raise_facility_stale(BrokerState& state, PendingCommit& pending, const Faci
   alert.kind = wire::AlertKind::facility_stale;
   alert.time = now_ms;
   alert.sequence = state.sequence;
-  alert.facility_id = facility.facility.id;
-  alert.departement = facility.facility.departement;
+  name_facility(alert, facility);
   alert.message = "données périmées : " + facility_label(facility) + " n'a pas confirmé ses places depuis " +
                   duration_words(now_ms - confirmed_at);
   Owners alerted;
@@ -238,7 +271,10 @@ void raise_waiting(BrokerState& state, PendingCommit& pending, std::int64_t from
     if (!is_pending(request) || request.waiting_since == 0) continue;
     const std::int64_t threshold =
         request.escalate_after_s != 0 ? std::int64_t{request.escalate_after_s} * 1000 : state.escalate_after_ms;
-    const std::int64_t deadline = request.waiting_since + threshold;
+    // Counted from waiting_since; a request entered (or changed) already past it escalates at the
+    // first tick after that, once: the deadline is never before that moment.
+    const std::int64_t deadline =
+        std::max(request.waiting_since + threshold, state.alert_matcher.escalation_floor(request));
     if (deadline <= from || deadline > to) continue;
     wire::AlertT alert;
     alert.kind = wire::AlertKind::request_waiting;
@@ -294,8 +330,10 @@ void on_availability_changed(BrokerState& state, PendingCommit& pending, const R
   if (!is_authorised(facility.facility, search.today)) return;
   const auto unit_index = static_cast<std::size_t>(&unit - facility.units.data());
   const UnitCandidates& candidates = state.alert_matcher.candidates(facility, unit_index, state);
-  match_searches(state, pending, facility, unit, before, sequence, search, candidates);
-  match_requests(state, pending, facility, unit, before, sequence, search, candidates);
+  PlaceOwners owners;
+  match_searches(facility, unit, before, search, candidates, owners);
+  match_requests(state, facility, unit, before, search, candidates, owners);
+  raise_place_matches(state, pending, facility, unit, sequence, context.now_ms, owners);
 }
 
 void on_request_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
@@ -305,6 +343,7 @@ void on_request_changed(BrokerState& state, PendingCommit& pending, const Reques
   const bool opened = known == matcher.request_states().end();
   const bool moved = opened || known->second != request.state;
   matcher.request_states()[request.id] = request.state;
+  matcher.note_escalation_terms(request, context.now_ms);
   matcher.invalidate();  // pending requests by département
   matcher.ensure(state);
   wire::AlertT alert;
@@ -318,6 +357,68 @@ void on_request_changed(BrokerState& state, PendingCommit& pending, const Reques
                    : moved ? "désormais " + state_words(request.state)
                            : "modifiée (toujours " + state_words(request.state) + ")");
   alert_request_people(state, pending, request, alert);
+}
+
+namespace {
+
+std::string ages_words(const wire::PlacementRequestT* request) {
+  if (request == nullptr || !request->criteria || request->criteria->children.empty()) return {};
+  const auto& children = request->criteria->children;
+  std::string ages;
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    if (i > 0) ages += i + 1 == children.size() ? " et " : ", ";
+    ages += std::to_string(children[i]->age);
+  }
+  return std::string(children.size() > 1 ? " (enfants de " : " (enfant de ") + ages + " ans)";
+}
+
+std::string hold_message(const wire::HoldT& hold, const std::string& place, const std::string& children,
+                         const std::string& by) {
+  const std::string which = "réservation " + hold.id + " (" + place + ", demande " + hold.request_id + ")";
+  switch (hold.state) {
+    case wire::HoldState::active:
+      return "place réservée : " + place + ", réservation " + hold.id + " pour la demande " + hold.request_id +
+             children + ", pendant " + duration_words(hold.expires_at - hold.created_at) + ", par " + by;
+    case wire::HoldState::admitted:
+      return "admission enregistrée : " + which + ", par " + by + " ; la place est désormais occupée";
+    case wire::HoldState::released:
+      return which + " libérée par " + by + " : la place est de nouveau disponible";
+    case wire::HoldState::expired:
+      return which + " expirée sans admission : la place est de nouveau disponible";
+    case wire::HoldState::declined:
+      return which + " refusée par " + by + " : la place est de nouveau disponible";
+    default:
+      return which + " dans un état inconnu";
+  }
+}
+
+}  // namespace
+
+void on_hold_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                     const wire::HoldT& hold, std::uint64_t sequence) {
+  const std::string by = actor(context);
+  std::vector<std::string> owners;
+  for (const auto& [name, principal] : state.principals.all()) {
+    if (principal.role != wire::Role::facility || principal.revoked || name == by) continue;
+    const auto& facilities = principal.facilities;
+    if (std::find(facilities.begin(), facilities.end(), hold.facility_id) != facilities.end()) owners.push_back(name);
+  }
+  if (owners.empty()) return;
+  wire::AlertT alert;
+  alert.kind = wire::AlertKind::hold_changed;
+  alert.time = context.now_ms;
+  alert.sequence = sequence;
+  alert.request_id = hold.request_id;
+  alert.unit_id = hold.unit_id;
+  alert.hold_id = hold.id;
+  alert.facility_id = hold.facility_id;
+  std::string place = "unité " + hold.unit_id + " de " + hold.facility_id;
+  if (const FacilityRecord* facility = state.index.facility(hold.facility_id)) {
+    name_facility(alert, *facility);
+    place = "unité " + hold.unit_id + " de " + facility_label(*facility);
+  }
+  alert.message = hold_message(hold, place, ages_words(state.workflow.request(hold.request_id)), by);
+  for (const auto& owner : owners) raise_alert(state, pending, owner, alert);
 }
 
 void on_time(BrokerState& state, PendingCommit& pending, std::int64_t now_ms) {

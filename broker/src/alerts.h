@@ -21,8 +21,10 @@ std::uint64_t raise_alert(BrokerState& state, PendingCommit& pending, std::strin
                           wire::AlertT alert);
 
 // A unit's availability changed from `before` (registration, update, confirmation, hold):
-// raises place_matches for standing searches and pending requests that it newly satisfies, and
-// capacity_low for territory subscriptions whose free places fell below their threshold.
+// raises place_matches for standing searches and pending requests that it newly satisfies — one
+// alert per owner, naming every search and request of that owner the place answers, with the
+// facility's name and 24/7 phone — and capacity_low for territory subscriptions whose free
+// places fell below their threshold.
 void on_availability_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                              const FacilityRecord& facility, const UnitRecord& unit,
                              const wire::AvailabilityT& before, std::uint64_t sequence);
@@ -32,9 +34,18 @@ void on_availability_changed(BrokerState& state, PendingCommit& pending, const R
 void on_request_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                         const wire::PlacementRequestT& request, std::uint64_t sequence);
 
+// A hold on a facility's unit was placed or ended (admitted, released, expired, declined):
+// hold_changed to each unrevoked facility principal of that facility, except the one that made
+// the change, naming the unit, the request and its children's ages, with the facility's phone.
+void on_hold_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                     const wire::HoldT& hold, std::uint64_t sequence);
+
 // Time-driven alerts for (state.workflow.checked_until_ms, now_ms]: facility_stale when a unit's
 // confirmation passes the freshness limit, request_waiting when a pending request passes its
 // escalation threshold. Moves checked_until_ms (durably, in `pending`) to now_ms.
+// Escalation counts from waiting_since (when the child was ready, or when the request started
+// waiting), not from when it was entered: a request entered already past its threshold escalates
+// at the first tick after it was entered (or after its waiting_since or threshold last changed).
 void on_time(BrokerState& state, PendingCommit& pending, std::int64_t now_ms);
 
 }  // namespace dispo::broker

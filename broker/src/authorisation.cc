@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "dispo/schemas/labels.h"
+
+#include "capacity.h"
 #include "principals.h"
 
 namespace dispo::broker {
@@ -24,61 +27,134 @@ std::string_view text(const flatbuffers::String* value) {
   return value == nullptr ? std::string_view() : value->string_view();
 }
 
+std::string outside(std::string_view departement) {
+  return "le département " + std::string(departement) + " n'est pas dans son territoire";
+}
+
 Result<void> may_publish_for(const wire::PrincipalT& who, std::string_view facility_id) {
   if (who.role == wire::Role::admin) return {};
-  if (who.role == wire::Role::facility && contains(who.facilities, facility_id)) return {};
-  return forbidden(who, "ne peut pas publier pour l'établissement " + std::string(facility_id));
+  if (who.role != wire::Role::facility) {
+    return forbidden(who, "seuls l'établissement lui-même et les administrateurs publient ses places (" +
+                              std::string(facility_id) + ")");
+  }
+  if (contains(who.facilities, facility_id)) return {};
+  return forbidden(who, "ne peut pas publier pour l'établissement " + std::string(facility_id) +
+                            ", qui n'est pas l'un des siens");
 }
 
 Result<void> may_read(const wire::PrincipalT& who, std::string_view departement, const char* what) {
   if (!reads_facility_data(who.role)) {
-    return forbidden(who, std::string(what) + " réservé(e) aux astreintes, hôpitaux et administrateurs" +
-                              (who.role == wire::Role::judge || who.role == wire::Role::observatory
-                                   ? " ; ce rôle n'a accès qu'aux agrégats"
-                                   : ""));
+    std::string why = std::string(what) + " réservé(e) aux astreintes, hôpitaux et administrateurs";
+    if (who.role == wire::Role::judge) {
+      why += " ; un juge n'a accès qu'aux agrégats et aux demandes judiciaires de son ressort";
+    } else if (who.role == wire::Role::observatory) {
+      why += " ; ce rôle n'a accès qu'aux agrégats";
+    }
+    return forbidden(who, why);
   }
-  if (!departement.empty() && !reads_territory(who, departement)) {
-    return forbidden(who, "le département " + std::string(departement) + " n'est pas dans son territoire");
-  }
+  if (!departement.empty() && !reads_territory(who, departement)) return forbidden(who, outside(departement));
   return {};
 }
 
+// Opening, changing and cancelling requests: on-call, hospitals and admins, in their territory.
 Result<void> may_handle_requests(const wire::PrincipalT& who, std::string_view departement) {
   if (who.role == wire::Role::admin) return {};
   if (who.role != wire::Role::on_call && who.role != wire::Role::hospital) {
-    return forbidden(who, "les demandes de placement sont réservées aux astreintes, hôpitaux et administrateurs");
+    return forbidden(who, std::string("l'ouverture, la modification et l'annulation des demandes de placement sont "
+                                      "réservées aux astreintes, hôpitaux et administrateurs") +
+                              (who.role == wire::Role::judge ? " ; un juge les consulte seulement" : ""));
   }
-  if (!departement.empty() && !contains(who.departements, departement)) {
-    return forbidden(who, "le département " + std::string(departement) + " n'est pas dans son territoire");
-  }
+  if (!departement.empty() && !contains(who.departements, departement)) return forbidden(who, outside(departement));
   return {};
 }
 
+// Lists of requests: each principal gets those it sees (answer_requests, request_views.h).
+Result<void> may_list_requests(const wire::PrincipalT& who, std::string_view departement) {
+  switch (who.role) {
+    case wire::Role::admin:
+    case wire::Role::facility:  // the requests held on its units, whatever the département
+      return {};
+    case wire::Role::on_call:
+    case wire::Role::hospital:
+    case wire::Role::judge:
+      if (!departement.empty() && !contains(who.departements, departement)) return forbidden(who, outside(departement));
+      return {};
+    default:
+      return forbidden(who, "l'observatoire n'a accès qu'aux agrégats, pas aux demandes de placement");
+  }
+}
+
+// Why `who` does not see `request` (sees_request is false): the real reason, by role.
+std::string unseen_reason(const wire::PrincipalT& who, const wire::PlacementRequestT& request) {
+  const std::string departement = request.criteria ? request.criteria->departement : std::string();
+  switch (who.role) {
+    case wire::Role::hospital:
+      return "un hôpital ne suit que les demandes qu'il a ouvertes (" + request.id + " ne l'a pas été par lui)";
+    case wire::Role::judge:
+      if (!is_court_ordered(request)) {
+        return "un juge ne consulte que les demandes judiciaires (origine tribunal, OPP, jugement art. 375) ; " +
+               request.id + " est d'origine « " + wire::origin_label(request.origin) + " », base légale « " +
+               wire::legal_basis_label(request.legal_basis) + " »";
+      }
+      return "la demande " + request.id + " est du département " + departement + ", hors de son territoire";
+    case wire::Role::facility:
+      return "un établissement ne lit que les demandes pour lesquelles une de ses places est réservée, et " +
+             request.id + " n'en a aucune";
+    case wire::Role::observatory:
+      return "l'observatoire n'a accès qu'aux agrégats, pas aux demandes de placement";
+    default:
+      return "la demande " + request.id + " est du département " + departement + ", hors de son territoire";
+  }
+}
+
+// May `who` read request `id` (in full, or a facility its restricted view)? Unknown ids pass for
+// the roles that read some requests: the answer then says the request is unknown.
 Result<void> may_see_request(const wire::PrincipalT& who, const Workflow& workflow, std::string_view id) {
   const wire::PlacementRequestT* request = workflow.request(id);
-  if (request == nullptr) return may_handle_requests(who, {});
-  if (!sees_request(who, *request)) {
-    return forbidden(who, who.role == wire::Role::hospital
-                              ? "un hôpital ne suit que les demandes qu'il a ouvertes"
-                              : "la demande " + std::string(id) + " n'est pas dans son territoire");
+  if (request == nullptr) return may_list_requests(who, {});
+  if (sees_request(who, *request)) return {};
+  if (who.role == wire::Role::facility && holds_place_for(who, workflow, id)) return {};
+  return forbidden(who, unseen_reason(who, *request));
+}
+
+// The full request, not a facility's restricted view (records, following).
+Result<void> may_see_full_request(const wire::PrincipalT& who, const Workflow& workflow, std::string_view id,
+                                  const char* what) {
+  if (who.role == wire::Role::facility) {
+    return forbidden(who, std::string(what) + " : un établissement ne lit d'une demande que ce qui concerne la place "
+                                              "réservée chez lui (dispo request show)");
   }
-  return {};
+  return may_see_request(who, workflow, id);
 }
 
 // Holds are the on-call service's tool; the facility holding the place may end them too.
+// `hold`: the active hold being ended (nullptr when placing one, or when unknown).
 Result<void> may_hold(const wire::PrincipalT& who, const AvailabilityIndex& index, std::string_view facility_id,
-                      bool ending) {
+                      bool ending, const wire::HoldT* hold) {
   if (who.role == wire::Role::admin) return {};
-  if (ending && who.role == wire::Role::facility && contains(who.facilities, facility_id)) return {};
+  if (ending && who.role == wire::Role::facility) {
+    if (hold == nullptr || contains(who.facilities, facility_id)) return {};  // unknown: the answer says so
+    return forbidden(who, "la réservation " + hold->id + " porte sur l'établissement " + std::string(facility_id) +
+                              ", qui n'est pas l'un des siens");
+  }
   if (who.role != wire::Role::on_call) {
     return forbidden(who, ending ? "seuls l'astreinte et l'établissement concerné terminent une réservation"
                                  : "seule l'astreinte réserve une place");
   }
   const FacilityRecord* facility = index.facility(facility_id);
   if (facility != nullptr && !contains(who.departements, facility->facility.departement)) {
-    return forbidden(who, "l'établissement " + std::string(facility_id) + " n'est pas dans son territoire");
+    return forbidden(who, "l'établissement " + std::string(facility_id) + " est du département " +
+                              facility->facility.departement + ", hors de son territoire");
   }
   return {};
+}
+
+Result<void> may_read_aggregates(const wire::PrincipalT& who, std::string_view departement, const char* what) {
+  if (reads_aggregates(who, departement)) return {};
+  if (who.role == wire::Role::facility || who.role == wire::Role::hospital) {
+    return forbidden(who, std::string(what) + " réservé(e) aux astreintes, juges, observatoires et administrateurs");
+  }
+  return forbidden(who, outside(departement));
 }
 
 Result<void> may_subscribe(const wire::PrincipalT& who, const wire::Subscription& subscription,
@@ -88,10 +164,13 @@ Result<void> may_subscribe(const wire::PrincipalT& who, const wire::Subscription
       return may_read(who, subscription.query() ? text(subscription.query()->departement()) : std::string_view(),
                       "la recherche enregistrée est");
     case wire::SubscriptionKind::request:
+      if (who.role == wire::Role::facility) {
+        return forbidden(who, "un établissement ne suit pas une demande : les réservations de ses places lui sont "
+                              "signalées d'office");
+      }
       return may_see_request(who, workflow, text(subscription.request_id()));
     case wire::SubscriptionKind::territory:
-      if (reads_aggregates(who, text(subscription.departement()))) return {};
-      return forbidden(who, "le seuil de places libres d'un département est réservé à son territoire");
+      return may_read_aggregates(who, text(subscription.departement()), "le seuil de places libres d'un département est");
     default:
       return forbidden(who, "type d'abonnement inconnu");
   }
@@ -104,7 +183,15 @@ bool sees_request(const wire::PrincipalT& who, const wire::PlacementRequestT& re
   if (who.role == wire::Role::admin) return true;
   if (who.role == wire::Role::hospital) return request.created_by == who.name;
   const std::string_view departement = request.criteria ? std::string_view(request.criteria->departement) : "";
+  if (who.role == wire::Role::judge) return is_court_ordered(request) && contains(who.departements, departement);
   return who.role == wire::Role::on_call && contains(who.departements, departement);
+}
+
+bool holds_place_for(const wire::PrincipalT& who, const Workflow& workflow, std::string_view request_id) {
+  if (who.revoked || who.role != wire::Role::facility) return false;
+  return std::any_of(workflow.holds.begin(), workflow.holds.end(), [&](const auto& entry) {
+    return entry.second.request_id == request_id && contains(who.facilities, entry.second.facility_id);
+  });
 }
 
 bool reads_aggregates(const wire::PrincipalT& who, std::string_view departement) {
@@ -176,36 +263,36 @@ Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request
     }
     case wire::RequestBody::PlacementRequestUpdate: {
       const auto* updated = request.body_as_PlacementRequestUpdate()->request();
+      if (auto handled = may_handle_requests(who, {}); !handled) return handled;
       if (auto seen = may_see_request(who, workflow, text(updated->id())); !seen) return seen;
       return may_handle_requests(who, updated->criteria() ? text(updated->criteria()->departement())
                                                           : std::string_view());
     }
     case wire::RequestBody::PlacementRequestCancel:
+      if (auto handled = may_handle_requests(who, {}); !handled) return handled;
       return may_see_request(who, workflow, text(request.body_as_PlacementRequestCancel()->id()));
     case wire::RequestBody::PlacementRequestQuery: {
       const auto* query = request.body_as_PlacementRequestQuery();
       if (query->id() != nullptr) return may_see_request(who, workflow, text(query->id()));
-      return may_handle_requests(who, text(query->departement()));
+      return may_list_requests(who, text(query->departement()));
     }
     case wire::RequestBody::RecordRequest:
-      return may_see_request(who, workflow, text(request.body_as_RecordRequest()->request_id()));
+      return may_see_full_request(who, workflow, text(request.body_as_RecordRequest()->request_id()),
+                                  "le relevé écrit d'une demande lui est fermé");
     case wire::RequestBody::HoldPlace:
-      return may_hold(who, index, text(request.body_as_HoldPlace()->facility_id()), false);
+      return may_hold(who, index, text(request.body_as_HoldPlace()->facility_id()), false, nullptr);
     case wire::RequestBody::HoldEnd: {
-      auto hold = workflow.holds.find(text(request.body_as_HoldEnd()->hold_id()));
-      return may_hold(who, index, hold == workflow.holds.end() ? std::string_view() : std::string_view(hold->second.facility_id),
-                      true);
+      auto found = workflow.holds.find(text(request.body_as_HoldEnd()->hold_id()));
+      const wire::HoldT* hold = found == workflow.holds.end() ? nullptr : &found->second;
+      return may_hold(who, index, hold ? std::string_view(hold->facility_id) : std::string_view(), true, hold);
     }
     case wire::RequestBody::Subscribe:
       return may_subscribe(who, *request.body_as_Subscribe()->subscription(), workflow);
     case wire::RequestBody::CapacityRequest:
-      if (reads_aggregates(who, text(request.body_as_CapacityRequest()->departement()))) return {};
-      return forbidden(who, "les agrégats de capacité sont réservés aux astreintes, juges, observatoires et "
-                            "administrateurs, dans leur territoire");
+      return may_read_aggregates(who, text(request.body_as_CapacityRequest()->departement()),
+                                 "les agrégats de capacité sont");
     case wire::RequestBody::ExportRequest:
-      if (reads_aggregates(who, text(request.body_as_ExportRequest()->departement()))) return {};
-      return forbidden(who, "l'export est réservé aux astreintes, juges, observatoires et administrateurs, "
-                            "dans leur territoire");
+      return may_read_aggregates(who, text(request.body_as_ExportRequest()->departement()), "l'export est");
     case wire::RequestBody::Unsubscribe:
     case wire::RequestBody::AlertFetch:
     case wire::RequestBody::AlertAck:

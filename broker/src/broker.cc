@@ -1,9 +1,12 @@
 #include "dispo/broker/broker.h"
+#include "dispo/broker/metrics.h"
 
 #include <spdlog/spdlog.h>
 
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
+
+#include <sys/stat.h>
 
 #include <thread>
 
@@ -11,11 +14,15 @@
 #include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
+#include "endpoints.h"
+#include "handshake_monitor.h"
 #include "feed_topics.h"
 #include "holds.h"
 #include "log_reader.h"
 #include "logger.h"
+#include "metrics/broker_probe.h"
 #include "peer_limiter.h"
+#include "peer_turns.h"
 #include "replies.h"
 #include "reply_cache.h"
 #include "storage_guard.h"
@@ -45,14 +52,6 @@ std::string peer_name(const zmq::message_t& routing_id) {
     name += kHex[byte & 0xf];
   }
   return name;
-}
-
-// Loopback or in-process endpoints: what may be bound without CURVE.
-bool is_local_endpoint(std::string_view endpoint) {
-  for (std::string_view local : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:", "ipc://", "inproc://"}) {
-    if (endpoint.starts_with(local)) return true;
-  }
-  return false;
 }
 
 // The principal a request or subscription comes from: by its CURVE key (the User-Id our ZAP
@@ -101,6 +100,10 @@ struct Broker::Impl {
   std::chrono::steady_clock::time_point next_housekeeping;
   std::unique_ptr<StorageGuard> storage;
   std::unique_ptr<PeerLimiter> limiter;
+  std::unique_ptr<PeerTurns> turns;      // requests read from `api`, waiting their peer's turn
+  // After the sockets: stopped before the sockets they watch are closed.
+  std::unique_ptr<HandshakeMonitor> api_handshakes;
+  std::unique_ptr<HandshakeMonitor> feed_handshakes;
   std::uint64_t committed_sequence = 0;  // state.sequence minus what the batch staged
   bool request_from_loopback = false;     // of the request being handled
   LogReader::Route current_route;         // of the request being handled
@@ -109,6 +112,7 @@ struct Broker::Impl {
   std::vector<std::pair<LogReader::Route, LogRead>> deferred_reads;
   std::int64_t batch_now_ms = 0;
   std::string batch_today;
+  std::unique_ptr<BrokerProbe> probe;  // only with options.metrics
 
   Result<void> load();
   bool curve() const { return !options.curve_secret_key.empty(); }
@@ -117,7 +121,10 @@ struct Broker::Impl {
   Result<void> bind_feed();
   void rebind_feed();
   void serve_batch();
-  std::optional<OutgoingReply> receive_request(std::int64_t now_ms, const std::string& today);
+  void read_waiting_requests();
+  std::optional<OutgoingReply> handle_request(std::vector<zmq::message_t> frames, std::int64_t now_ms,
+                                              const std::string& today);
+  Result<void> bind_endpoint(zmq::socket_t& socket, const std::string& endpoint);
   std::string refuse_rate_limited(std::string_view peer, const zmq::message_t& payload);
   void commit_and_send();
   void roll_back_to_store(const Error& error);
@@ -129,6 +136,7 @@ struct Broker::Impl {
   bool defer_log_read(std::uint64_t request_id, LogRead read);
   void send(OutgoingReply& reply);
   void send_log_reads();
+  void publish_metrics();
 
   // Last: stopped (and its thread joined) before anything it reads is destroyed.
   std::unique_ptr<LogReader> log_reader;
@@ -157,27 +165,56 @@ void Broker::Impl::secure(zmq::socket_t& socket) {
 #endif
 }
 
+// Binds `socket` to `endpoint`; an ipc:// socket is made reachable by the broker's user (and
+// group) only: created under a restrictive umask, then chmod-ed, in a 0700 (0750) directory.
+Result<void> Broker::Impl::bind_endpoint(zmq::socket_t& socket, const std::string& endpoint) {
+  const auto path = ipc_path(endpoint);
+  if (!path.empty()) {
+    if (auto prepared = prepare_ipc_directory(path, options.data_dir, options.group_access); !prepared) {
+      return prepared.error();
+    }
+  }
+  try {
+    const mode_t previous = ::umask(options.group_access ? 0007 : 0077);
+    try {
+      socket.bind(bindable_endpoint(endpoint));
+    } catch (...) {
+      ::umask(previous);
+      throw;
+    }
+    ::umask(previous);
+  } catch (const zmq::error_t& error) {
+    return make_error(wire::Status::invalid, "impossible d'écouter sur " + endpoint + " : " + error.what());
+  }
+  if (!path.empty()) return restrict_ipc_socket(path, options.group_access);
+  return {};
+}
+
 Result<void> Broker::Impl::bind_feed() {
   try {
     feed.set(zmq::sockopt::linger, 0);
     feed.set(zmq::sockopt::sndhwm, options.feed_high_water_mark);
     feed.set(zmq::sockopt::xpub_manual, 1);  // we grant each subscription (drain_subscriptions)
     secure(feed);
-    feed.bind(options.feed);
+    if (curve()) feed_handshakes = std::make_unique<HandshakeMonitor>(context, feed, "feed");
   } catch (const zmq::error_t& error) {
-    return make_error(wire::Status::invalid, "cannot bind " + options.feed + ": " + error.what());
+    return make_error(wire::Status::invalid, "impossible de préparer le flux " + options.feed + " : " + error.what());
   }
-  return {};
+  return bind_endpoint(feed, options.feed);
 }
 
 Result<void> Broker::Impl::bind() {
+  if (options.api.empty()) options.api = default_ipc_endpoint(options.data_dir, "api");
+  if (options.feed.empty()) options.feed = default_ipc_endpoint(options.data_dir, "feed");
   if (!curve()) {
     for (const auto& endpoint : {options.api, options.feed}) {
-      if (!is_local_endpoint(endpoint)) {
-        return make_error(wire::Status::invalid,
-                          "refusing to listen on " + endpoint +
-                              " without CURVE: beyond loopback the broker needs --curve-key "
-                              "(create one with `dispo-broker init`)");
+      if (auto allowed = check_without_curve(endpoint, options.insecure_tcp_loopback); !allowed) {
+        return allowed.error();
+      }
+      if (endpoint_kind(endpoint) == EndpointKind::tcp_loopback) {
+        logger()->warn("INSECURE: {} is plain TCP without CURVE (--insecure-tcp-loopback): every local "
+                       "account can connect and act as the admin; for demos and tests only",
+                       endpoint);
       }
     }
   } else {
@@ -193,18 +230,30 @@ Result<void> Broker::Impl::bind() {
     api.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(options.max_message_bytes * 4));
     api.set(zmq::sockopt::router_mandatory, false);
     secure(api);
-    api.bind(options.api);
+    if (curve()) api_handshakes = std::make_unique<HandshakeMonitor>(context, api, "api");
   } catch (const zmq::error_t& error) {
-    return make_error(wire::Status::invalid, std::string("cannot bind ") + options.api + " / " +
-                                                 options.feed + ": " + error.what());
+    return make_error(wire::Status::invalid, "impossible de préparer " + options.api + " : " + error.what());
   }
+  if (auto bound = bind_endpoint(api, options.api); !bound) return bound.error();
+  startup.api = options.api;
+  startup.feed = options.feed;
   return bind_feed();
 }
 
 // After a revocation: closing the feed drops every subscriber; each reconnects through a new
 // CURVE handshake, which the revoked key no longer passes. Boards notice and resynchronise.
 void Broker::Impl::rebind_feed() {
+  feed_handshakes.reset();
   feed.close();
+  // The old ipc listener deletes its socket file as it closes (in libzmq's I/O thread): wait for
+  // that, or it would delete the new one.
+  if (const auto path = ipc_path(options.feed); !path.empty()) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::error_code ec;
+    while (std::filesystem::exists(path, ec) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   feed = zmq::socket_t(context, zmq::socket_type::xpub);
   for (int attempt = 0; attempt < 50; ++attempt) {
     auto bound = bind_feed();
@@ -212,6 +261,7 @@ void Broker::Impl::rebind_feed() {
       logger()->info("feed rebound after a revocation: subscribers reconnect and authenticate again");
       return;
     }
+    feed_handshakes.reset();
     feed.close();
     feed = zmq::socket_t(context, zmq::socket_type::xpub);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the old listener is closing
@@ -219,19 +269,30 @@ void Broker::Impl::rebind_feed() {
   logger()->critical("cannot rebind the feed on {} after a revocation", options.feed);
 }
 
-std::optional<OutgoingReply> Broker::Impl::receive_request(std::int64_t now_ms,
-                                                           const std::string& today) {
-  std::vector<zmq::message_t> frames;
-  const auto received = zmq::recv_multipart(api, std::back_inserter(frames), zmq::recv_flags::dontwait);
-  if (!received) return std::nullopt;
+// Reads what waits on the api socket into the peers' turns, up to a batch's worth (libzmq hands the
+// peers' messages over in turn, so a flooder's backlog stays in its own pipe and TCP connection).
+void Broker::Impl::read_waiting_requests() {
+  while (turns->size() < 2 * options.max_batch && turns->bytes() < options.max_batch_bytes) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(api, std::back_inserter(frames), zmq::recv_flags::dontwait)) return;
+    if (frames.empty()) continue;
+    std::string peer = frames[0].to_string();
+    turns->push(std::move(peer), std::move(frames));
+  }
+}
+
+std::optional<OutgoingReply> Broker::Impl::handle_request(std::vector<zmq::message_t> frames,
+                                                          std::int64_t now_ms, const std::string& today) {
   OutgoingReply reply;
   reply.routing_id = std::move(frames[0]);
   // [id, payload] from a DEALER, or [id, "", payload] from a REQ socket.
   const bool delimited = frames.size() == 3 && frames[1].size() == 0;
   if (frames.size() != 2 && !delimited) {
     reply.bytes = encode_error(
-        0, make_error(wire::Status::malformed, "a request is exactly one frame, got " +
-                                                   std::to_string(frames.size() - 1)),
+        0, make_error(wire::Status::malformed,
+                      "une requête est une seule trame (un Message FlatBuffers ; une trame vide de "
+                      "délimitation la précède pour un socket REQ), reçu " +
+                          std::to_string(frames.size() - 1) + " trames"),
         state.sequence);
     return reply;
   }
@@ -275,11 +336,17 @@ void Broker::Impl::serve_batch() {
   refresh_storage();
   batch_now_ms = wire::now_ms();
   batch_today = local_date(batch_now_ms);
+  read_waiting_requests();
+  turns->start_batch();
   std::size_t bytes = 0;
   for (std::size_t i = 0; i < options.max_batch && bytes < options.max_batch_bytes; ++i) {
-    auto reply = receive_request(batch_now_ms, batch_today);
-    if (!reply) break;
-    if (reply->bytes.empty()) continue;  // a read of the log: the log reader answers it
+    auto turn = turns->next();
+    if (!turn) break;  // nobody waiting, or every waiting peer had its share of this batch
+    const auto started = std::chrono::steady_clock::now();
+    auto reply = handle_request(std::move(turn->frames), batch_now_ms, batch_today);
+    turns->charge(turn->peer, std::chrono::steady_clock::now() - started);
+    if (!reply || reply->bytes.empty()) continue;  // a read of the log: the log reader answers it
+    if (probe) probe->on_request(reply->request.to_string_view(), reply->bytes);
     bytes += reply->request.size() + reply->bytes.size();
     outgoing.push_back(std::move(*reply));
   }
@@ -329,7 +396,13 @@ void Broker::Impl::refresh_storage() {
 void Broker::Impl::commit_and_send() {
   if (!pending->empty()) {
     if (!pending->events.empty()) pending->batch.set_last_sequence(state.sequence);
-    if (auto committed = store->commit(pending->batch); !committed) {
+    const auto commit_started = std::chrono::steady_clock::now();
+    auto committed = store->commit(pending->batch);
+    if (probe) {
+      probe->on_commit(outgoing.size(), std::chrono::steady_clock::now() - commit_started,
+                       static_cast<bool>(committed));
+    }
+    if (!committed) {
       roll_back_to_store(committed.error());
     } else {
       committed_sequence = state.sequence;
@@ -342,6 +415,7 @@ void Broker::Impl::commit_and_send() {
   outgoing.clear();
   for (const auto& event : pending->events) publish(event_topic(event.territory), event.bytes);
   for (const auto& alert : pending->alerts) publish(alert_topic(alert.owner), alert.bytes);
+  if (probe) probe->on_published(pending->events.size(), pending->alerts.size());
   pending->alerts.clear();
   if (!pending->events.empty()) {
     next_heartbeat = std::chrono::steady_clock::now();  // tell quiet subscribers at once
@@ -410,6 +484,7 @@ void Broker::Impl::housekeeping_if_due() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_housekeeping) return;
   next_housekeeping = now + std::chrono::seconds(1);
+  publish_metrics();
   if (storage->degraded()) return;
   static const wire::PrincipalT broker_principal = [] {
     wire::PrincipalT principal;
@@ -428,6 +503,14 @@ void Broker::Impl::housekeeping_if_due() {
   commit_and_send();
 }
 
+void Broker::Impl::publish_metrics() {
+  if (!probe) return;
+  const BrokerProbe::Context context{state, *store, options.data_dir, committed_sequence, storage->degraded(),
+                                     wire::now_ms()};
+  options.metrics->publish(probe->render(context),
+                           Health{true, !storage->degraded(), storage->degraded() ? storage->refusal().message : ""});
+}
+
 // Manual mode: each subscription message is granted only the topics its principal may receive.
 void Broker::Impl::drain_subscriptions() {
   zmq::message_t message;
@@ -437,6 +520,7 @@ void Broker::Impl::drain_subscriptions() {
     const bool subscribe = bytes[0] == 1;
     if (!subscribe && bytes[0] != 0) continue;
     const std::string_view requested(bytes + 1, message.size() - 1);
+    if (probe) probe->on_subscription(subscribe);
     const wire::PrincipalT& principal = principal_of(message, state.principals, curve());
     const auto topics = granted_topics(principal, requested);
     if (subscribe && topics.empty()) {
@@ -457,6 +541,7 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->limiter = std::make_unique<PeerLimiter>(options.peer_rate, options.peer_burst);
+  impl->turns = std::make_unique<PeerTurns>(options.batch_per_peer, options.batch_time_per_peer);
   impl->storage = std::make_unique<StorageGuard>(options.data_dir, options.min_free_bytes,
                                                  options.storage_retry);
   impl->state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
@@ -478,6 +563,10 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->pending = std::make_unique<PendingCommit>(impl->store->batch());
   if (auto bound = impl->bind(); !bound) return bound.error();
   impl->next_heartbeat = std::chrono::steady_clock::now();
+  if (options.metrics) {
+    impl->probe = std::make_unique<BrokerProbe>();
+    impl->publish_metrics();
+  }
   return std::unique_ptr<Broker>(new Broker(std::move(impl)));
 }
 
@@ -489,26 +578,36 @@ const StartupReport& Broker::startup() const { return impl_->startup; }
 void Broker::run(const std::atomic<bool>& stop) {
   Impl& impl = *impl_;
   while (!stop.load()) {
+    if (impl.options.on_turn) impl.options.on_turn();
     impl.refresh_storage();
     // Rebuilt each turn: the feed socket is replaced after a revocation.
-    zmq::pollitem_t items[] = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
-                               {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
-                               {nullptr, impl.log_reader->wake_fd(), ZMQ_POLLIN, 0},
-                               {impl.zap ? impl.zap->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+    std::vector<zmq::pollitem_t> items = {{impl.api.handle(), 0, ZMQ_POLLIN, 0},
+                                          {impl.feed.handle(), 0, ZMQ_POLLIN, 0},
+                                          {nullptr, impl.log_reader->wake_fd(), ZMQ_POLLIN, 0}};
+    if (impl.zap) {
+      items.push_back({impl.zap->socket().handle(), 0, ZMQ_POLLIN, 0});
+      items.push_back({impl.api_handshakes->socket().handle(), 0, ZMQ_POLLIN, 0});
+      if (impl.feed_handshakes) items.push_back({impl.feed_handshakes->socket().handle(), 0, ZMQ_POLLIN, 0});
+    }
     impl.heartbeat_if_due();
     impl.housekeeping_if_due();
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::min(impl.next_heartbeat, impl.next_housekeeping) - std::chrono::steady_clock::now());
+    if (!impl.turns->empty()) wait = std::chrono::milliseconds(0);  // requests wait for their turn
     try {
-      zmq::poll(items, impl.zap ? 4 : 3, std::max(wait, std::chrono::milliseconds(0)));
+      zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& error) {
       if (error.num() == EINTR) continue;  // a signal: re-check `stop`
       throw;
     }
-    if (impl.zap && (items[3].revents & ZMQ_POLLIN)) impl.zap->answer_waiting();
+    if (impl.zap) {
+      if (items[3].revents & ZMQ_POLLIN) impl.zap->answer_waiting();
+      if (items[4].revents & ZMQ_POLLIN) impl.api_handshakes->drain();
+      if (items.size() > 5 && (items[5].revents & ZMQ_POLLIN)) impl.feed_handshakes->drain();
+    }
     if (items[2].revents & ZMQ_POLLIN) impl.send_log_reads();
     if (items[1].revents & ZMQ_POLLIN) impl.drain_subscriptions();
-    if (items[0].revents & ZMQ_POLLIN) impl.serve_batch();
+    if ((items[0].revents & ZMQ_POLLIN) || !impl.turns->empty()) impl.serve_batch();
   }
   const auto& stats = impl.dispatcher->stats();
   logger()->info("stopping: sequence={} writes={} reads={} refusals={} duplicates={}",

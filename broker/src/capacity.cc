@@ -6,6 +6,7 @@
 #include "authorisation.h"
 #include "history.h"
 #include "replies.h"
+#include "sibling_group.h"
 #include "suitability.h"
 #include "validation.h"
 
@@ -79,12 +80,17 @@ wire::CapacityReportT capacity_report(const AvailabilityIndex& index,
   }
 
   std::map<int, std::vector<std::int64_t>> waits;
+  std::map<int, std::uint32_t> children;
   std::vector<std::int64_t> court;
   for (const auto& [id, request] : requests) {
     if (!is_pending(request) || !counted(request_departement(request), scope.departements)) continue;
     const std::int64_t wait_s = std::max<std::int64_t>(0, (scope.at_ms - request.waiting_since) / 1000);
     waits[static_cast<int>(request.origin)].push_back(wait_s);
-    if (is_court_ordered(request)) court.push_back(wait_s);
+    children[static_cast<int>(request.origin)] += waiting_children(request);
+    if (is_court_ordered(request)) {
+      court.push_back(wait_s);
+      report.court_children_waiting += waiting_children(request);
+    }
   }
   for (int origin = static_cast<int>(wire::Origin::MIN); origin <= static_cast<int>(wire::Origin::MAX); ++origin) {
     auto& values = waits[origin];
@@ -95,6 +101,7 @@ wire::CapacityReportT capacity_report(const AvailabilityIndex& index,
     row->median_wait_s = median(values);
     row->p90_wait_s = percentile(values, 90);
     row->longest_wait_s = values.empty() ? 0 : values.back();
+    row->children_waiting = children[origin];
     report.demand.push_back(std::move(row));
   }
   report.court_unexecuted = static_cast<std::uint32_t>(court.size());

@@ -18,6 +18,7 @@
 #include "queries.h"
 #include "replies.h"
 #include "request_fields.h"
+#include "request_views.h"
 #include "subscriptions.h"
 
 namespace dispo::broker {
@@ -38,6 +39,42 @@ constexpr std::size_t kMaxClientIdLength = 128;
 bool valid_client_id(std::string_view id) {
   return id.size() <= kMaxClientIdLength &&
          std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
+
+// Administrative changes are logged as such, with who made them (issue #11); refusals are logged
+// by refuse(). Names of facilities and principals only: never a child reference.
+void log_admin_action(const wire::Request& request, const RequestContext& context, std::uint64_t sequence) {
+  const std::string& by = context.principal->name;
+  switch (request.body_type()) {
+    case wire::RequestBody::Registration: {
+      const auto* facilities = request.body_as_Registration()->facilities();
+      std::string ids;
+      const std::size_t count = facilities ? facilities->size() : 0;
+      for (std::size_t i = 0; i < count && i < 5; ++i) {
+        const auto* id = facilities->Get(i)->id();
+        ids += (ids.empty() ? "" : ",") + (id ? id->str() : std::string("?"));
+      }
+      if (count > 5) ids += ",…";
+      logger()->info("admin action=register facilities={} ids={} by={} client={} seq={}", count, ids, by,
+                     context.client_id, sequence);
+      return;
+    }
+    case wire::RequestBody::PrincipalGrant: {
+      const auto* principal = request.body_as_PrincipalGrant()->principal();
+      logger()->info("admin action=grant principal={} role={} by={} client={} seq={}",
+                     principal && principal->name() ? principal->name()->str() : "?",
+                     principal ? wire::EnumNameRole(principal->role()) : "?", by, context.client_id, sequence);
+      return;
+    }
+    case wire::RequestBody::PrincipalRevoke: {
+      const auto* name = request.body_as_PrincipalRevoke()->name();
+      logger()->info("admin action=revoke principal={} by={} client={} seq={}", name ? name->str() : "?", by,
+                     context.client_id, sequence);
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 }  // namespace
@@ -66,6 +103,11 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
     return refuse(peer, request.request_id(), make_error(wire::Status::malformed, "requête de type " +
                                                           std::string(wire::EnumNameRequestBody(request.body_type())) +
                                                           " sans contenu"),
+                  principal);
+  }
+  if (request.body_type() == wire::RequestBody::NONE) {
+    return refuse(peer, request.request_id(),
+                  make_error(wire::Status::malformed, "requête vide : aucune demande dans la Request (body absent)"),
                   principal);
   }
   const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
@@ -116,6 +158,9 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
       return answer_principal_list(*state_, request.request_id());
     case wire::RequestBody::PlacementRequestQuery:
       ++stats_.reads;
+      if (principal.role == wire::Role::facility) {
+        return answer_held_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
+      }
       return answer_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
     case wire::RequestBody::SubscriptionQuery:
       ++stats_.reads;
@@ -124,7 +169,12 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
       ++stats_.reads;
       return answer_alerts(*state_, *store_, request.request_id(), *request.body_as_AlertFetch(), context);
     case wire::RequestBody::BackupRequest:
-      if (backup_) return backup_(request, peer);
+      if (backup_) {
+        const auto* directory = request.body_as_BackupRequest()->directory();
+        logger()->info("admin action=backup directory={} by={} client={} peer={}",
+                       directory ? directory->str() : "", principal.name, context.client_id, peer);
+        return backup_(request, peer);
+      }
       break;
     default:
       break;
@@ -209,6 +259,7 @@ std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit
   Result<Applied> applied = apply_write(request, pending, context);
   if (!applied) return refuse(context.peer, request_id, applied.error(), *context.principal);
   ++stats_.writes;
+  log_admin_action(request, context, applied->sequence);
   std::string reply = encode_reply(request_id, wire::Status::ok, {}, applied->sequence, applied->body);
   pending.batch.put_reply(context.client_id, request_id, reply);
   replies_->remember(context.client_id, request_id, reply);

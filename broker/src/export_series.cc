@@ -11,6 +11,7 @@
 #include "capacity.h"
 #include "history.h"
 #include "replies.h"
+#include "sibling_group.h"
 #include "suitability.h"
 #include "validation.h"
 
@@ -47,6 +48,7 @@ bool counted(std::string_view departement, const std::vector<std::string>& depar
 struct DayDemand {
   std::uint32_t opened = 0;
   std::uint32_t admitted = 0;
+  std::uint32_t children_admitted = 0;
 };
 
 void emit_day(const Picture& picture, const ExportScope& scope, std::int64_t start_ms, std::int64_t end_ms,
@@ -71,10 +73,14 @@ void emit_day(const Picture& picture, const ExportScope& scope, std::int64_t sta
     row.day = utc_date(start_ms);
     if (first) {
       for (const auto& [rid, request] : picture.requests) {
-        if (is_pending(request) && counted(request_departement(request), scope.departements)) ++row.requests_open;
+        if (is_pending(request) && counted(request_departement(request), scope.departements)) {
+          ++row.requests_open;
+          row.children_waiting += waiting_children(request);
+        }
       }
       row.requests_opened = demand.opened;
       row.requests_admitted = demand.admitted;
+      row.children_admitted = demand.children_admitted;
       first = false;
     }
     result.rows.push_back(std::make_unique<wire::ExportRowT>(std::move(row)));
@@ -129,6 +135,11 @@ Result<wire::ExportResultT> export_series(const Store& store, const ExportScope&
           if (request->state() == wire::RequestState::admitted &&
               (previous == nullptr || previous->state != wire::RequestState::admitted)) {
             ++demand.admitted;
+          }
+          if (previous != nullptr || request->state() == wire::RequestState::admitted) {
+            wire::PlacementRequestT now;
+            request->UnPackTo(&now);
+            demand.children_admitted += newly_admitted_children(previous, now);
           }
         }
       }

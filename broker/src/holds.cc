@@ -5,12 +5,17 @@
 
 #include "dispo/schemas/labels.h"
 
+#include "alerts.h"
 #include "logger.h"
 #include "placement_requests.h"
+#include "sibling_group.h"
+#include "suitability.h"
 #include "validation.h"
 
 namespace dispo::broker {
 namespace {
+
+constexpr std::size_t kMaxSplitReason = 500;
 
 Error conflict(const std::string& message) { return make_error(wire::Status::conflict, message); }
 
@@ -19,25 +24,104 @@ std::uint64_t stage_hold(BrokerState& state, PendingCommit& pending, const Reque
   pending.batch.put_hold(hold);
   flatbuffers::FlatBufferBuilder builder(256);
   auto change = wire::CreateHoldChanged(builder, wire::Hold::Pack(builder, &hold));
-  return stage_event(state, pending, context, requests_territory(departement), builder, change);
+  const std::uint64_t sequence = stage_event(state, pending, context, requests_territory(departement), builder, change);
+  on_hold_changed(state, pending, context, hold, sequence);
+  return sequence;
 }
 
-// Moves the unit's counts for a hold that starts or ends, keeping them consistent even when the
-// facility published other counts meanwhile (reserved never below 0, the total never above installed).
-void move_place(wire::AvailabilityT& a, wire::HoldState outcome) {
+// Moves the unit's counts for a hold of `places` places that starts or ends, keeping them
+// consistent even when the facility published other counts meanwhile (reserved never below 0,
+// the total never above installed).
+void move_places(wire::AvailabilityT& a, wire::HoldState outcome, std::uint16_t places) {
   if (outcome == wire::HoldState::active) {
-    --a.available;
-    ++a.reserved;
+    a.available = static_cast<std::uint16_t>(a.available - places);
+    a.reserved = static_cast<std::uint16_t>(a.reserved + places);
     return;
   }
-  if (a.reserved > 0) --a.reserved;
-  const unsigned total = unsigned{a.available} + a.occupied + a.reserved + a.closed;
-  if (total >= a.installed) return;
-  if (outcome == wire::HoldState::admitted) {
-    ++a.occupied;
-  } else {
-    ++a.available;
+  a.reserved = static_cast<std::uint16_t>(a.reserved - std::min(a.reserved, places));
+  for (std::uint16_t i = 0; i < places; ++i) {
+    const unsigned total = unsigned{a.available} + a.occupied + a.reserved + a.closed;
+    if (total >= a.installed) return;
+    if (outcome == wire::HoldState::admitted) {
+      ++a.occupied;
+    } else {
+      ++a.available;
+    }
   }
+}
+
+std::string age_words(int age) { return std::to_string(age) + (age > 1 ? " ans" : " an"); }
+
+// The unit's admission rules, child by child (age, sex, the child's own needs) and for the
+// group it would hold there (max_siblings). Nothing is changed.
+Result<void> check_unit_takes(const UnitRecord& unit, std::string_view facility_id, const wire::PlacementRequestT& request,
+                              const std::vector<std::uint8_t>& children) {
+  const std::string where = "l'unité " + unit.unit.id + " de " + std::string(facility_id);
+  for (std::uint8_t position : children) {
+    const wire::ChildT& child = *request.criteria->children[position];
+    const std::string who = "l'enfant " + std::to_string(position + 1) + " (" + age_words(child.age) + ")";
+    if (child.age < unit.unit.age_min || child.age > unit.unit.age_max) {
+      return make_error(wire::Status::invalid, where + " accueille de " + std::to_string(unit.unit.age_min) + " à " +
+                                                   age_words(unit.unit.age_max) + " : pas " + who +
+                                                   " ; rien n'a été réservé");
+    }
+    if (!sex_admitted(unit.unit.sex, child.sex)) {
+      return make_error(wire::Status::invalid, where + " n'accueille que des " +
+                                                   (unit.unit.sex == wire::UnitSex::filles ? "filles" : "garçons") +
+                                                   " : pas " + who + " ; rien n'a été réservé");
+    }
+    if (!needs_offered(unit.unit, child)) {
+      return make_error(wire::Status::invalid, where + " n'offre pas tout ce dont " + who +
+                                                   " a besoin ; rien n'a été réservé");
+    }
+  }
+  const int together = children_in_unit(request, facility_id, unit.unit.id) + static_cast<int>(children.size());
+  const int largest = std::max<int>(1, unit.unit.max_siblings);
+  if (children.size() > 1 || together > 1) {
+    if (together > largest) {
+      return make_error(wire::Status::invalid, where + " accueille au plus " + std::to_string(largest) +
+                                                   " enfant(s) d'une même fratrie (ici " + std::to_string(together) +
+                                                   ") ; rien n'a été réservé");
+    }
+  }
+  return {};
+}
+
+// The children a HoldPlace asks for: its list (each known and waiting without a hold), or
+// every child not yet covered. Nothing is changed.
+Result<std::vector<std::uint8_t>> children_asked(const wire::HoldPlace& place, const wire::PlacementRequestT& request) {
+  const std::size_t count = request.placements.size();
+  if (place.children() == nullptr || place.children()->size() == 0) {
+    auto uncovered = uncovered_children(request);
+    if (uncovered.empty()) {
+      return conflict("chaque enfant de la demande " + request.id +
+                      " a déjà une réservation ou une admission : rien à réserver");
+    }
+    return uncovered;
+  }
+  std::vector<std::uint8_t> children;
+  for (std::uint8_t position : *place.children()) {
+    if (position >= count) {
+      return make_error(wire::Status::invalid, "enfant " + std::to_string(position + 1) + " : la demande " + request.id +
+                                                   " décrit " + std::to_string(count) + " enfant(s)");
+    }
+    if (std::find(children.begin(), children.end(), position) != children.end()) {
+      return make_error(wire::Status::invalid, "l'enfant " + std::to_string(position + 1) + " est nommé deux fois");
+    }
+    const wire::ChildPlacementT& placement = *request.placements[position];
+    if (placement.state == wire::ChildState::held) {
+      return conflict("l'enfant " + std::to_string(position + 1) + " de la demande " + request.id +
+                      " a déjà la réservation " + placement.hold_id + " (" + placement.facility_id + "/" +
+                      placement.unit_id + ") : rien n'a été réservé");
+    }
+    if (placement.state == wire::ChildState::admitted) {
+      return conflict("l'enfant " + std::to_string(position + 1) + " de la demande " + request.id + " est déjà admis (" +
+                      placement.facility_id + "/" + placement.unit_id + ") : rien n'a été réservé");
+    }
+    children.push_back(position);
+  }
+  std::sort(children.begin(), children.end());
+  return children;
 }
 
 Applied hold_reply(const BrokerState& state, std::uint64_t sequence, wire::HoldT hold) {
@@ -89,21 +173,37 @@ Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wir
   if (!is_pending(*request)) {
     return conflict("la demande " + request->id + " est " + wire::request_state_label(request->state) + " : rien à réserver");
   }
-  if (!request->hold_id.empty()) {
-    const auto active = state.workflow.holds.find(request->hold_id);
-    const std::string where = active == state.workflow.holds.end()
-                                  ? std::string()
-                                  : " sur " + active->second.facility_id + "/" + active->second.unit_id;
-    return conflict("la demande " + request->id + " a déjà la réservation " + request->hold_id + where +
-                    " : libérez-la (dispo release " + request->hold_id + ") avant d'en prendre une autre");
+  const std::string split_reason = place.split_reason() ? place.split_reason()->str() : std::string();
+  if (split_reason.size() > kMaxSplitReason) {
+    return make_error(wire::Status::invalid, "motif de séparation trop long (" + std::to_string(kMaxSplitReason) +
+                                                 " caractères au plus)");
   }
+  ensure_placements(*request, state.workflow.holds);
+  auto children = children_asked(place, *request);
+  if (!children) return children.error();
   if (!is_authorised(facility->facility, context.today)) {
     return make_error(wire::Status::unauthorised_place, "l'établissement " + facility->facility.id +
                                                             " n'est pas autorisé aujourd'hui : pas de réservation");
   }
-  if (unit->availability.available == 0) {
-    return conflict("plus aucune place disponible dans l'unité " + unit->unit.id + " de " + facility->facility.id +
-                    " (réservées : " + std::to_string(unit->availability.reserved) +
+  if (auto takes = check_unit_takes(*unit, facility->facility.id, *request, *children); !takes) return takes.error();
+  const std::vector<std::string> elsewhere = other_units(*request, facility->facility.id, unit->unit.id);
+  const bool splits = !elsewhere.empty();
+  if (splits && split_reason.find_first_not_of(" \t\n") == std::string::npos) {
+    std::string places;
+    for (const auto& other : elsewhere) places += (places.empty() ? "" : ", ") + other;
+    return make_error(wire::Status::invalid,
+                      "cette réservation séparerait la fratrie de la demande " + request->id + " (déjà : " + places +
+                          ") : le Code civil (art. 371-5) ne sépare des frères et sœurs que si vivre ensemble est "
+                          "impossible ou contraire à leur intérêt ; dites pourquoi (--split-reason) — rien n'a été réservé");
+  }
+  const auto places = static_cast<std::uint16_t>(children->size());
+  if (unit->availability.available < places) {
+    return conflict(std::string(unit->availability.available == 0 ? "plus aucune place disponible"
+                                                                   : "seulement " + std::to_string(unit->availability.available) +
+                                                                         " place(s) disponible(s) pour " +
+                                                                         std::to_string(places) + " enfant(s)") +
+                    " dans l'unité " + unit->unit.id + " de " + facility->facility.id + " (réservées : " +
+                    std::to_string(unit->availability.reserved) +
                     ") : la dernière vient peut-être d'être prise ; rien n'a été réservé");
   }
 
@@ -116,13 +216,26 @@ Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wir
   hold.created_at = context.now_ms;
   hold.created_by = actor(context);
   hold.expires_at = context.now_ms + std::int64_t{seconds} * 1000;
+  hold.children = *children;
+  if (splits) hold.split_reason = split_reason;
 
   const wire::AvailabilityT before = unit->availability;
-  move_place(unit->availability, wire::HoldState::active);
+  move_places(unit->availability, wire::HoldState::active, places);
   stage_hold(state, pending, context, hold, facility->facility.departement);
   stage_availability(state, pending, context, *facility, *unit, before);
-  request->state = wire::RequestState::proposed;
-  request->hold_id = hold.id;
+  mark_children(*request, *children, hold, wire::ChildState::held, context.now_ms);
+  if (splits) {
+    auto split = std::make_unique<wire::SiblingSplitT>();
+    split->hold_id = hold.id;
+    split->facility_id = hold.facility_id;
+    split->unit_id = hold.unit_id;
+    split->children = *children;
+    split->reason = split_reason;
+    split->by = actor(context);
+    split->at = context.now_ms;
+    request->splits.push_back(std::move(split));
+  }
+  settle_request(*request);
   request->changed_at = context.now_ms;
   request->changed_by = actor(context);
   const std::uint64_t sequence = stage_request(state, pending, context, *request);
@@ -146,7 +259,7 @@ std::uint64_t give_back(BrokerState& state, PendingCommit& pending, const Reques
   sequence = stage_hold(state, pending, context, hold, departement);
   if (unit != nullptr) {  // the unit may have been removed by a new registration meanwhile
     const wire::AvailabilityT before = unit->availability;
-    move_place(unit->availability, outcome);
+    move_places(unit->availability, outcome, places_of(hold));
     sequence = stage_availability(state, pending, context, *facility, *unit, before);
   }
   return sequence;
@@ -179,29 +292,30 @@ Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire:
   }
   const wire::HoldT hold = active->second;
   wire::PlacementRequestT* request = state.workflow.request(hold.request_id);
+  std::vector<std::uint8_t> children;
+  if (request != nullptr) {
+    ensure_placements(*request, state.workflow.holds);
+    children = children_of_hold(*request, hold);
+  }
   give_back(state, pending, context, hold_id, outcome);
   std::uint64_t sequence = state.sequence;
   if (request != nullptr) {
-    request->hold_id.clear();
     request->changed_at = context.now_ms;
     request->changed_by = actor(context);
-    if (outcome == wire::HoldState::admitted) {
-      request->state = wire::RequestState::admitted;
-      request->admitted_at = hold.facility_id + "/" + hold.unit_id;
-      state.workflow.open_by_child.erase(request->child_ref);
-    } else {
-      request->state = wire::RequestState::open;
-      if (outcome == wire::HoldState::declined) {
-        auto refusal = std::make_unique<wire::RefusalT>();
-        refusal->facility_id = hold.facility_id;
-        refusal->unit_id = hold.unit_id;
-        refusal->reason = end.reason();
-        refusal->note = end.note() ? end.note()->str() : "";
-        refusal->at = context.now_ms;
-        refusal->by = actor(context);
-        request->refusals.push_back(std::move(refusal));
-      }
+    const bool admitted = outcome == wire::HoldState::admitted;
+    mark_children(*request, children, hold, admitted ? wire::ChildState::admitted : wire::ChildState::waiting,
+                  context.now_ms);
+    if (outcome == wire::HoldState::declined) {
+      auto refusal = std::make_unique<wire::RefusalT>();
+      refusal->facility_id = hold.facility_id;
+      refusal->unit_id = hold.unit_id;
+      refusal->reason = end.reason();
+      refusal->note = end.note() ? end.note()->str() : "";
+      refusal->at = context.now_ms;
+      refusal->by = actor(context);
+      request->refusals.push_back(std::move(refusal));
     }
+    if (is_pending(*request) && settle_request(*request)) state.workflow.open_by_child.erase(request->child_ref);
     sequence = stage_request(state, pending, context, *request);
   }
   wire::HoldT ended = hold;
@@ -213,15 +327,21 @@ Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire:
 
 namespace {
 
-// Ends `hold_id` as `outcome` (expired, released) and, if it was its request's hold, makes the
-// request open again. Returns the last sequence staged.
+// Ends `hold_id` as `outcome` (expired, released): its places come back and its children wait
+// again (the request's other holds and admissions stay). Returns the last sequence staged.
 std::uint64_t end_and_reopen(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                              const std::string& hold_id, wire::HoldState outcome) {
-  const std::string request_id = state.workflow.holds[hold_id].request_id;
+  const wire::HoldT hold = state.workflow.holds[hold_id];
+  wire::PlacementRequestT* request = state.workflow.request(hold.request_id);
+  std::vector<std::uint8_t> children;
+  if (request != nullptr) {
+    ensure_placements(*request, state.workflow.holds);
+    children = children_of_hold(*request, hold);
+  }
   std::uint64_t sequence = give_back(state, pending, context, hold_id, outcome);
-  if (wire::PlacementRequestT* request = state.workflow.request(request_id); request && request->hold_id == hold_id) {
-    request->hold_id.clear();
-    request->state = wire::RequestState::open;
+  if (request != nullptr && is_pending(*request)) {
+    mark_children(*request, children, hold, wire::ChildState::waiting, context.now_ms);
+    settle_request(*request);
     request->changed_at = context.now_ms;
     request->changed_by = actor(context);
     sequence = stage_request(state, pending, context, *request);

@@ -1,13 +1,19 @@
-// Holds (DESIGN.md §3, issue #3): one place of a unit reserved for a placement request for a
-// limited time, so that two on-call workers never promise the same bed.
+// Holds (DESIGN.md §3, issues #3 and #10): places of a unit reserved for children of a placement
+// request for a limited time, so that two on-call workers never promise the same bed.
 //
-// Placing a hold takes one `available` place into `reserved` at once for everyone (an
-// AvailabilityChanged event), and makes its request `proposed`. A hold ends once: admitted
-// (reserved → occupied, request admitted), released or declined by the facility (the place comes
-// back, the request is open again; a decline records its coded reason), or expired (the same as
-// released, by the broker, when expires_at passes). With the event loop as the only writer, two
-// holds racing for the last place are decided in arrival order: one wins, the other gets
-// `conflict`. Event loop thread only.
+// A hold covers some children of the request's sibling group (HoldPlace.children, positions in
+// criteria.children; absent = every child not yet covered) and takes one `available` place per
+// child into `reserved` at once for everyone (an AvailabilityChanged event). A request may have
+// several active holds, a child at most one. The unit's rules apply to each child covered (age,
+// sex, the child's own needs) and to the children of the group it would hold (max_siblings). A
+// hold that puts children in another unit than their brothers and sisters (held or admitted)
+// needs a split reason (Code civil art. 371-5), recorded on the hold and in the request's
+// `splits`. A hold ends once: admitted (reserved → occupied for each child, the children
+// admitted; the request is admitted when every child is), released or declined by the facility
+// (the places come back, those children wait again; a decline records its coded reason), or
+// expired (as released, by the broker, when expires_at passes). With the event loop as the only
+// writer, holds racing for the last places are decided in arrival order: one wins each place,
+// the others get `conflict`. Every refusal changes nothing. Event loop thread only.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +35,8 @@ Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wir
 Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire::HoldEnd& end,
                          const RequestContext& context);
 
-// Ends `hold_id` (active) as released, expired or declined without further checks; used by
-// cancellation and expiry. Returns the last sequence staged.
+// Ends `hold_id` (active) as released, expired or declined without further checks, giving its
+// places back (the request is left to the caller); used by cancellation. Returns the last sequence staged.
 std::uint64_t give_back(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                         const std::string& hold_id, wire::HoldState outcome);
 

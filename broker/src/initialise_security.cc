@@ -1,4 +1,5 @@
-// dispo-broker init: the broker's and the first admin's key pairs, and the admin principal.
+// dispo-broker init: the broker's and the first admin's key pairs, and the admin principal;
+// dispo-broker sequence: the last sequence of a stopped data directory.
 #include "dispo/broker/broker.h"
 #include "dispo/schemas/curve_keys.h"
 #include "principal_changes.h"
@@ -57,6 +58,10 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
   pending.batch.set_last_sequence(state.sequence);
   if (auto committed = (*store)->commit(pending.batch); !committed) return committed.error();
   return report;
+}
+
+Result<std::uint64_t> last_sequence_of(const std::filesystem::path& data_dir) {
+  return Store::last_sequence_in(data_dir);
 }
 
 }  // namespace dispo::broker

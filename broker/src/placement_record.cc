@@ -12,6 +12,7 @@
 #include "history.h"
 #include "replies.h"
 #include "search.h"
+#include "sibling_group.h"
 #include "suitability.h"
 #include "validation.h"
 
@@ -51,6 +52,60 @@ std::uint64_t opening_sequence(std::string_view id) {
   return error == std::errc() && end == digits.data() + digits.size() && sequence > 0 ? sequence : 1;
 }
 
+std::vector<std::uint8_t> to_positions(const flatbuffers::Vector<std::uint8_t>* children) {
+  return children ? std::vector<std::uint8_t>(children->begin(), children->end()) : std::vector<std::uint8_t>();
+}
+
+// The children newly held or admitted (grouped by hold), the new split decisions and, while
+// the request waits, how many children still wait — in French.
+std::string describe_children(const wire::PlacementRequest& now, const wire::PlacementRequestT& before) {
+  std::string what;
+  const auto add = [&what](const std::string& text) { what += (what.empty() ? "" : " ; ") + text; };
+  if (now.placements() != nullptr && now.placements()->size() == before.placements.size()) {
+    struct Moved {
+      wire::ChildState state;
+      std::string hold;
+      std::string place;
+      std::vector<std::uint8_t> children;
+    };
+    std::vector<Moved> moved;
+    for (std::size_t i = 0; i < before.placements.size(); ++i) {
+      const wire::ChildPlacement* child = now.placements()->Get(static_cast<flatbuffers::uoffset_t>(i));
+      const std::string hold = child->hold_id() ? child->hold_id()->str() : std::string();
+      if (child->state() == wire::ChildState::waiting ||
+          (child->state() == before.placements[i]->state && hold == before.placements[i]->hold_id)) {
+        continue;
+      }
+      const std::string place = (child->facility_id() ? child->facility_id()->str() : "?") + "/" +
+                                (child->unit_id() ? child->unit_id()->str() : "?");
+      auto found = std::find_if(moved.begin(), moved.end(), [&](const Moved& entry) {
+        return entry.state == child->state() && entry.hold == hold;
+      });
+      if (found == moved.end()) found = moved.insert(moved.end(), Moved{child->state(), hold, place, {}});
+      found->children.push_back(static_cast<std::uint8_t>(i));
+    }
+    for (const Moved& entry : moved) {
+      add(children_words(entry.children) + (entry.state == wire::ChildState::admitted
+                                                ? " admis (" + entry.place + ")"
+                                                : " : place réservée (" + entry.hold + ", " + entry.place + ")"));
+    }
+  }
+  const std::size_t splits = now.splits() ? now.splits()->size() : 0;
+  for (std::size_t i = before.splits.size(); i < splits; ++i) {
+    const wire::SiblingSplit* split = now.splits()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    add("fratrie séparée : " + children_words(to_positions(split->children())) + " vers " +
+        (split->facility_id() ? split->facility_id()->str() : "?") + "/" +
+        (split->unit_id() ? split->unit_id()->str() : "?") + ", décidé par " + (split->by() ? split->by()->str() : "?") +
+        " — motif : " + (split->reason() ? split->reason()->str() : "?") + " (Code civil, art. 371-5)");
+  }
+  const bool waits = now.state() == wire::RequestState::open || now.state() == wire::RequestState::proposed;
+  if (waits && now.children_waiting() != before.children_waiting && now.children_waiting() > 0 &&
+      !before.placements.empty()) {
+    add(std::to_string(now.children_waiting()) + " enfant(s) sans admission encore");
+  }
+  return what;
+}
+
 std::string describe_request(const wire::PlacementRequest& now, const wire::PlacementRequestT* before) {
   if (before == nullptr) {
     return "demande ouverte (origine " + wire::origin_label(now.origin()) + ", base légale " +
@@ -68,12 +123,17 @@ std::string describe_request(const wire::PlacementRequest& now, const wire::Plac
               (refusal->note() && refusal->note()->size() ? " (" + refusal->note()->str() + ")" : "");
     }
   }
+  if (const std::string children = describe_children(now, *before); !children.empty()) {
+    what += (what.empty() ? "" : " ; ") + children;
+  }
   if (now.state() != before->state) {
     std::string change;
     switch (now.state()) {
       case wire::RequestState::open: change = "de nouveau ouverte"; break;
       case wire::RequestState::proposed:
-        change = "place proposée (réservation " + (now.hold_id() ? now.hold_id()->str() : "?") + ")";
+        change = now.placements() && now.placements()->size() > 0
+                     ? "place proposée"
+                     : "place proposée (réservation " + (now.hold_id() ? now.hold_id()->str() : "?") + ")";
         break;
       case wire::RequestState::admitted:
         change = "admise (" + (now.admitted_at() ? now.admitted_at()->str() : "?") + ")";
@@ -91,8 +151,16 @@ std::string describe_request(const wire::PlacementRequest& now, const wire::Plac
 
 std::string describe_hold(const wire::Hold& hold) {
   const std::string id = hold.id() ? hold.id()->str() : "?";
-  const std::string place = "unité " + (hold.unit_id() ? hold.unit_id()->str() : "?") + " de l'établissement " +
-                            (hold.facility_id() ? hold.facility_id()->str() : "?");
+  const auto children = to_positions(hold.children());
+  std::string place = "unité " + (hold.unit_id() ? hold.unit_id()->str() : "?") + " de l'établissement " +
+                      (hold.facility_id() ? hold.facility_id()->str() : "?");
+  if (!children.empty()) {
+    place += ", " + children_words(children) + " (" + std::to_string(children.size()) +
+             (children.size() > 1 ? " places)" : " place)");
+  }
+  if (hold.state() == wire::HoldState::active && hold.split_reason() && hold.split_reason()->size() > 0) {
+    place += " — sépare la fratrie, motif : " + hold.split_reason()->str();
+  }
   switch (hold.state()) {
     case wire::HoldState::active: return "réservation " + id + " posée : " + place + ", jusqu'au " + utc_time(hold.expires_at());
     case wire::HoldState::admitted: return "réservation " + id + " transformée en admission : " + place;
@@ -125,6 +193,8 @@ wire::PlacementRecordT build_record(const AvailabilityIndex& index, const wire::
       considered->facility_id = facility.facility.id;
       considered->facility_name = facility.facility.name;
       considered->unit_id = unit.unit.id;
+      considered->commune_insee = facility.facility.commune_insee;
+      considered->unit_name = unit.unit.name;
       considered->suitable = !verdicts[i].refusal.has_value();
       if (verdicts[i].refusal) {
         considered->reason = *verdicts[i].refusal;

@@ -9,6 +9,7 @@
 #include "authorisation.h"
 #include "holds.h"
 #include "search.h"
+#include "sibling_group.h"
 #include "validation.h"
 
 namespace dispo::broker {
@@ -70,6 +71,20 @@ std::unique_ptr<wire::SearchQueryT> criteria_of(const wire::PlacementRequest& re
   return criteria;
 }
 
+bool same_children(const wire::SearchQuery& asked, const wire::SearchQueryT& current) {
+  const std::size_t count = asked.children() ? asked.children()->size() : 0;
+  if (count != current.children.size()) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    const wire::Child* child = asked.children()->Get(i);
+    const wire::ChildT& known = *current.children[i];
+    const std::vector<wire::Specialty> needs =
+        child->needs() ? std::vector<wire::Specialty>(child->needs()->begin(), child->needs()->end())
+                       : std::vector<wire::Specialty>();
+    if (child->age() != known.age || child->sex() != known.sex || needs != known.needs) return false;
+  }
+  return true;
+}
+
 Applied answer_with_status(const BrokerState& state, std::uint64_t sequence, const std::string& id,
                            const RequestContext& context) {
   // The reply is encoded after the write, from the state as the write left it.
@@ -117,6 +132,7 @@ Result<Applied> open_request(BrokerState& state, PendingCommit& pending, const w
   request.state = wire::RequestState::open;
   request.created_at = request.changed_at = context.now_ms;
   request.created_by = request.changed_by = actor(context);
+  ensure_placements(request, state.workflow.holds);
   const std::string id = request.id;
   state.workflow.open_by_child[child_ref] = id;
   auto& stored = state.workflow.requests[id] = std::move(request);
@@ -142,7 +158,19 @@ Result<Applied> update_request(BrokerState& state, PendingCommit& pending,
     return invalid("le département d'une demande ne change pas (" + request->criteria->departement + ")");
   }
   if (asked.origin() != request->origin) return invalid("l'origine d'une demande ne change pas");
+  ensure_placements(*request, state.workflow.holds);
+  if (!same_children(*asked.criteria(), *request->criteria) &&
+      uncovered_children(*request).size() != request->placements.size()) {
+    return make_error(wire::Status::conflict, "des enfants de la demande " + request->id +
+                                                  " ont une réservation ou sont admis : la fratrie décrite ne change "
+                                                  "plus (libérez les réservations d'abord)");
+  }
+  const bool children_changed = !same_children(*asked.criteria(), *request->criteria);
   request->criteria = criteria_of(asked);
+  if (children_changed) {
+    request->placements.clear();
+    ensure_placements(*request, state.workflow.holds);
+  }
   request->keep_together = asked.keep_together();
   if (asked.waiting_since() > 0) request->waiting_since = asked.waiting_since();
   request->legal_basis = asked.legal_basis();
@@ -162,10 +190,19 @@ Result<Applied> cancel_request(BrokerState& state, PendingCommit& pending,
     return make_error(wire::Status::conflict, "la demande " + request->id + " est déjà " + wire::request_state_label(request->state));
   }
   if (cancel.reason() && cancel.reason()->size() > 200) return invalid("motif d'annulation trop long (200 caractères)");
-  if (!request->hold_id.empty()) give_back(state, pending, context, request->hold_id, wire::HoldState::released);
+  ensure_placements(*request, state.workflow.holds);
+  std::vector<std::string> holds;
+  for (const auto& [hold_id, hold] : state.workflow.holds) {
+    if (hold.request_id == request->id) holds.push_back(hold_id);
+  }
+  for (const auto& hold_id : holds) give_back(state, pending, context, hold_id, wire::HoldState::released);
   request = state.workflow.request(id);
+  for (auto& placement : request->placements) {
+    if (placement->state == wire::ChildState::held) *placement = wire::ChildPlacementT();
+  }
   request->state = wire::RequestState::cancelled;
   request->hold_id.clear();
+  request->children_waiting = 0;
   request->cancel_reason = cancel.reason() ? cancel.reason()->str() : "";
   request->changed_at = context.now_ms;
   request->changed_by = actor(context);
@@ -184,6 +221,13 @@ std::uint32_t count_matches(const BrokerState& state, const wire::PlacementReque
   search_context.today = context.today;
   wire::SearchQueryT query = *request.criteria;
   query.limit = 0;
+  if (request.placements.size() == query.children.size()) {  // only the children not admitted yet
+    std::vector<std::unique_ptr<wire::ChildT>> waiting;
+    for (std::size_t i = 0; i < query.children.size(); ++i) {
+      if (request.placements[i]->state != wire::ChildState::admitted) waiting.push_back(std::move(query.children[i]));
+    }
+    query.children = std::move(waiting);
+  }
   const auto result = search(state.index, query, search_context);
   if (!request.keep_together) return static_cast<std::uint32_t>(result.matches.size());
   return static_cast<std::uint32_t>(std::count_if(result.matches.begin(), result.matches.end(),
@@ -199,9 +243,14 @@ flatbuffers::Offset<wire::RequestStatus> pack_request_status(flatbuffers::FlatBu
   if (auto active = state.workflow.holds.find(request.hold_id); active != state.workflow.holds.end()) {
     hold = wire::Hold::Pack(builder, &active->second);
   }
+  std::vector<flatbuffers::Offset<wire::Hold>> holds;
+  for (const auto& [id, active] : state.workflow.holds) {
+    if (active.request_id == request.id) holds.push_back(wire::Hold::Pack(builder, &active));
+  }
+  const auto all_holds = builder.CreateVector(holds);
   const std::int64_t waiting_s = is_pending(request) ? std::max<std::int64_t>(0, (context.now_ms - request.waiting_since) / 1000)
                                                      : std::max<std::int64_t>(0, (request.changed_at - request.waiting_since) / 1000);
-  return wire::CreateRequestStatus(builder, packed, hold, count_matches(state, request, context), waiting_s);
+  return wire::CreateRequestStatus(builder, packed, hold, count_matches(state, request, context), waiting_s, all_holds);
 }
 
 std::string answer_requests(const BrokerState& state, std::uint64_t request_id,

@@ -102,6 +102,7 @@ class Checks {
 Result<void> check_unit(const wire::Unit& unit, std::size_t number) {
   Checks checks("unité n°" + std::to_string(number));
   checks.unit_id("id", unit.id())
+      .text("name", unit.name(), wire::kMaxNameChars)
       .count("installed (places installées par unité)", unit.installed(), wire::kMaxInstalledPlaces)
       .count("max_siblings (fratrie accueillie ensemble)", unit.max_siblings(), wire::kMaxSiblingGroup);
   return checks.result();
@@ -120,6 +121,7 @@ Result<void> check_facility(const wire::Facility& facility, std::size_t number) 
       })
       .point("lat, lon", facility.lat(), facility.lon())
       .also([&] { return wire::check_phone("phone", text_of(facility.phone())); })
+      .text("address", facility.address(), wire::kMaxNameChars)
       .date("derogation_end", facility.derogation_end(), false);
   if (fields.failed()) return fields.result();
   if (facility.units() == nullptr) return {};
@@ -273,6 +275,12 @@ Result<void> check_request_fields(const wire::Request& request) {
           .facility_id("facility_id", hold.facility_id())
           .unit_id("unit_id", hold.unit_id())
           .reference("request_id", hold.request_id())
+          .text("split_reason", hold.split_reason(), kMaxNoteChars)
+          .also([&]() -> Result<void> {
+            if (hold.children() == nullptr || hold.children()->size() <= wire::kMaxSiblingGroup) return {};
+            return make_error(wire::Status::invalid, "children : au plus " + std::to_string(wire::kMaxSiblingGroup) +
+                                                         " enfants par réservation");
+          })
           .result();
     }
     case Body::HoldEnd: {

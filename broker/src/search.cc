@@ -155,6 +155,7 @@ std::int64_t age_seconds(const Candidate& candidate, const Criteria& criteria) {
 std::unique_ptr<wire::PlacementT> make_placement(const UnitRecord& unit) {
   auto placement = std::make_unique<wire::PlacementT>();
   placement->unit_id = unit.unit.id;
+  placement->unit_name = unit.unit.name;
   placement->availability = std::make_unique<wire::AvailabilityT>(unit.availability);
   return placement;
 }
@@ -173,6 +174,7 @@ std::unique_ptr<wire::MatchT> make_match(const Candidate& candidate,
   match->phone = facility.phone;
   match->lat = facility.lat;
   match->lon = facility.lon;
+  match->address = facility.address;
   if (criteria.has_near) match->distance_km = candidate.distance_km;
   match->whole_group = candidate.whole_group;
   match->stale = candidate.stale;
@@ -303,6 +305,14 @@ wire::SearchResultT search(const AvailabilityIndex& index, const wire::SearchQue
   }
   if (group.size() >= 2 && !result.whole_group_found) {
     result.split = propose_split(candidates, group, criteria, scan);
+  }
+  // "No place" and "no facility registered there" (a mistyped département) are different answers.
+  if (candidates.empty()) {
+    std::int32_t registered = 0;
+    for (const auto& [id, record] : index.facilities()) {
+      if (in_territory(record.facility, criteria)) ++registered;
+    }
+    result.facilities_in_territory = registered;
   }
   return result;
 }

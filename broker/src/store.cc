@@ -1,11 +1,15 @@
 #include "store.h"
 
+#include <algorithm>
+
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+
+#include "data_format.h"
 
 namespace dispo::broker {
 namespace {
@@ -208,6 +212,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
       {kWorkflow, family_options(cache, 2 * kMiB, false)},
       {kAlerts, family_options(cache, 4 * kMiB, false)},
   };
+  std::vector<std::string> family_names;
+  for (const auto& family : families) family_names.push_back(family.name);
+  if (auto known = check_column_families(directory, family_names); !known) return known.error();
   std::unique_ptr<Store> store(new Store());
   rocksdb::DB* raw = nullptr;
   auto status = rocksdb::DB::Open(options, directory.string(), families, &store->handles_, &raw);
@@ -221,7 +228,39 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& director
   store->principals_ = store->handles_[6];
   store->workflow_ = store->handles_[7];
   store->alerts_ = store->handles_[8];
+  if (auto format = settle_data_format(*store->db_, store->meta_, directory); !format) return format.error();
   return store;
+}
+
+Result<std::uint64_t> Store::last_sequence_in(const std::filesystem::path& directory) {
+  // Writes not even RocksDB's own LOG file there: a backup stays byte for byte as it was.
+  class SilentLogger : public rocksdb::Logger {
+   public:
+    using rocksdb::Logger::Logv;
+    void Logv(const char*, va_list) override {}
+  };
+  rocksdb::DBOptions options;
+  options.info_log = std::make_shared<SilentLogger>();
+  std::vector<std::string> names;
+  auto status = rocksdb::DB::ListColumnFamilies(options, directory.string(), &names);
+  if (!status.ok()) return storage_error("no dispo database in " + directory.string(), status);
+  if (std::find(names.begin(), names.end(), kMeta) == names.end()) {
+    return make_error(wire::Status::storage_error, "no dispo database in " + directory.string());
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  status = rocksdb::DB::OpenForReadOnly(options, directory.string(), families, &handles, &raw);
+  if (!status.ok()) return storage_error("cannot read RocksDB in " + directory.string(), status);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  const auto meta = std::find(names.begin(), names.end(), kMeta) - names.begin();
+  std::string value;
+  status = db->Get({}, handles[meta], kLastSequenceKey, &value);
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();  // closing
+  if (status.IsNotFound()) return std::uint64_t{0};
+  if (!status.ok()) return storage_error("cannot read the last sequence", status);
+  return from_big_endian(value);
 }
 
 Store::~Store() {
@@ -492,6 +531,17 @@ Result<void> Store::checkpoint(const std::filesystem::path& directory) const {
   status = checkpoint->CreateCheckpoint(directory.string());
   if (!status.ok()) return storage_error("cannot write the checkpoint", status);
   return {};
+}
+
+std::vector<Store::FamilySize> Store::sizes() const {
+  std::vector<FamilySize> sizes;
+  for (auto* handle : handles_) {
+    FamilySize size{handle->GetName()};
+    db_->GetIntProperty(handle, rocksdb::DB::Properties::kTotalSstFilesSize, &size.sst_bytes);
+    db_->GetIntProperty(handle, rocksdb::DB::Properties::kCurSizeAllMemTables, &size.memtable_bytes);
+    sizes.push_back(std::move(size));
+  }
+  return sizes;
 }
 
 }  // namespace dispo::broker

@@ -87,6 +87,10 @@ class Store {
   // Opens (creating if needed) the database in `directory`.
   // Errors: storage_error with RocksDB's explanation (e.g. locked by another broker).
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& directory);
+
+  // The last committed sequence of the data directory `directory` (a stopped broker's, or a
+  // backup), read without changing anything there. storage_error when it is not a dispo database.
+  static Result<std::uint64_t> last_sequence_in(const std::filesystem::path& directory);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -142,6 +146,14 @@ class Store {
 
   // Takes a consistent on-disk checkpoint of the database into `directory` (must not exist).
   Result<void> checkpoint(const std::filesystem::path& directory) const;
+
+  // Each column family's SST bytes on disk and memtable bytes in memory (for metrics).
+  struct FamilySize {
+    std::string name;
+    std::uint64_t sst_bytes = 0;
+    std::uint64_t memtable_bytes = 0;
+  };
+  std::vector<FamilySize> sizes() const;
 
  private:
   Store() = default;

@@ -60,6 +60,34 @@ Result<void> check_territory(wire::SubscriptionT& native) {
   return {};
 }
 
+std::string packed_query(const wire::SubscriptionT& subscription) {
+  if (!subscription.query) return {};
+  flatbuffers::FlatBufferBuilder builder(256);
+  builder.Finish(wire::SearchQuery::Pack(builder, subscription.query.get()));
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+}
+
+// The owner's subscription asking for the same thing as `wanted` (already normalised), if any.
+const wire::SubscriptionT* same_subscription(const Workflow& workflow, std::string_view owner,
+                                             const wire::SubscriptionT& wanted) {
+  const std::string query = packed_query(wanted);
+  for (const auto& [id, subscription] : workflow.subscriptions) {
+    if (subscription.owner != owner || subscription.kind != wanted.kind) continue;
+    if (subscription.request_id != wanted.request_id || subscription.departement != wanted.departement ||
+        subscription.facility_kind != wanted.facility_kind || subscription.threshold != wanted.threshold) {
+      continue;
+    }
+    if (packed_query(subscription) == query) return &subscription;
+  }
+  return nullptr;
+}
+
+Applied answer_subscription(const BrokerState& state, const wire::SubscriptionT& subscription) {
+  return Applied{state.sequence, [copy = subscription](flatbuffers::FlatBufferBuilder& builder) {
+                   return std::pair{wire::ReplyBody::Subscription, wire::Subscription::Pack(builder, &copy).Union()};
+                 }};
+}
+
 std::size_t owned_by(const Workflow& workflow, std::string_view owner) {
   return static_cast<std::size_t>(std::count_if(workflow.subscriptions.begin(), workflow.subscriptions.end(),
                                                 [&](const auto& entry) { return entry.second.owner == owner; }));
@@ -106,6 +134,10 @@ Result<Applied> subscribe(BrokerState& state, PendingCommit& pending, const Stor
     default:
       return invalid("type d'abonnement inconnu (search, request ou territory)");
   }
+  if (const wire::SubscriptionT* same = same_subscription(state.workflow, owner, native)) {
+    logger()->debug("subscription id={} owner={} asked again: the existing one is answered", same->id, owner);
+    return answer_subscription(state, *same);  // the same thing twice: one subscription, nothing staged
+  }
   if (owned_by(state.workflow, owner) >= kMaxSubscriptionsPerOwner) {
     return invalid("trop d'abonnements pour ce client (" + std::to_string(kMaxSubscriptionsPerOwner) +
                    " au plus) : supprimez-en avec dispo unsubscribe");
@@ -120,10 +152,7 @@ Result<Applied> subscribe(BrokerState& state, PendingCommit& pending, const Stor
   logger()->info("subscription id={} owner={} kind={}", native.id, owner, wire::EnumNameSubscriptionKind(native.kind));
   auto stored = state.workflow.subscriptions.insert_or_assign(native.id, std::move(native)).first;
   state.alert_matcher.invalidate();
-  const wire::SubscriptionT* saved = &stored->second;
-  return Applied{state.sequence, [copy = *saved](flatbuffers::FlatBufferBuilder& builder) {
-                   return std::pair{wire::ReplyBody::Subscription, wire::Subscription::Pack(builder, &copy).Union()};
-                 }};
+  return answer_subscription(state, stored->second);
 }
 
 Result<Applied> unsubscribe(BrokerState& state, PendingCommit& pending, const wire::Unsubscribe& request,

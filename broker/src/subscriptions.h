@@ -19,7 +19,9 @@ class Store;
 // Saves a standing subscription with the id "S-<n>" (n from a durable counter: never reused, even
 // across restarts). search: a sane query (check_query); a non-admin without a département in
 // the query gets its only département, or must name one. request: the request must exist
-// (unknown_request). territory: a département and a threshold >= 1.
+// (unknown_request). territory: a département and a threshold >= 1. Asking again for what one
+// of the owner's subscriptions already asks (same kind and criteria, once normalised) stages
+// nothing and answers that subscription: same id, no duplicate.
 // Reply: the Subscription as stored.
 Result<Applied> subscribe(BrokerState& state, PendingCommit& pending, const Store& store,
                           const wire::Subscribe& request, const RequestContext& context);

@@ -167,7 +167,12 @@ Result<void> AlertWatch::acknowledge(std::uint64_t number) {
 
 std::string format_alert(const wire::AlertT& alert) {
   const std::string clock = wire::format_time(alert.time, "%d/%m %H:%M:%S", wire::TimeZone::local);
-  return "alerte " + std::to_string(alert.number) + " (" + clock + ") : " + alert.message;
+  std::string line = "alerte " + std::to_string(alert.number) + " (" + clock + ") : " + alert.message;
+  if (!alert.phone.empty()) {
+    line += " — joindre " + (alert.facility_name.empty() ? alert.facility_id : alert.facility_name) +
+            (alert.unit_id.empty() ? std::string() : ", unité " + alert.unit_id) + " : tél. " + alert.phone;
+  }
+  return line;
 }
 
 Result<std::string> alert_json(const wire::AlertT& alert) {

@@ -108,6 +108,10 @@ bool Board::receive_snapshot(std::chrono::milliseconds wait) {
     if (error.num() == EINTR) return false;
     throw;
   }
+  if (!reply && session_->authentication_failure()) {
+    snapshot_error_ = *session_->authentication_failure();  // start() reports it at once
+    return false;
+  }
   if (!reply || (*reply)->request_id() != pending_request_) return false;
   if ((*reply)->status() != wire::Status::ok) {
     const auto* text = (*reply)->message();

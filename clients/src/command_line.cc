@@ -2,13 +2,16 @@
 
 #include <cstdio>
 
+#include "dispo/schemas/cli_french.h"
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/printable.h"
 
 namespace dispo::client {
 
 void add_connection_options(CLI::App& app, ConnectionOptions& options) {
-  app.add_option("--broker", options.broker, "Adresse du broker (api), ou variable DISPO_BROKER")
+  app.add_option("--broker", options.broker,
+                 "Adresse du broker (api), ou variable DISPO_BROKER (défaut : la socket locale d'un broker\n"
+                 "lancé d'ici avec ses réglages par défaut)")
       ->envname("DISPO_BROKER")
       ->capture_default_str();
   app.add_option("--timeout", options.timeout_s, "Attente d'une réponse, en secondes (2 tentatives)")
@@ -52,9 +55,12 @@ Result<Session> open_session(zmq::context_t& context, const SessionOptions& opti
     return Session(context, options);
   } catch (const zmq::error_t& error) {
     return make_error(wire::Status::invalid,
-                      "adresse du broker invalide : « " + options.broker + " » (" + error.what() + ")");
+                      "adresse du broker invalide : « " + options.broker + " » (" + error.what() +
+                          ") ; formes acceptées : ipc:///chemin/api.sock, tcp://hôte:port, tcp://localhost:port");
   }
 }
+
+void prepare_command_line(CLI::App& app, std::string_view program) { wire::speak_french(app, program); }
 
 std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands) {
   const std::string what = error.what();
@@ -83,25 +89,26 @@ std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std:
       }
       return "une commande est requise : " + expected + help;
     }
-    return "argument obligatoire manquant — " + what + help;
+    return "argument obligatoire manquant — " + wire::french_cli_error(error) + help;
   }
   if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
-    return "option ou argument inconnu — " + what + help;
+    return "option ou argument inconnu — " + wire::french_cli_error(error) + help;
   }
   if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr ||
       dynamic_cast<const CLI::ValidationError*>(&error) != nullptr) {
-    return "valeur invalide — " + what + help;
+    return "valeur invalide — " + wire::french_cli_error(error) + help;
   }
-  return "utilisation incorrecte — " + what + help;
+  return "utilisation incorrecte — " + wire::french_cli_error(error) + help;
 }
 
 int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
                     int argc, char** argv) {
   const std::string program = app.get_name();
+  wire::name_subcommand_groups(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
     return report_usage(program, french_usage(error, app, names));
   }
   for (const auto& subcommand : subcommands) {
@@ -120,6 +127,7 @@ int report_failure(std::string_view program, const Error& error) {
   // The message may come from the broker: shown through wire::printable(), like all received text.
   std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(),
                wire::printable(error.message).c_str());
+  if (error.status == wire::Status::unauthenticated) return kUnauthenticated;
   return error.status == wire::Status::unavailable ? kUnreachable : kRefused;
 }
 

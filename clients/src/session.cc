@@ -1,7 +1,9 @@
 #include "dispo/clients/session.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <random>
 
 namespace dispo::client {
@@ -48,6 +50,12 @@ Session::Session(zmq::context_t& context, SessionOptions options)
   connect();
 }
 
+Session::~Session() {
+  // Stop the handshake monitor before the socket closes, so that libzmq's monitor socket is gone
+  // before the next session of this context starts its own.
+  if (socket_.handle() != nullptr) zmq_socket_monitor(socket_.handle(), nullptr, 0);
+}
+
 void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys) {
   if (keys.empty()) return;
   socket.set(zmq::sockopt::curve_serverkey, keys.broker_public);
@@ -55,13 +63,132 @@ void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys) {
   socket.set(zmq::sockopt::curve_secretkey, keys.secret_key);
 }
 
+namespace {
+
+std::string monitor_endpoint() {
+  static std::atomic<std::uint64_t> next{0};
+  return "inproc://dispo-session-handshake-" + std::to_string(next++);
+}
+
+}  // namespace
+
 void Session::connect() {
+  if (socket_.handle() != nullptr) zmq_socket_monitor(socket_.handle(), nullptr, 0);
   socket_ = zmq::socket_t(*context_, zmq::socket_type::dealer);
   apply_client_keys(socket_, options_.keys);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);
+  const std::string events = monitor_endpoint();
+  if (zmq_socket_monitor(socket_.handle(), events.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                             ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED) != 0) {
+    throw zmq::error_t();
+  }
+  monitor_ = zmq::socket_t(*context_, zmq::socket_type::pair);
+  monitor_.set(zmq::sockopt::linger, 0);
+  monitor_.connect(events);
+  handshake_succeeded_ = false;
+  broker_absent_ = false;
+  authentication_failure_.reset();
   socket_.connect(options_.broker);
+}
+
+void Session::read_handshake_events() {
+  while (true) {
+    zmq::message_t event;
+    if (!monitor_.recv(event, zmq::recv_flags::dontwait)) return;
+    zmq::message_t address;
+    if (event.more()) (void)monitor_.recv(address, zmq::recv_flags::dontwait);
+    if (event.size() < 6) continue;
+    std::uint16_t id = 0;
+    std::uint32_t value = 0;
+    std::memcpy(&id, event.data(), sizeof id);
+    std::memcpy(&value, static_cast<const char*>(event.data()) + sizeof id, sizeof value);
+    const std::string at = " avec le broker à " + options_.broker;
+    switch (id) {
+      case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        handshake_succeeded_ = true;
+        broker_absent_ = false;
+        failed_handshakes_ = 0;
+        break;
+      case ZMQ_EVENT_CONNECT_RETRIED:
+        // After a failed handshake the broker was there: the retry is libzmq reconnecting, and
+        // the next handshake tells whether it fails again.
+        broker_absent_ = failed_handshakes_ == 0;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        authentication_failure_ = make_error(
+            wire::Status::unauthenticated,
+            "authentification refusée par le broker à " + options_.broker +
+                " : votre clé lui est inconnue ou a été révoquée (un administrateur peut la vérifier : "
+                "dispo-admin list) ; rien n'a été envoyé");
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH && options_.keys.empty()) {
+          authentication_failure_ = make_error(
+              wire::Status::unauthenticated,
+              "authentification impossible : le broker à " + options_.broker +
+                  " exige une connexion chiffrée (CURVE) ; donnez --key et --broker-key (ou DISPO_KEY et "
+                  "DISPO_BROKER_KEY) ; rien n'a été envoyé");
+        } else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+          authentication_failure_ = make_error(
+              wire::Status::unauthenticated,
+              "authentification impossible : le broker à " + options_.broker +
+                  " n'utilise pas CURVE ; retirez --key et --broker-key (DISPO_KEY, DISPO_BROKER_KEY) ; "
+                  "rien n'a été envoyé");
+        } else {
+          authentication_failure_ = make_error(
+              wire::Status::unauthenticated,
+              "authentification échouée" + at + " (erreur de protocole " + std::to_string(value) +
+                  ") ; rien n'a été envoyé");
+        }
+        break;
+      case ZMQ_EVENT_DISCONNECTED:
+        // Before any handshake succeeded, a disconnection is a handshake the broker ended
+        // (libzmq reports a failed one as this, after HANDSHAKE_FAILED_* when it has details, or
+        // alone when the broker hung up first). Twice in a row: without keys, it wants CURVE;
+        // with keys, it cannot read our hello: another broker's public key. Once may be a restart.
+        // After a success, a disconnection is the broker going away: the session reconnects.
+        if (handshake_succeeded_ || authentication_failure_ || ++failed_handshakes_ < 2) break;
+        if (options_.keys.empty()) {
+          authentication_failure_ = make_error(
+              wire::Status::unauthenticated,
+              "authentification impossible : le broker à " + options_.broker +
+                  " ferme la connexion pendant la poignée de main — il exige sans doute une connexion "
+                  "chiffrée (CURVE) ; donnez --key et --broker-key (ou DISPO_KEY et DISPO_BROKER_KEY) ; "
+                  "rien n'a été envoyé");
+        } else {
+          authentication_failure_ = make_error(
+              wire::Status::unauthenticated,
+              "authentification échouée" + at +
+                  " : il ferme la connexion pendant la poignée de main — la clé publique du broker donnée "
+                  "(--broker-key, DISPO_BROKER_KEY) n'est sans doute pas la sienne ; rien n'a été envoyé");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+Result<bool> Session::wait_for_handshake(std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    read_handshake_events();
+    if (authentication_failure_) return *authentication_failure_;
+    if (handshake_succeeded_) return true;
+    if (broker_absent_) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    zmq::pollitem_t item{monitor_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, left);
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;
+    }
+  }
 }
 
 std::string Session::encode(std::uint64_t request_id, const wire::RequestBodyUnion& body) const {
@@ -84,10 +211,10 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}, {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
     int ready = 0;
     try {
-      ready = zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(0)));
+      ready = zmq::poll(items, 2, std::max(left, std::chrono::milliseconds(0)));
     } catch (const zmq::error_t& error) {
       // A signal (Ctrl-C, SIGTERM) during the wait: finish the call — its caller looks at its
       // flags afterwards — rather than abandon a request the broker may already have applied.
@@ -95,6 +222,11 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
       throw;
     }
     if (ready == 0) return std::nullopt;
+    if (items[1].revents & ZMQ_POLLIN) {
+      read_handshake_events();
+      if (authentication_failure_) return std::nullopt;  // call() says why
+      if (!(items[0].revents & ZMQ_POLLIN)) continue;
+    }
     zmq::message_t frame;
     if (!socket_.recv(frame, zmq::recv_flags::dontwait)) continue;
     std::string bytes(static_cast<const char*>(frame.data()), frame.size());
@@ -122,6 +254,7 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       auto reply = receive(left);
+      if (authentication_failure_) return *authentication_failure_;  // no retry can succeed
       if (!reply) break;
       if ((*reply)->request_id() != request_id) continue;  // late reply to an earlier call
       if ((*reply)->status() != wire::Status::ok) {

@@ -33,13 +33,21 @@ client::ClientKeys initialise_curve(const std::filesystem::path& dir) {
 
 }  // namespace
 
-BenchBroker::BenchBroker(bool curve)
+namespace {
+
+std::vector<std::string> with_curve(bool curve, const std::filesystem::path& dir, std::vector<std::string> flags) {
+  if (curve) flags.insert(flags.begin(), {"--curve-key", (dir / "keys" / "broker.key").string()});
+  return flags;
+}
+
+}  // namespace
+
+// The rate limit is lifted (BrokerProcess passes --peer-rate 0 unless `flags` set it) so that the
+// broker, not the limiter, is measured: with CURVE every bench client is the one admin principal,
+// whose limit all its connections share.
+BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags)
     : keys(curve ? initialise_curve(dir.path()) : client::ClientKeys{}),
-      // With CURVE every bench client is the one admin principal, whose rate limit all its
-      // connections share: the limit is lifted so that the broker, not the limiter, is measured.
-      process(dir / "data", curve ? std::vector<std::string>{"--curve-key", (dir / "keys" / "broker.key").string(),
-                                                             "--peer-rate", "0"}
-                                  : std::vector<std::string>{}) {
+      process(dir / "data", with_curve(curve, dir.path(), std::move(flags))) {
   process.set_probe_keys(keys);
   process.start();
   zmq::context_t context;

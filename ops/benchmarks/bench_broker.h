@@ -24,8 +24,9 @@ std::string unit_id(int index);
 // A fresh broker on loopback in a temporary directory, with the 10,000 units registered.
 // With `curve`, the broker runs with a key from `dispo-broker init` and every bench client
 // connects with the admin's keys (`keys`), to measure what encryption costs.
+// `flags` are more broker flags (e.g. "--peer-rate", "10"); without --peer-rate the limit is lifted.
 struct BenchBroker {
-  explicit BenchBroker(bool curve = false);
+  explicit BenchBroker(bool curve = false, std::vector<std::string> flags = {});
   testing::TempDir dir;
   client::ClientKeys keys;
   testing::BrokerProcess process;

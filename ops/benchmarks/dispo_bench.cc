@@ -18,7 +18,11 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "Duration of each timed scenario")->capture_default_str();
   app.add_option("--events", events, "Logged events for the restart scenario")->capture_default_str();
   app.add_option("--feed-rate", feed_rate, "Updates/s for the feed scenario")->capture_default_str();
-  app.add_option("--only", only, "Run one scenario: ingest, latency, feed, search, restart, memory, alerts");
+  app.add_option("--only", only,
+                 "Run one scenario: ingest, latency, feed, search, restart, memory, alerts, flood");
+  int flood_requests = 100'000;
+  app.add_option("--flood", flood_requests, "Searches the flooding DEALER sends (flood scenario)")
+      ->capture_default_str();
   int subscriptions = 1000;
   app.add_option("--subscriptions", subscriptions, "Standing subscriptions for the alerts scenario")
       ->capture_default_str();
@@ -51,5 +55,15 @@ int main(int argc, char** argv) {
     alerts_in_broker_scenario(broker.process.data_dir(), 200'000);
   }
   if (wanted("restart")) restart_scenario(events);
+  if (only == "flood") {  // not part of the default run: three brokers, a minute or more
+    using std::chrono::milliseconds;
+    // As before issue #11: no share per peer in a batch, the old 20,000/s limits.
+    flood_scenario("before: no per-peer share, 20000/s", {"--peer-rate", "20000", "--peer-burst", "20000",
+                   "--batch-per-peer", "100000", "--batch-time-per-peer-us", "0"}, flood_requests, milliseconds(0));
+    flood_scenario("per-peer share, no rate limit", {"--peer-rate", "0"}, flood_requests, milliseconds(0));
+    // The shipped defaults (10/s, burst 100 per connection): the second client searches 8 times a second.
+    flood_scenario("shipped defaults", {"--peer-rate", "10", "--peer-burst", "100"}, flood_requests,
+                   milliseconds(125));
+  }
   return 0;
 }

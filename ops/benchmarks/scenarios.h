@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "bench_broker.h"
 
@@ -32,6 +34,13 @@ void alerts_scenario(BenchBroker& broker, int subscriptions, int background_rate
 // The same updates applied in-process to the state stored in `data_dir` (its subscriptions
 // included), with and without the subscriptions: what the matcher costs per update, without I/O.
 void alerts_in_broker_scenario(const std::filesystem::path& data_dir, int updates);
+
+// Fairness under a flood (issue #11): one DEALER sends `flood_requests` searches as fast as it can
+// while a second client searches one at a time (`pause` between two); prints that client's
+// latency alone and during the flood. `broker_flags` choose the limits ({} = the broker's defaults
+// as shipped, beyond what BenchBroker sets).
+void flood_scenario(const std::string& label, const std::vector<std::string>& broker_flags, int flood_requests,
+                    std::chrono::milliseconds pause);
 
 std::size_t update_message_bytes();
 

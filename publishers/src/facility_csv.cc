@@ -55,7 +55,7 @@ std::optional<std::array<std::size_t, kColumnCount>> map_header(const CsvRecord&
     slot = i;
   }
   std::string missing;
-  for (std::size_t c = 0; c < kColumnCount; ++c) {
+  for (std::size_t c = 0; c < kFirstOptionalCsvColumn; ++c) {
     if (index[c] != SIZE_MAX) continue;
     if (!missing.empty()) missing += ", ";
     missing += kFacilityCsvColumns[c];
@@ -83,7 +83,9 @@ class RegistrationBuilder {
       return;
     }
     UnitRowText row;
-    for (std::size_t c = 0; c < kColumnCount; ++c) row.values[c] = record.fields[index[c]];
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+      if (index[c] != SIZE_MAX) row.values[c] = record.fields[index[c]];  // optional columns may be absent
+    }
     std::vector<std::string> messages;
     auto parsed = parse_unit_row(row, today_, messages);
     check_facility_agrees(record.line, row);
@@ -106,8 +108,9 @@ class RegistrationBuilder {
     const std::string& id = row[Column::facility_id];
     auto [it, fresh] = facilities_.try_emplace(id, Seen{line, row});
     if (fresh) return;
-    for (std::size_t c = 1; c <= static_cast<std::size_t>(kLastFacilityColumn); ++c) {
+    for (std::size_t c = 1; c < kColumnCount; ++c) {
       const auto column = static_cast<Column>(c);
+      if (!is_facility_column(column)) continue;
       if (same_facility_value(column, it->second.row[column], row[column])) continue;
       problems_.add(line, "établissement " + wire::quoted(id, 20) + " : " + std::string(column_name(column)) + " " +
                               wire::quoted(row[column]) + " ne concorde pas avec " +

@@ -5,7 +5,8 @@
 namespace dispo::publishers {
 
 bool is_transient(const Error& error) {
-  return error.status == wire::Status::unavailable || error.status == wire::Status::storage_error;
+  return error.status == wire::Status::unavailable || error.status == wire::Status::storage_error ||
+         error.status == wire::Status::rate_limited;
 }
 
 DeliveryReport deliver_outbox(Outbox& outbox, client::Session& session, const SettledHook& on_settled,
@@ -14,7 +15,8 @@ DeliveryReport deliver_outbox(Outbox& outbox, client::Session& session, const Se
   while (!outbox.empty()) {
     const Outbox::Entry entry = outbox.entries().front();
     auto reply = session.call_encoded(entry.request_id, entry.request);
-    if (!reply && is_transient(reply.error())) {
+    // Not authenticated: nothing can be delivered with these keys, and nothing was refused either.
+    if (!reply && (is_transient(reply.error()) || reply.error().status == wire::Status::unauthenticated)) {
       report.stopped = reply.error();
       return report;
     }

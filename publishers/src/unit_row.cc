@@ -121,6 +121,16 @@ class RowChecker {
     place_columns();
     phone_column();
     authorisation_column();
+    f.address = optional_text(Column::address, "l'adresse postale");
+  }
+
+  std::string optional_text(Column c, std::string_view what) {
+    const std::string& text = at(c);
+    if (text.size() > 200) {
+      problem(std::string(kFacilityCsvColumns[static_cast<std::size_t>(c)]) + " : " + std::string(what) +
+              " dépasse 200 caractères");
+    }
+    return text;
   }
 
   void place_columns() {
@@ -197,6 +207,7 @@ class RowChecker {
     auto& u = out_.unit;
     check(wire::check_unit_id("unit_id", at(Column::unit_id)));
     u.id = at(Column::unit_id);
+    u.name = optional_text(Column::unit_name, "le nom de l'unité");
     const auto age_min = bounded(Column::age_min, 0, kMaxAge, "âge en années");
     const auto age_max = bounded(Column::age_max, 0, kMaxAge, "âge en années");
     if (age_min && age_max && *age_min > *age_max) {

@@ -15,10 +15,14 @@ namespace dispo::publishers {
 
 enum class Column : std::size_t {
   facility_id, name, kind, departement, commune_insee, lat, lon, phone, authorisation,
-  unit_id, age_min, age_max, sex, installed, max_siblings, specialties, emergency, count
+  unit_id, age_min, age_max, sex, installed, max_siblings, specialties, emergency,
+  address, unit_name, count  // optional from `address` on (kFirstOptionalCsvColumn)
 };
 inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count);
-inline constexpr Column kLastFacilityColumn = Column::authorisation;
+static_assert(static_cast<std::size_t>(Column::address) == kFirstOptionalCsvColumn);
+
+// The facility's own columns, on which every row of one facility must agree.
+constexpr bool is_facility_column(Column c) { return c <= Column::authorisation || c == Column::address; }
 
 // A row's values by column (trimmed, quotes removed).
 struct UnitRowText {

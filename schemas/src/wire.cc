@@ -14,28 +14,30 @@ std::string_view aligned(std::string_view bytes, std::unique_ptr<std::uint64_t[]
 
 Result<Decoded> decode(const void* data, std::size_t size, std::size_t max_bytes) {
   if (size > max_bytes) {
-    return make_error(Status::too_large, "message of " + std::to_string(size) +
-                                             " bytes exceeds the limit of " +
-                                             std::to_string(max_bytes) + " bytes");
+    return make_error(Status::too_large, "message de " + std::to_string(size) +
+                                             " octets : au-delà de la limite de " +
+                                             std::to_string(max_bytes) + " octets");
   }
+  if (size == 0) return make_error(Status::malformed, "requête vide : la trame ne contient rien");
   if (size < 8) {
-    return make_error(Status::malformed, "message of " + std::to_string(size) +
-                                             " bytes is too short to be a dispo message");
+    return make_error(Status::malformed, "message de " + std::to_string(size) +
+                                             " octets : trop court pour être un message dispo");
   }
   Decoded decoded;
   data = aligned({static_cast<const char*>(data), size}, decoded.copy_).data();
   if (!MessageBufferHasIdentifier(data)) {
-    return make_error(Status::malformed, "not a dispo message (file identifier is not \"" +
-                                             std::string(MessageIdentifier()) + "\")");
+    return make_error(Status::malformed, "pas un message dispo (l'identifiant de fichier n'est pas « " +
+                                             std::string(MessageIdentifier()) + " »)");
   }
   flatbuffers::Verifier verifier(static_cast<const std::uint8_t*>(data), size, kMaxDepth,
                                  kMaxTables);
   if (!VerifyMessageBuffer(verifier)) {
-    return make_error(Status::malformed, "message failed verification (corrupt or wrong schema)");
+    return make_error(Status::malformed, "message illisible : la vérification FlatBuffers a échoué "
+                                         "(corrompu, ou pas le schéma dispo.fbs)");
   }
   decoded.message_ = GetMessage(data);
   if (decoded.message_->body_type() == Body::NONE) {
-    return make_error(Status::malformed, "message has no body");
+    return make_error(Status::malformed, "message vide : sans corps (Request attendue)");
   }
   return decoded;
 }

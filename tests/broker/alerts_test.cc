@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "changes.h"
+#include "holds.h"
+#include "placement_requests.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {
@@ -181,6 +183,198 @@ TEST_F(AlertsTest, TimeTickEscalatesOnceAndTheFirstTickOnlyStarts) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].kind, wire::AlertKind::request_waiting);
   EXPECT_EQ(state_.workflow.checked_until_ms, kNow + 200'000);
+}
+
+TEST_F(AlertsTest, APlaceAnsweringASearchAndAFollowedRequestIsAnnouncedOnceNamingBoth) {
+  add_request("R-4", {4}, true);  // opened by hopital-1
+  wire::SubscriptionT search;
+  search.kind = wire::SubscriptionKind::search;
+  search.query = std::make_unique<wire::SearchQueryT>();
+  search.query->departement = "59";
+  auto child = std::make_unique<wire::ChildT>();
+  child->age = 4;
+  search.query->children.push_back(std::move(child));
+  wire::SubscriptionT second_search = search;
+  second_search.query->children[0]->age = 5;  // another search of the same owner the place also answers
+  follow("S-1", "astreinte-59", std::move(search));
+  follow("S-2", "astreinte-59", std::move(second_search));
+  wire::SubscriptionT following;
+  following.kind = wire::SubscriptionKind::request;
+  following.request_id = "R-4";
+  follow("S-3", "astreinte-59", following);
+  follow("S-4", "hopital-1", following);  // the creator following its own request
+  pending_->alerts.clear();
+
+  set_available("u1", 2);
+  const auto on_call = alerts_of("astreinte-59");
+  ASSERT_EQ(on_call.size(), 1u) << "one change, one alert per person";
+  EXPECT_EQ(on_call[0].kind, wire::AlertKind::place_matches);
+  EXPECT_EQ(on_call[0].reasons, (std::vector<std::string>{"S-1", "S-2", "R-4"}));
+  EXPECT_EQ(on_call[0].subscription_id, "S-1");
+  EXPECT_EQ(on_call[0].request_id, "R-4");
+  EXPECT_NE(on_call[0].message.find("recherche S-1 ; recherche S-2 ; demande R-4"), std::string::npos)
+      << on_call[0].message;
+  EXPECT_EQ(on_call[0].phone, "03 20 00 00 00");
+  EXPECT_EQ(on_call[0].facility_name, "MECS du test");
+  EXPECT_EQ(on_call[0].unit_id, "u1");
+  const auto creator = alerts_of("hopital-1");
+  ASSERT_EQ(creator.size(), 1u);
+  EXPECT_EQ(creator[0].reasons, std::vector<std::string>{"R-4"});
+}
+
+class HoldAlertsTest : public AlertsTest {
+ protected:
+  void SetUp() override {
+    AlertsTest::SetUp();
+    grant("mecs-jour", wire::Role::facility, {"590000001"});
+    grant("mecs-nuit", wire::Role::facility, {"590000001"});
+    grant("mecs-autre", wire::Role::facility, {"590000002"});
+    grant("mecs-revoque", wire::Role::facility, {"590000001"}, true);
+    grant("astreinte-59", wire::Role::on_call, {});
+    set_available("u1", 5);
+    pending_->alerts.clear();
+  }
+
+  void grant(const std::string& name, wire::Role role, std::vector<std::string> facilities, bool revoked = false) {
+    wire::PrincipalT principal;
+    principal.name = name;
+    principal.role = role;
+    principal.facilities = std::move(facilities);
+    principal.departements = {"59"};
+    principal.revoked = revoked;
+    state_.principals.put(std::move(principal));
+  }
+
+  RequestContext as(const std::string& name, std::int64_t now = kNow) const {
+    return RequestContext{"peer", name, state_.principals.by_name(name), now, "2026-09-21"};
+  }
+
+  std::string hold(const std::string& request, std::uint32_t seconds = 3600, const std::string& unit = "u1") {
+    wire::HoldPlaceT place;
+    place.facility_id = "590000001";
+    place.unit_id = unit;
+    place.request_id = request;
+    place.duration_s = seconds;
+    flatbuffers::FlatBufferBuilder builder;
+    builder.Finish(wire::HoldPlace::Pack(builder, &place));
+    auto held = place_hold(state_, *pending_, *flatbuffers::GetRoot<wire::HoldPlace>(builder.GetBufferPointer()),
+                           as("astreinte-59"));
+    EXPECT_TRUE(held) << (held ? "" : held.error().message);
+    return state_.workflow.request(request)->hold_id;
+  }
+
+  void end(const std::string& hold_id, wire::HoldState outcome, const std::string& by) {
+    wire::HoldEndT end;
+    end.hold_id = hold_id;
+    end.outcome = outcome;
+    end.reason = wire::RefusalReason::siblings;
+    flatbuffers::FlatBufferBuilder builder;
+    builder.Finish(wire::HoldEnd::Pack(builder, &end));
+    auto ended = end_hold(state_, *pending_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()), as(by));
+    EXPECT_TRUE(ended) << (ended ? "" : ended.error().message);
+  }
+
+  static std::vector<std::string> words_of(const std::vector<wire::AlertT>& alerts) {
+    std::vector<std::string> out;
+    for (const auto& alert : alerts) out.push_back(alert.message);
+    return out;
+  }
+};
+
+TEST_F(HoldAlertsTest, TheFacilityIsAlertedWhenItsPlaceIsHeldAdmittedReleasedOrExpires) {
+  add_request("R-5", {4, 7}, false);
+  add_request("R-6", {9}, true);
+  add_request("R-7", {12}, true);
+  add_request("R-8", {15}, true);
+  pending_->alerts.clear();
+  set_available("u2", 5);
+  pending_->alerts.clear();
+  const std::string admitted = hold("R-5", 3600, "u2");  // two siblings: u2 takes them together
+  end(admitted, wire::HoldState::admitted, "astreinte-59");
+  end(hold("R-6"), wire::HoldState::released, "astreinte-59");
+  const std::string expiring = hold("R-7", 60);
+  const wire::PrincipalT broker = [] {
+    wire::PrincipalT principal;
+    principal.name = "dispo-broker";
+    principal.role = wire::Role::admin;
+    return principal;
+  }();
+  const RequestContext housekeeping{"broker", "dispo-broker", &broker, kNow + 61'000, "2026-09-21"};
+  ASSERT_EQ(expire_holds(state_, *pending_, housekeeping), 1u);
+  end(hold("R-8"), wire::HoldState::declined, "mecs-jour");
+
+  const auto day = alerts_of("mecs-jour");
+  const auto night = alerts_of("mecs-nuit");
+  ASSERT_EQ(night.size(), 8u) << ::testing::PrintToString(words_of(night));
+  ASSERT_EQ(day.size(), 7u) << "not told of its own decline: " << ::testing::PrintToString(words_of(day));
+  for (const auto& alert : night) {
+    EXPECT_EQ(alert.kind, wire::AlertKind::hold_changed);
+    EXPECT_EQ(alert.facility_id, "590000001");
+    EXPECT_EQ(alert.unit_id, alert.request_id == "R-5" ? "u2" : "u1");
+    EXPECT_EQ(alert.phone, "03 20 00 00 00");
+    EXPECT_EQ(alert.facility_name, "MECS du test");
+    EXPECT_FALSE(alert.hold_id.empty());
+    EXPECT_EQ(alert.message.find("ref-"), std::string::npos) << "no child reference in alerts: " << alert.message;
+  }
+  EXPECT_EQ(night[0].hold_id, admitted);
+  EXPECT_EQ(night[0].request_id, "R-5");
+  EXPECT_NE(night[0].message.find("place réservée"), std::string::npos) << night[0].message;
+  EXPECT_NE(night[0].message.find("enfants de 4 et 7 ans"), std::string::npos) << night[0].message;
+  EXPECT_NE(night[1].message.find("admission"), std::string::npos) << night[1].message;
+  EXPECT_NE(night[3].message.find("libérée par astreinte-59"), std::string::npos) << night[3].message;
+  EXPECT_NE(night[5].message.find("expirée"), std::string::npos) << night[5].message;
+  EXPECT_EQ(night[5].hold_id, expiring);
+  EXPECT_NE(night[7].message.find("refusée par mecs-jour"), std::string::npos) << night[7].message;
+  for (const auto& alert : alerts_of("hopital-1")) {
+    EXPECT_NE(alert.kind, wire::AlertKind::place_matches)
+        << "a place given back by the request's own hold is not a new place for it: " << alert.message;
+  }
+  EXPECT_TRUE(alerts_of("mecs-autre").empty()) << "another facility's principal";
+  EXPECT_TRUE(alerts_of("mecs-revoque").empty()) << "a revoked principal";
+}
+
+TEST_F(AlertsTest, ARequestEnteredPastItsThresholdEscalatesAtTheNextTick) {
+  on_time(state_, *pending_, kNow - 1000);  // the window starts
+  on_time(state_, *pending_, kNow);
+  wire::PlacementRequestT asked;
+  asked.child_ref = "H59-0815";
+  asked.origin = wire::Origin::hospital;
+  asked.waiting_since = kNow - 2 * 24 * 3600'000LL;  // ready for discharge two days ago
+  asked.escalate_after_s = 120;
+  asked.criteria = std::make_unique<wire::SearchQueryT>();
+  asked.criteria->departement = "59";
+  asked.criteria->children.push_back(std::make_unique<wire::ChildT>());
+  wire::PlacementRequestOpenT open;
+  open.request = std::make_unique<wire::PlacementRequestT>(std::move(asked));
+  flatbuffers::FlatBufferBuilder builder;
+  builder.Finish(wire::PlacementRequestOpen::Pack(builder, &open));
+  auto opened = open_request(state_, *pending_, *flatbuffers::GetRoot<wire::PlacementRequestOpen>(builder.GetBufferPointer()),
+                             context(kNow));
+  ASSERT_TRUE(opened) << opened.error().message;
+  pending_->alerts.clear();
+  on_time(state_, *pending_, kNow + 1000);
+  on_time(state_, *pending_, kNow + 2000);
+  const auto alerts = alerts_of("publisher");
+  ASSERT_EQ(alerts.size(), 1u) << "escalated once, at the first tick after it was entered";
+  EXPECT_EQ(alerts[0].kind, wire::AlertKind::request_waiting);
+  EXPECT_NE(alerts[0].message.find("depuis 48 h"), std::string::npos) << alerts[0].message;
+}
+
+TEST_F(AlertsTest, AnUpdateBackDatingARequestEscalatesAtTheNextTick) {
+  on_time(state_, *pending_, kNow - 1000);
+  auto& request = add_request("R-9", {3}, true);
+  request.created_at = kNow - 500;
+  request.escalate_after_s = 3600;
+  on_request_changed(state_, *pending_, context(kNow - 500), request, state_.sequence);
+  on_time(state_, *pending_, kNow);
+  request.waiting_since = kNow - 24 * 3600'000LL;  // the worker learns the child has waited a day
+  on_request_changed(state_, *pending_, context(kNow + 100), request, state_.sequence);
+  pending_->alerts.clear();
+  on_time(state_, *pending_, kNow + 1000);
+  on_time(state_, *pending_, kNow + 2000);
+  const auto alerts = alerts_of("hopital-1");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, wire::AlertKind::request_waiting);
 }
 
 }  // namespace

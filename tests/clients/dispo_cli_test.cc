@@ -51,8 +51,57 @@ TEST(DispoCliTest, HelpExitsZero) {
   for (const char* command : {"--help", "find --help", "facility --help", "board --help"}) {
     const auto result = run(command);
     EXPECT_EQ(result.exit_code, 0) << command;
-    EXPECT_NE(result.out.find("Usage"), std::string::npos) << command;
+    EXPECT_NE(result.out.find("Utilisation"), std::string::npos) << command;
+    EXPECT_EQ(result.out.find("Usage"), std::string::npos) << command;
+    EXPECT_EQ(result.out.find("Print this help"), std::string::npos) << command;
   }
+}
+
+TEST(DispoCliTest, VersionPrintsTheProjectVersion) {
+  const auto result = run("--version");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("dispo ", 0), 0u) << result.out;
+}
+
+// CLI11's own messages, said in French (issue #11).
+TEST(DispoCliTest, TheCommandLineLibrarysMessagesAreFrench) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"find --age abc", "valeur illisible « abc »"},
+      {"admit", "HOLD est obligatoire"},
+      {"facility 590000001 surplus", "argument inattendu : surplus"},
+      {"find --timeout 900 --age 7", "hors des limites"},
+  };
+  for (const auto& [command, french] : cases) {
+    const auto result = run(command);
+    EXPECT_EQ(result.exit_code, 2) << command;
+    EXPECT_TRUE(one_line(result.err)) << command << ": " << result.err;
+    EXPECT_NE(result.err.find(french), std::string::npos) << command << ": " << result.err;
+    for (const char* english : {"Could not convert", "is required", "not expected", "not in range"}) {
+      EXPECT_EQ(result.err.find(english), std::string::npos) << command << ": " << result.err;
+    }
+  }
+}
+
+TEST(DispoCliTest, ADurationWithoutAUnitIsRefusedWithTheAcceptedForms) {
+  const auto result = run("hold 590000001 u1 --request R-1 --for 2");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_TRUE(one_line(result.err)) << result.err;
+  EXPECT_NE(result.err.find("sans unité"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("2h, 30m, 90s"), std::string::npos) << result.err;
+}
+
+// Accepted values reach the network: against nobody, exit 3 (unreachable), never 2 (usage).
+TEST(DispoCliTest, EnumeratedValuesInAnyCaseAndFrenchDeclineReasonsAreAccepted) {
+  for (const char* command : {"request open --child E59-1 --dept 59 --age 4 --basis OPP",
+                              "request open --child E59-1 --dept 59 --age 4 --basis Opp --origin COURT",
+                              "find --age 7 --kind MECS", "decline H-1 --reason fratrie",
+                              "decline H-1 --reason FRATRIE", "decline H-1 --reason âge",
+                              "decline H-1 --reason siblings", "decline H-1 --reason autre"}) {
+    const auto result = run(std::string("--broker tcp://127.0.0.1:9 --timeout 0.2 ") + command);
+    EXPECT_EQ(result.exit_code, 3) << command << ": " << result.err;
+  }
+  const auto unknown = run("decline H-1 --reason flemme");
+  EXPECT_NE(unknown.err.find("fratrie"), std::string::npos) << unknown.err;
 }
 
 TEST(DispoCliTest, WrongUsageIsOneFrenchLineAndExitTwo) {

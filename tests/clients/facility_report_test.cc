@@ -63,5 +63,25 @@ TEST(FacilityReportTest, ShowsTheFacilityItsUnitsAndTheirCounts) {
   EXPECT_TRUE(contains(text, "⚠ jamais confirmé")) << text;
 }
 
+// Issue 10: the town by its name, the postal address and the units' names.
+TEST(FacilityReportTest, ShowsTheTownByNameTheAddressAndTheUnitNames) {
+  auto state = facility();
+  state.facility->address = "12 rue des Tilleuls 59000 Lille";
+  state.units[1]->unit->name = "Les Lucioles";
+  const std::string text = format_facility(state, kNow);
+  EXPECT_TRUE(contains(text, "  Type : MECS · Lille (département 59, INSEE 59350)\n")) << text;
+  EXPECT_TRUE(contains(text, "  Adresse : 12 rue des Tilleuls 59000 Lille\n")) << text;
+  EXPECT_TRUE(contains(text, "Unité « u1 » — ")) << text;
+  EXPECT_TRUE(contains(text, "Unité « Les Lucioles » (u2) — ")) << text;
+}
+
+TEST(FacilityReportTest, WithoutAnAddressNoAddressLineAndAnUnknownCodeShownAsIs) {
+  auto state = facility();
+  state.facility->commune_insee = "59999";
+  const std::string text = format_facility(state, kNow);
+  EXPECT_FALSE(contains(text, "Adresse")) << text;
+  EXPECT_TRUE(contains(text, "· 59999 (département 59, INSEE 59999)")) << text;
+}
+
 }  // namespace
 }  // namespace dispo::cli

@@ -113,7 +113,7 @@ TEST(FindQueryTest, SexNeedsAgesAndAMatchingCount) {
 TEST(FindQueryTest, MaxKmNeedsNear) {
   FindArguments a;
   a.max_km = 10;
-  EXPECT_EQ(error_of(a), "--max-km demande --near LAT,LON");
+  EXPECT_EQ(error_of(a), "--max-km demande --near (une commune ou LAT,LON)");
   a.near = "50.6,3.1";
   a.max_km = -2;
   EXPECT_NE(error_of(a).find("positive"), std::string::npos);
@@ -142,6 +142,58 @@ TEST(FindQueryTest, LimitInRange) {
   EXPECT_NE(error_of(a).find("--limit"), std::string::npos);
   a.limit = kMaxLimit + 1;
   EXPECT_NE(error_of(a).find("--limit"), std::string::npos);
+}
+
+// Issue 10: --near takes a commune — name, postcode or INSEE code — from the national table.
+TEST(FindQueryTest, NearTakesACommuneByNamePostcodeOrInseeCode) {
+  for (const char* lille : {"Lille", "lille", "59000", " LILLE "}) {
+    FindArguments a;
+    a.near = lille;
+    auto query = build_search_query(a);
+    ASSERT_TRUE(query) << lille << ": " << query.error().message;
+    EXPECT_NEAR(*query->near_lat, 50.63, 0.02) << lille;
+    EXPECT_NEAR(*query->near_lon, 3.05, 0.02) << lille;
+  }
+  FindArguments by_insee;
+  by_insee.near = "59009";  // Villeneuve-d'Ascq's INSEE code, no commune's postcode
+  auto ascq = build_search_query(by_insee);
+  ASSERT_TRUE(ascq) << ascq.error().message;
+  EXPECT_NEAR(*ascq->near_lat, 50.636, 0.001);
+  FindArguments both;
+  both.near = "59350";  // Lille's INSEE code and Saint-André-lez-Lille's postcode
+  EXPECT_NE(error_of(both).find("à la fois le code INSEE de Lille (59, 59000, INSEE 59350) et un code postal de "
+                                "Saint-André-lez-Lille"),
+            std::string::npos)
+      << error_of(both);
+  FindArguments accented;
+  accented.near = "saint andre lez lille";
+  auto query = build_search_query(accented);
+  ASSERT_TRUE(query) << query.error().message;
+  EXPECT_NEAR(*query->near_lat, 50.66, 0.03);
+}
+
+TEST(FindQueryTest, AnAmbiguousCommuneIsListedAndTheDepartementChoosesIt) {
+  FindArguments a;
+  a.near = "Saint-Denis";
+  const std::string error = error_of(a);
+  EXPECT_EQ(error.rfind("--near : ", 0), 0u) << error;
+  EXPECT_NE(error.find("Saint-Denis (93, 93200, INSEE 93066)"), std::string::npos) << error;
+  EXPECT_NE(error.find("Précisez le département"), std::string::npos) << error;
+  a.departement = "93";
+  auto query = build_search_query(a);
+  ASSERT_TRUE(query) << query.error().message;
+  EXPECT_NEAR(*query->near_lat, 48.93, 0.03);
+  FindArguments bracketed;
+  bracketed.near = "Saint-Denis (93)";
+  EXPECT_EQ(error_of(bracketed), "");
+}
+
+TEST(FindQueryTest, AnUnknownCommuneIsAClearError) {
+  FindArguments a;
+  a.near = "Lilleville-sur-Rien";
+  EXPECT_EQ(error_of(a).rfind("--near : commune inconnue : « Lilleville-sur-Rien »", 0), 0u) << error_of(a);
+  a.near = "00000";
+  EXPECT_NE(error_of(a).find("aucune commune n'a le code INSEE ou postal « 00000 »"), std::string::npos);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(FindReportTest, WholeGroupMatchShowsUnitsChildrenAgeDistanceAndPhone) {
   const std::string text = format_search_result(result, query);
   EXPECT_TRUE(contains(text, "fratrie de 2 enfants : enfant 1 (7 ans, garçon) et enfant 2 (9 ans, garçon)"))
       << text;
-  EXPECT_TRUE(contains(text, "1. Foyer de l'enfance de Lille — foyer de l'enfance (urgence) — commune 59350 (59) — à 4,2 km"))
+  EXPECT_TRUE(contains(text, "1. Foyer de l'enfance de Lille — n° 590000001 — foyer de l'enfance (urgence) — Lille (59) — à 4,2 km"))
       << text;
   EXPECT_TRUE(contains(text, "Unité « u1 » : 3 places disponibles sur 12 → enfant 1 (7 ans, garçon) et enfant 2 (9 ans, garçon)"))
       << text;
@@ -133,6 +133,20 @@ TEST(FindReportTest, NothingFoundWithoutStalePlacesHasNoHint) {
   EXPECT_FALSE(contains(text, "--include-stale")) << text;
 }
 
+TEST(FindReportTest, ADepartementWithoutAnyRegisteredFacilitySaysSoInsteadOfNoPlace) {
+  auto query = siblings({10});
+  query.departement = "99";
+  wire::SearchResultT result;
+  result.facilities_in_territory = 0;
+  const std::string text = format_search_result(result, query);
+  EXPECT_TRUE(contains(text, "Aucun établissement n'est enregistré dans le département « 99 »")) << text;
+  EXPECT_FALSE(contains(text, "Aucune place")) << text;
+  result.facilities_in_territory = 12;  // registered, but nothing free: the usual answer
+  EXPECT_TRUE(contains(format_search_result(result, query), "Aucune place disponible")) << text;
+  result.facilities_in_territory = -1;  // an older broker does not say
+  EXPECT_TRUE(contains(format_search_result(result, query), "Aucune place disponible")) << text;
+}
+
 TEST(FindReportTest, MissingPhoneIsSaid) {
   wire::SearchResultT result;
   result.whole_group_found = true;
@@ -140,6 +154,67 @@ TEST(FindReportTest, MissingPhoneIsSaid) {
   m->phone.clear();
   result.matches.push_back(std::move(m));
   EXPECT_TRUE(contains(format_search_result(result, {}), "Tél. 24h/24 : non renseigné"));
+}
+
+// Issue 10: the id `dispo hold` needs is on each result, with the unit's name and the address.
+TEST(FindReportTest, EachResultShowsTheFacilityIdTheUnitNameTheTownAndTheAddress) {
+  auto query = siblings({4});
+  wire::SearchResultT result;
+  result.whole_group_found = true;
+  auto m = match("MECS Les Tilleuls", true, 60);
+  m->facility_id = "590001234";
+  m->address = "12 rue des Tilleuls 59000 Lille";
+  m->placements.push_back(placement("u2", {0}, 2, 12));
+  m->placements.back()->unit_name = "Les Lucioles";
+  m->placements.push_back(placement("u3", {}, 1, 10));
+  result.matches.push_back(std::move(m));
+
+  const std::string text = format_search_result(result, query);
+  EXPECT_TRUE(contains(text, "1. MECS Les Tilleuls — n° 590001234 — foyer de l'enfance (urgence) — Lille (59)")) << text;
+  EXPECT_TRUE(contains(text, "   Adresse : 12 rue des Tilleuls 59000 Lille\n")) << text;
+  EXPECT_TRUE(contains(text, "   Unité « Les Lucioles » (u2) : 2 places disponibles sur 12 → enfant 1 (4 ans, fille)"))
+      << text;
+  EXPECT_TRUE(contains(text, "   Unité « u3 » : 1 place disponible sur 10")) << text;
+  EXPECT_FALSE(contains(text, "59350")) << "the town by its name, not its INSEE code\n" << text;
+}
+
+// Issue 10: the report repeats every criterion applied, each child's own needs included.
+TEST(FindReportTest, RepeatsTheCriteriaAppliedWithEachChildsNeeds) {
+  auto query = siblings({4, 7, 10});
+  query.children[1]->needs = {wire::Specialty::soins_psy, wire::Specialty::handicap};
+  query.needs = {wire::Specialty::nourrisson};
+  query.departement = "59";
+  query.near_lat = 50.6309;
+  query.near_lon = 3.0468;
+  query.max_km = 40;
+  query.kinds = {wire::FacilityKind::mecs, wire::FacilityKind::lieu_de_vie};
+  query.emergency_only = true;
+  query.limit = 5;
+  const std::string text = format_search_result(wire::SearchResultT{}, query);
+  EXPECT_TRUE(contains(text, "Critères appliqués :\n")) << text;
+  EXPECT_TRUE(contains(text, "  - enfant 1 (4 ans, fille) : pas de besoin propre\n")) << text;
+  EXPECT_TRUE(contains(text, "  - enfant 2 (7 ans, garçon) : besoins propres : soins psychiques et handicap (orientation MDPH)\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "  - enfant 3 (10 ans, fille) : pas de besoin propre\n")) << text;
+  EXPECT_TRUE(contains(text, "  - besoins pour toute unité proposée : nourrissons\n")) << text;
+  EXPECT_TRUE(contains(text, "  - lieu : département 59, à 40,0 km au plus de Lille (59) · point 50,6309 ; 3,0468\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "  - types d'établissement : MECS et lieu de vie\n")) << text;
+  EXPECT_TRUE(contains(text, "  - accueil d'urgence (24 h) : exigé\n")) << text;
+  EXPECT_TRUE(contains(text, "  - données périmées : écartées\n")) << text;
+  EXPECT_TRUE(contains(text, "  - 5 résultats au plus\n")) << text;
+}
+
+TEST(FindReportTest, CriteriaOfAnOpenSearchSayWhatWasNotAsked) {
+  wire::SearchQueryT query;
+  query.include_stale = true;
+  const std::string text = format_search_result(wire::SearchResultT{}, query);
+  EXPECT_TRUE(contains(text, "  - besoins pour toute unité proposée : aucun\n")) << text;
+  EXPECT_TRUE(contains(text, "  - lieu : tous départements\n")) << text;
+  EXPECT_TRUE(contains(text, "  - types d'établissement : tous\n")) << text;
+  EXPECT_TRUE(contains(text, "  - accueil d'urgence (24 h) : non exigé\n")) << text;
+  EXPECT_TRUE(contains(text, "  - données périmées : incluses")) << text;
+  EXPECT_TRUE(contains(text, "  - 20 résultats au plus\n")) << text;
 }
 
 }  // namespace

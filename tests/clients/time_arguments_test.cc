@@ -13,12 +13,20 @@ TEST(TimeArgumentsTest, DurationsAsPeopleTypeThem) {
   EXPECT_EQ(*parse_duration("30min", "--for"), 1800);
   EXPECT_EQ(*parse_duration("1h30", "--for"), 5400);
   EXPECT_EQ(*parse_duration("90s", "--for"), 90);
-  EXPECT_EQ(*parse_duration("90", "--for"), 90);
   EXPECT_EQ(*parse_duration("2j", "--for"), 172800);
   for (const char* bad : {"", "h", "deux heures", "2x", "0", "-1h", "1234567890h"}) {
     auto refused = parse_duration(bad, "--for");
     ASSERT_FALSE(refused) << bad;
     EXPECT_NE(refused.error().message.find("--for"), std::string::npos);
+  }
+}
+
+TEST(TimeArgumentsTest, ADurationWithoutAUnitIsRefusedWithTheAcceptedForms) {
+  for (const char* bare : {"2", "90", "30"}) {
+    auto refused = parse_duration(bare, "--for");
+    ASSERT_FALSE(refused) << bare;
+    EXPECT_NE(refused.error().message.find("sans unité"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("2h, 30m, 90s, 1h30, 2j"), std::string::npos) << refused.error().message;
   }
 }
 

@@ -161,6 +161,59 @@ TEST_F(AlertDeliveryTest, PlaceMatchesOnlyWhenAPlaceNewlyMatches) {
   EXPECT_EQ(list[1].unit_id, "u2");
 }
 
+// Issue #10: one alert per change per person. A place answering both a saved search and a
+// request the same person opened is announced once, naming both, with the unit and the phone.
+TEST_F(AlertDeliveryTest, APlaceAnsweringASearchAndARequestIsAnnouncedOnceNamingBoth) {
+  auto oncall = session("astreinte-7");
+  const std::string search = subscribe(*oncall, search_for_age(8));
+  auto opened = oncall->call(open_of("E59-0808", {8}));
+  ASSERT_TRUE(opened) << opened.error().message;
+  const std::string request = (*opened)->body_as_RequestStatus()->request()->id()->str();
+  const std::size_t before = alerts(*oncall).size();  // "demande ouverte"
+
+  set_available("u1", 1);
+  const auto list = alerts(*oncall, before);
+  ASSERT_EQ(list.size(), 1u) << "one change, one alert";
+  EXPECT_EQ(list[0].kind, wire::AlertKind::place_matches);
+  EXPECT_EQ(list[0].reasons, (std::vector<std::string>{search, request}));
+  EXPECT_EQ(list[0].unit_id, "u1");
+  EXPECT_EQ(list[0].phone, "03 20 00 00 00");
+
+  auto shown = dispo({"watch", "--client-id", "astreinte-7", "--count", "2"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("recherche " + search + " ; demande " + request), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("unité u1 : tél. 03 20 00 00 00"), std::string::npos) << shown.out;
+}
+
+TEST_F(AlertDeliveryTest, SubscribingTwiceGivesBackTheSameSubscription) {
+  auto first = dispo({"subscribe", "--client-id", "double", "search", "--dept", "59", "--age", "8", "--json"});
+  auto second = dispo({"subscribe", "--client-id", "double", "search", "--dept", "59", "--age", "8", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto id = nlohmann::json::parse(first.out).value("id", std::string());
+  EXPECT_EQ(id.rfind("S-", 0), 0u) << first.out;
+  EXPECT_EQ(nlohmann::json::parse(second.out).value("id", std::string()), id) << second.out;
+  auto listed = dispo({"subscriptions", "--client-id", "double", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(nlohmann::json::parse(listed.out)["subscriptions"].size(), 1u) << listed.out;
+  set_available("u1", 1);
+  auto owner = session("double");
+  EXPECT_EQ(alerts(*owner).size(), 1u) << "one subscription, one alert";
+}
+
+// Before any alert, `dispo watch` says it is waiting and for what: its subscriptions, in French.
+TEST_F(AlertDeliveryTest, WatchSaysWhatItWaitsForBeforeTheFirstAlert) {
+  night_watcher_subscribes();
+  Process watch = background_watch(1);
+  ASSERT_TRUE(watch_shows("en attente des alertes de « nuit »"));
+  ASSERT_TRUE(watch_shows("1 abonnement"));
+  ASSERT_TRUE(watch_shows("S-1  recherche  département 59, âges 8"));
+  EXPECT_EQ(read_file(watch_log()).find("alerte 1"), std::string::npos) << "no alert was raised yet";
+  set_available("u1", 1);
+  ASSERT_TRUE(watch_shows("alerte 1"));
+  EXPECT_EQ(watch.stop(10s), 0) << read_file(watch_log());
+}
+
 TEST_F(AlertDeliveryTest, NoPlaceMatchesForAChildTheUnitDoesNotAdmit) {
   auto teen = make_facility("590000002", 1, 10);
   teen.units[0]->age_min = 13;

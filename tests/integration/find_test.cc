@@ -140,5 +140,41 @@ TEST_F(FindTest, AnUpdateIsVisibleToTheNextSearch) {
   EXPECT_EQ(ids(find_json(kSiblings).at("matches")), (std::vector<std::string>{"590000001"}));
 }
 
+// Issue 10: what a person reads carries what they act on — the facility id `dispo hold` takes, the
+// unit's name, the town by name, the address — and the criteria applied; --near takes a commune.
+TEST_F(FindTest, PeopleReadTheFacilityIdUnitNameTownAddressAndCriteriaNearACommune) {
+  auto facility = make_facility("590001234", 2, 10, kLilleLat, kLilleLon);
+  facility.address = "12 rue des Tilleuls 59000 Lille";
+  facility.units[0]->name = "Les Lucioles";
+  ASSERT_TRUE(session_->call(registration_of(std::move(facility))));
+  ASSERT_TRUE(session_->call(update_of("590001234", "u1", 3, 7)));
+
+  // --include-stale throughout: this fixture's data goes stale after 3 s, which a loaded machine reaches.
+  auto text = find({"--age", "4", "--age", "7", "--need", "2:soins_psy", "--near", "lille", "--max-km", "10",
+                    "--include-stale"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("  - enfant 2 (7 ans) : besoins propres : soins psychiques"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("à 10,0 km au plus de Lille (59)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Sans aucune place proposée : enfant 2 (7 ans)"), std::string::npos)
+      << "the unit offers no mental-health care\n" << text.out;
+
+  text = find({"--age", "4", "--age", "7", "--near", "59000", "--max-km", "10", "--include-stale"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("1. Établissement 590001234 — n° 590001234 — MECS — Lille (59) — à "), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("   Adresse : 12 rue des Tilleuls 59000 Lille"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("   Unité « Les Lucioles » (u1) : 3 places disponibles sur 10"), std::string::npos)
+      << text.out;
+
+  auto json = find_json({"--age", "4", "--near", "Lille", "--include-stale"});
+  ASSERT_FALSE(json.is_discarded());
+  EXPECT_EQ(json["matches"][0]["address"], "12 rue des Tilleuls 59000 Lille");
+  EXPECT_EQ(json["matches"][0]["placements"][0]["unit_name"], "Les Lucioles");
+
+  auto ambiguous = find({"--age", "4", "--near", "Saint-Denis"});
+  EXPECT_EQ(ambiguous.exit_code, 2) << ambiguous.out;
+  EXPECT_NE(ambiguous.err.find("INSEE 93066"), std::string::npos) << ambiguous.err;
+}
+
 }  // namespace
 }  // namespace dispo::testing

@@ -93,5 +93,60 @@ TEST(FloodTest, FloodingPeerIsRateLimitedAndOthersStayServed) {
   EXPECT_TRUE(broker.running());
 }
 
+// Issue #11, "fair under a flood": one DEALER sending searches as fast as it can, with the rate
+// limit lifted, gets only its share of each batch; another client's searches are each served in
+// the next batch, not behind thousands of the flooder's. Counted in replies, not in milliseconds:
+// while the other client makes 20 searches, the flooder receives a few batches' worth of replies
+// (its share is 64 per batch), where before it received two whole batches (2 × 2,048) per search.
+TEST(FloodTest, AFloodingPeerGetsOnlyItsShareOfEachBatch) {
+  constexpr int kFlood = 60'000;
+  TempDir dir;
+  BrokerProcess broker(dir / "data", {"--peer-rate", "0"});
+  broker.start();
+  zmq::context_t context;
+  client::Session client(context, {broker.api(), 10s, 1, "on-call"});
+  for (int f = 0; f < 50; ++f) {
+    ASSERT_TRUE(client.call(registration_of(make_facility("5900001" + std::to_string(10 + f), 10, 10))));
+  }
+  std::atomic<int> sent{0};
+  std::atomic<int> answered{0};
+  std::thread flood([&] {
+    zmq::socket_t socket(context, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::sndhwm, 0);
+    socket.set(zmq::sockopt::rcvhwm, 0);
+    socket.connect(broker.api());
+    zmq::message_t reply;
+    const auto deadline = std::chrono::steady_clock::now() + 120s;
+    while (answered.load() < kFlood && std::chrono::steady_clock::now() < deadline) {
+      if (sent.load() < kFlood) {
+        socket.send(zmq::buffer(search_frame(sent.load() + 1)), zmq::send_flags::none);
+        ++sent;
+      } else {
+        zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+        zmq::poll(&item, 1, 100ms);
+      }
+      while (socket.recv(reply, zmq::recv_flags::dontwait)) ++answered;
+    }
+  });
+  // Polls (bounded) until the flood is queued at the broker and being answered.
+  const auto queued = std::chrono::steady_clock::now() + 60s;
+  while ((sent.load() < kFlood || answered.load() == 0) && std::chrono::steady_clock::now() < queued) {
+    std::this_thread::sleep_for(1ms);
+  }
+  const int before = answered.load();
+  for (int i = 0; i < 20; ++i) {
+    wire::RequestBodyUnion body;
+    body.Set(wire::SearchQueryT{});
+    ASSERT_TRUE(client.call(std::move(body))) << "search #" << i;
+  }
+  const int after = answered.load();
+  flood.join();
+  ASSERT_LT(after, kFlood) << "the flood ended before the other client's searches: inconclusive";
+  EXPECT_LT(after - before, 20 * 2 * 300) << "the flooder got " << after - before
+                                          << " replies while the other client made 20 searches";
+  EXPECT_EQ(answered.load(), kFlood);
+}
+
 }  // namespace
 }  // namespace dispo::testing

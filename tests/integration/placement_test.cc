@@ -125,7 +125,7 @@ TEST_F(PlacementTest, HoldTakesThePlaceAtOnceAndAdmissionKeepsIt) {
   EXPECT_EQ(request(id).state, wire::RequestState::proposed);
   EXPECT_EQ(request(id).hold_id, hold_id);
 
-  // A second hold for the same request is refused: release the first one before.
+  // A second hold for the same request is refused: its only child already has one.
   auto again = session_->call(hold_of("590000001", "u1", id));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().status, wire::Status::conflict);

@@ -163,6 +163,21 @@ TEST_F(RefusalTest, UnionTypeWithoutItsTableIsRefusedNotFatal) {
   EXPECT_EQ(state(), before_);
 }
 
+// Issue #11: an empty request says it is empty, not "client plus récent que le broker ?".
+TEST_F(RefusalTest, AnEmptyRequestSaysItIsEmpty) {
+  auto [empty_status, empty_message] = send_raw({""});
+  EXPECT_EQ(empty_status, wire::Status::malformed);
+  EXPECT_NE(empty_message.find("requête vide"), std::string::npos) << empty_message;
+  flatbuffers::FlatBufferBuilder builder;
+  wire::finish(builder, wire::CreateRequest(builder, 7, builder.CreateString("x")));  // no body at all
+  auto [status, message] =
+      send_raw({std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize())});
+  EXPECT_EQ(status, wire::Status::malformed);
+  EXPECT_NE(message.find("requête vide"), std::string::npos) << message;
+  EXPECT_EQ(message.find("plus récent"), std::string::npos) << message;
+  EXPECT_EQ(state(), before_);
+}
+
 TEST_F(RefusalTest, OversizedFrameIsRefusedWithTheLimit) {
   auto [status, message] = send_raw({std::string(100'000, 'x')});
   EXPECT_EQ(status, wire::Status::too_large);

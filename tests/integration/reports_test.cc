@@ -101,11 +101,12 @@ TEST_F(ReportsTest, ExportWritesTheCsvAndBoundsItsRange) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const std::string csv = read_file(file);
   const std::string header =
-      "jour,type,installees,libres,reservees,perimees,demandes_en_attente,demandes_ouvertes,demandes_admises\n";
+      "jour,type,installees,libres,reservees,perimees,demandes_en_attente,demandes_ouvertes,demandes_admises,"
+      "enfants_en_attente,enfants_admis\n";
   ASSERT_EQ(csv.rfind(header, 0), 0u) << csv;
   // Free or, on a slow machine, already stale (kStaleAfterS): 4 places either way.
   const std::string row = csv.substr(header.size());
-  EXPECT_TRUE(row == today + ",mecs,10,4,0,0,0,0,0\n" || row == today + ",mecs,10,0,0,4,0,0,0\n") << row;
+  EXPECT_TRUE(row == today + ",mecs,10,4,0,0,0,0,0,0,0\n" || row == today + ",mecs,10,0,0,4,0,0,0,0,0\n") << row;
 
   auto too_long = dispo({"export", "--from", "2025-01-01", "--to", "2026-06-01"});
   EXPECT_EQ(too_long.exit_code, 2);

@@ -46,11 +46,11 @@ std::string as_csv(const wire::RegistrationT& registration) {
       std::string specialties;
       for (auto s : u->specialties) specialties += (specialties.empty() ? "" : ";") + std::string(wire::EnumNameSpecialty(s));
       char row[1024];
-      std::snprintf(row, sizeof row, "%s,\"%s\",%s,%s,%s,%.5f,%.5f,%s,autorise,%s,%d,%d,%s,%d,%d,%s,%s\n",
+      std::snprintf(row, sizeof row, "%s,\"%s\",%s,%s,%s,%.5f,%.5f,%s,autorise,%s,%d,%d,%s,%d,%d,%s,%s,\"%s\",\"%s\"\n",
                     f->id.c_str(), f->name.c_str(), wire::EnumNameFacilityKind(f->kind), f->departement.c_str(),
                     f->commune_insee.c_str(), f->lat, f->lon, f->phone.c_str(), u->id.c_str(), u->age_min,
                     u->age_max, wire::EnumNameUnitSex(u->sex), u->installed, u->max_siblings, specialties.c_str(),
-                    u->emergency ? "oui" : "non");
+                    u->emergency ? "oui" : "non", f->address.c_str(), u->name.c_str());
       csv += row;
     }
   }

@@ -2,9 +2,11 @@
 // it reads with zero problems, passes the broker's validation and has every kind of facility.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
+#include "dispo/clients/communes.h"
 #include "dispo/publishers/facility_csv.h"
 #include "request_fields.h"
 #include "validation.h"
@@ -63,6 +65,13 @@ TEST(ExampleCsvTest, LooksLikeTheNordsOwnExport) {
     EXPECT_GT(facility->lon, 2.06);
     EXPECT_LT(facility->lon, 4.24);
     communes.insert(facility->commune_insee);
+    // Issue 10: a postal address in the facility's own commune, by its name and a postcode of it.
+    const auto* commune = client::Communes::national().by_insee(facility->commune_insee);
+    ASSERT_NE(commune, nullptr) << facility->id << ": " << facility->commune_insee << " is no commune";
+    EXPECT_TRUE(facility->address.ends_with(" " + commune->name)) << facility->id << ": " << facility->address;
+    EXPECT_TRUE(std::any_of(commune->postcodes.begin(), commune->postcodes.end(), [&](const std::string& postcode) {
+      return facility->address.find(" " + postcode + " ") != std::string::npos;
+    })) << facility->id << ": " << facility->address;
   }
   EXPECT_GE(communes.size(), 15u) << "facilities spread over the département";
 }

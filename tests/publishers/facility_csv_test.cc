@@ -184,5 +184,60 @@ TEST(FacilityCsvTest, ReportIsCappedButCountsEverything) {
   EXPECT_NE(csv.report().find("autres erreurs"), std::string::npos);
 }
 
+// Issue 10: a postal address and a unit's name, optional columns at the end of the header.
+constexpr const char* kHeaderWithNames =
+    "facility_id,name,kind,departement,commune_insee,lat,lon,phone,authorisation,unit_id,age_min,"
+    "age_max,sex,installed,max_siblings,specialties,emergency,address,unit_name\n";
+
+std::string named_row(const std::string& unit, const std::string& address, const std::string& unit_name) {
+  std::string line = row("590001234", unit);
+  line.pop_back();  // the newline
+  return line + ",\"" + address + "\"," + unit_name + "\n";
+}
+
+TEST(FacilityCsvTest, AddressAndUnitNameColumnsAreRead) {
+  const auto csv = read_facility_csv(std::string(kHeaderWithNames) +
+                                         named_row("u1", "12 rue des Tilleuls, 59000 Lille", "Les Lucioles") +
+                                         named_row("u2", "12 rue des Tilleuls, 59000 Lille", ""),
+                                     kToday);
+  ASSERT_TRUE(csv.ok()) << csv.report();
+  const auto& facility = *csv.registration.facilities[0];
+  EXPECT_EQ(facility.address, "12 rue des Tilleuls, 59000 Lille");
+  ASSERT_EQ(facility.units.size(), 2u);
+  EXPECT_EQ(facility.units[0]->name, "Les Lucioles");
+  EXPECT_EQ(facility.units[1]->name, "") << "a unit's name may be left empty";
+}
+
+TEST(FacilityCsvTest, FilesWithoutTheNewColumnsStayValidAndEitherMayComeAlone) {
+  const auto old = read_facility_csv(std::string(kHeader) + row("590001234", "u1"), kToday);
+  ASSERT_TRUE(old.ok()) << old.report();
+  EXPECT_EQ(old.registration.facilities[0]->address, "");
+  EXPECT_EQ(old.registration.facilities[0]->units[0]->name, "");
+
+  std::string header(kHeader);
+  header.insert(header.size() - 1, ",unit_name");
+  std::string line = row("590001234", "u1");
+  line.insert(line.size() - 1, ",Les Lucioles");
+  const auto names_only = read_facility_csv(header + line, kToday);
+  ASSERT_TRUE(names_only.ok()) << names_only.report();
+  EXPECT_EQ(names_only.registration.facilities[0]->units[0]->name, "Les Lucioles");
+  EXPECT_EQ(names_only.registration.facilities[0]->address, "");
+}
+
+TEST(FacilityCsvTest, RowsOfOneFacilityMustAgreeOnItsAddressAndTextsAreBounded) {
+  const auto disagree = read_facility_csv(std::string(kHeaderWithNames) + named_row("u1", "12 rue A", "") +
+                                              named_row("u2", "14 rue B", ""),
+                                          kToday);
+  EXPECT_FALSE(disagree.ok());
+  EXPECT_TRUE(mentions(disagree, 3, "address « 14 rue B » ne concorde pas avec « 12 rue A » ligne 2"))
+      << disagree.report();
+
+  const auto long_texts = read_facility_csv(
+      std::string(kHeaderWithNames) + named_row("u1", std::string(201, 'a'), std::string(201, 'b')), kToday);
+  EXPECT_FALSE(long_texts.ok());
+  EXPECT_TRUE(mentions(long_texts, 2, "address : l'adresse postale dépasse 200 caractères")) << long_texts.report();
+  EXPECT_TRUE(mentions(long_texts, 2, "unit_name : le nom de l'unité dépasse 200 caractères")) << long_texts.report();
+}
+
 }  // namespace
 }  // namespace dispo::publishers

@@ -30,7 +30,7 @@ TEST(WireTest, RefusesOversizedShortForeignAndCorruptBuffers) {
   EXPECT_EQ(decode("abc", 3).error().status, Status::malformed);
   std::string foreign = bytes;
   foreign[4] = 'X';  // file identifier
-  EXPECT_NE(decode(foreign.data(), foreign.size()).error().message.find("not a dispo message"),
+  EXPECT_NE(decode(foreign.data(), foreign.size()).error().message.find("pas un message dispo"),
             std::string::npos);
   std::string corrupt = bytes;
   corrupt[0] = '\x7f';  // root offset past the end

@@ -1,5 +1,6 @@
 #include "broker_process.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,8 +38,13 @@ void BrokerProcess::start(std::chrono::milliseconds deadline) {
 }
 
 void BrokerProcess::launch(std::chrono::milliseconds deadline) {
+  // Loopback TCP on free ports, which tests need to run in parallel: explicitly insecure. The rate
+  // limit sized for real clients is lifted unless the test sets its own (it measures other things).
   std::vector<std::string> argv = {broker_binary(), "--data", data_dir_.string(), "--api", api_,
-                                   "--feed", feed_};
+                                   "--feed", feed_, "--insecure-tcp-loopback"};
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--peer-rate") == extra_args_.end()) {
+    argv.insert(argv.end(), {"--peer-rate", "0"});
+  }
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   process_ = Process::start(argv, log_path().string());
 

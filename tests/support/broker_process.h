@@ -1,5 +1,5 @@
 // BrokerProcess: the real dispo-broker binary on loopback ports with its data in a directory,
-// for integration tests. start() returns once the broker answers requests (polled with a
+// for integration tests (--insecure-tcp-loopback; --peer-rate 0 unless extra_args sets it). start() returns once the broker answers requests (polled with a
 // deadline). kill9() simulates a crash; start() again restarts on the same data.
 #pragma once
 

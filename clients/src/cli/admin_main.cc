@@ -11,6 +11,7 @@
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/json.h"
+#include "dispo/schemas/names.h"
 
 namespace {
 
@@ -57,7 +58,7 @@ int run_grant(const client::ConnectionOptions& global, const AdminOptions& optio
   grant.principal->public_key = keys.public_key;
   wire::Role role = wire::Role::facility;
   for (auto candidate : wire::EnumValuesRole()) {
-    if (options.role == wire::EnumNameRole(candidate)) role = candidate;
+    if (wire::same_name(options.role, wire::EnumNameRole(candidate))) role = candidate;
   }
   grant.principal->role = role;
   grant.principal->facilities = options.facilities;
@@ -135,7 +136,9 @@ int run_backup(const client::ConnectionOptions& global, const AdminOptions& opti
 int main(int argc, char** argv) {
   CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux et sauvegardes.",
                kProgram};
-  app.footer("Codes de sortie : 0 réussi, 1 refusé par le broker, 2 utilisation incorrecte, 3 broker injoignable.\n");
+  client::prepare_command_line(app, kProgram);
+  app.footer("Codes de sortie : 0 réussi, 1 refusé par le broker, 2 utilisation incorrecte, 3 broker injoignable,\n"
+             "5 authentification refusée (clé absente, inconnue, révoquée, ou pas la clé publique du broker).\n");
   app.fallthrough();
   client::ConnectionOptions connection;
   connection.timeout_s = 120;  // a checkpoint of a large base takes time; one attempt only
@@ -147,7 +150,7 @@ int main(int argc, char** argv) {
   grant->add_option("NAME", options.name, "Nom du principal (ex. astreinte-59, mecs-les-tilleuls)")->required();
   grant->add_option("--role", options.role, "facility, on_call, hospital, judge, observatory ou admin")
       ->required()
-      ->check(CLI::IsMember({"facility", "on_call", "hospital", "judge", "observatory", "admin"}));
+      ->check(CLI::IsMember({"facility", "on_call", "hospital", "judge", "observatory", "admin"}, CLI::ignore_case));
   grant->add_option("--facility", options.facilities, "Établissement(s) publiés (rôle facility)");
   grant->add_option("--dept", options.departements,
                     "Département(s) du territoire (on_call, hospital, judge, observatory)");

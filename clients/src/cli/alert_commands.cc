@@ -160,6 +160,34 @@ struct WatchOptions {
   int count = 0;
 };
 
+// Says, on stderr, that the watch now waits and for what: the owner's subscriptions, in French
+// (or that only the alerts addressed to it without a subscription will come).
+void say_waiting(const GlobalOptions& global, const WatchOptions& options) {
+  const std::string owner = !options.principal.empty() ? "de « " + options.principal + " »"
+                            : global.keys.empty()      ? "de « " + stable_client_id(options.client_id) + " »"
+                                                       : "de cette clé";
+  wire::RequestBodyUnion body;
+  body.Set(wire::SubscriptionQueryT{});
+  auto reply = call(global, options.client_id, std::move(body));
+  const auto* list = reply ? (*reply)->body_as_SubscriptionList() : nullptr;
+  std::string text = "dispo watch : en attente des alertes " + owner;
+  if (list == nullptr) {
+    text += " (abonnements non lus : " + (reply ? std::string("réponse inattendue") : reply.error().message) + ")\n";
+  } else {
+    std::unique_ptr<wire::SubscriptionListT> native(list->UnPack());
+    if (native->subscriptions.empty()) {
+      text += " — aucun abonnement : seules arrivent les alertes adressées d'office (réservations des places d'un "
+              "établissement, demandes que vous avez ouvertes)\n";
+    } else {
+      text += " — " + std::to_string(native->subscriptions.size()) +
+              (native->subscriptions.size() > 1 ? " abonnements" : " abonnement") +
+              ", et les demandes que vous avez ouvertes :\n";
+      for (const auto& subscription : native->subscriptions) text += "  " + describe(*subscription) + "\n";
+    }
+  }
+  client::print_text(text, stderr);  // subscriptions come from the broker: escaped like every output
+}
+
 int run_watch(const GlobalOptions& global, const WatchOptions& options) {
   client::AlertWatchOptions watch_options;
   watch_options.session = client::session_options(global, stable_client_id(options.client_id));
@@ -205,6 +233,7 @@ int run_watch(const GlobalOptions& global, const WatchOptions& options) {
     if (interrupted) return kOk;
   }
   back();
+  say_waiting(global, options);
   while (!interrupted && (!counted || printed < options.count)) {
     auto alerts = watch.poll(std::chrono::milliseconds(200));
     if (!alerts) {

@@ -2,6 +2,10 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "board_view.h"
 #include "commands.h"
@@ -20,16 +24,43 @@ struct BoardCommandOptions {
 
 std::atomic<bool> interrupted{false};
 
-void on_signal(int) { interrupted = true; }
+std::atomic<bool> resized{false};
 
-std::string draw(const client::Board& board) {
+void on_signal(int) { interrupted = true; }
+void on_resize(int) { resized = true; }
+
+// The terminal's size, or nothing when stdout is not a terminal.
+std::optional<BoardSize> terminal_size() {
+  if (!isatty(STDOUT_FILENO)) return std::nullopt;
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return BoardSize{24, 80};
+  return BoardSize{ws.ws_row, ws.ws_col};
+}
+
+// A frame drawn over the previous one: cursor home, each line cleared to its end, then the rest
+// of the screen cleared — no new screen pushed into the scrollback.
+std::string in_place(const std::string& frame) {
+  std::string out = "\x1b[H";
+  std::size_t start = 0;
+  while (start < frame.size()) {
+    const auto end = frame.find('\n', start);
+    out.append(frame, start, end - start);
+    out += "\x1b[K";
+    if (end == std::string::npos) break;
+    out += "\r\n";
+    start = end + 1;
+  }
+  return out + "\x1b[J";
+}
+
+std::string draw(const client::Board& board, BoardSize size = {}) {
   BoardHeader header;
   header.departement = board.options().departement;
   header.sequence = board.sequence();
   header.resyncs = board.resync_count();
   header.in_sync = board.in_sync();
   header.stale_after_s = board.stale_after_s();
-  return format_board(board.facilities(), header, wire::now_ms());
+  return format_board(board.facilities(), header, wire::now_ms(), size);
 }
 
 int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
@@ -50,31 +81,47 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
     return fail(started.error());
   }
   if (options.once) {
-    client::print_text(draw(board));
+    const auto size = terminal_size();  // a terminal's width, every row
+    client::print_text(draw(board, BoardSize{0, size ? size->columns : 0}));
     return kOk;
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGWINCH, on_resize);
   using Clock = std::chrono::steady_clock;
-  constexpr auto kMinRedraw = std::chrono::milliseconds(200);  // a busy feed must not flood the terminal
-  constexpr auto kMaxRedraw = std::chrono::seconds(10);        // ages move on even without events
+  const bool terminal = terminal_size().has_value();
+  // A terminal is redrawn in place at most 5 times a second; plain output (a pipe, a log) gets a
+  // whole new board at most every 5 s, so that it does not flood what records it.
+  const auto min_redraw = terminal ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
+  constexpr auto kMaxRedraw = std::chrono::seconds(10);  // ages move on even without events
+  if (terminal) std::fputs("\x1b[?1049h\x1b[?25l", stdout);  // the alternate screen, no cursor
   bool dirty = true;
   bool was_in_sync = true;
   auto drawn_at = Clock::now() - kMaxRedraw;
+  std::string last;
   while (!interrupted) {
     dirty |= board.poll(std::chrono::milliseconds(100));
     dirty |= board.in_sync() != was_in_sync;
+    dirty |= resized.exchange(false);
     was_in_sync = board.in_sync();
     const auto since_draw = Clock::now() - drawn_at;
-    if ((dirty && since_draw >= kMinRedraw) || since_draw >= kMaxRedraw) {
-      // The only control sequence written is the board's own redraw; what it shows is printable().
-      const std::string frame = "\x1b[H\x1b[2J" + wire::printable(draw(board)) + "\n(Ctrl-C pour quitter)\n";
+    if ((dirty && since_draw >= min_redraw) || since_draw >= kMaxRedraw) {
+      std::string frame;
+      if (const auto size = terminal_size()) {
+        // One line for the footer; one column spare, so that no line ends in the terminal's
+        // pending-wrap state (where clearing to the end of the line would erase its last character).
+        last = wire::printable(draw(board, BoardSize{size->lines > 1 ? size->lines - 1 : 1, size->columns > 1 ? size->columns - 1 : 1}));
+        frame = in_place(last + "(Ctrl-C pour quitter)");
+      } else {
+        frame = wire::printable(draw(board)) + "\n";
+      }
       std::fwrite(frame.data(), 1, frame.size(), stdout);
       std::fflush(stdout);
       drawn_at = Clock::now();
       dirty = false;
     }
   }
+  if (terminal) std::printf("\x1b[?25h\x1b[?1049l%s", last.c_str());  // back, leaving the last board in view
   std::printf("\n");
   return kOk;
 }

@@ -30,22 +30,26 @@ std::string format_capacity(const wire::CapacityReportT& report) {
            "  Libres : disponibles et confirmées dans le délai de fraîcheur. Périmées : annoncées\n"
            "  disponibles mais non confirmées à temps, non comptées comme libres.\n";
   }
-  out << "\nDemandes en attente (ouvertes ou avec place proposée), par origine\n";
+  out << "\nDemandes en attente (ouvertes ou avec place proposée), par origine ; Enfants : ceux qui ne sont pas\n"
+         "  encore admis (une fratrie compte pour chacun de ses enfants)\n";
   out << "  " << fit("Origine", 20) << right("En attente", 11) << right("Médiane", 14) << right("90 %", 14)
-      << right("Plus longue", 14) << "\n";
+      << right("Plus longue", 14) << right("Enfants", 9) << "\n";
   for (const auto& row : report.demand) {
     if (!row) continue;
     out << "  " << fit(origin_label(row->origin), 20) << right(std::to_string(row->open), 11);
     if (row->open == 0) {
-      out << right("—", 14) << right("—", 14) << right("—", 14) << "\n";
+      out << right("—", 14) << right("—", 14) << right("—", 14) << right("—", 9) << "\n";
     } else {
       out << right(format_wait(row->median_wait_s), 14) << right(format_wait(row->p90_wait_s), 14)
-          << right(format_wait(row->longest_wait_s), 14) << "\n";
+          << right(format_wait(row->longest_wait_s), 14) << right(std::to_string(row->children_waiting), 9) << "\n";
     }
   }
   out << "\nDécisions judiciaires non exécutées (origine tribunal, OPP ou jugement art. 375, en attente) : "
       << report.court_unexecuted;
-  if (report.court_unexecuted > 0) out << ", la plus ancienne attend depuis " << format_wait(report.court_longest_wait_s);
+  if (report.court_unexecuted > 0) {
+    out << " (" << count_of(report.court_children_waiting, "enfant", "enfants") << " sans place)"
+        << ", la plus ancienne attend depuis " << format_wait(report.court_longest_wait_s);
+  }
   out << ".\n";
   return out.str();
 }

@@ -43,8 +43,9 @@ std::string format_facility(const wire::FacilityStateT& state, std::int64_t now_
   if (!state.facility) return "Établissement sans description.\n";
   const auto& f = *state.facility;
   out << (f.name.empty() ? f.id : f.name) << " (" << f.id << ")\n";
-  out << "  Type : " << kind_label(f.kind) << " · département " << f.departement << " · commune INSEE "
-      << f.commune_insee << "\n";
+  out << "  Type : " << kind_label(f.kind) << " · " << town_name(f.commune_insee) << " (département "
+      << f.departement << ", INSEE " << f.commune_insee << ")\n";
+  if (!f.address.empty()) out << "  Adresse : " << f.address << "\n";
   out << "  Position : " << decimal(f.lat, 4) << " ; " << decimal(f.lon, 4) << "\n";
   out << "  Tél. 24h/24 : " << (f.phone.empty() ? "non renseigné" : f.phone) << "\n";
   out << "  Autorisation : " << authorisation_label(f.authorisation, f.derogation_end) << "\n";
@@ -62,7 +63,8 @@ std::string format_facility(const wire::FacilityStateT& state, std::int64_t now_
       << " installées :\n";
   for (const auto& unit : state.units) {
     if (!unit || !unit->unit) continue;
-    out << "\n  Unité « " << unit->unit->id << " » — " << admission_rules(*unit->unit) << "\n";
+    out << "\n  Unité " << unit_label(unit->unit->id, unit->unit->name) << " — " << admission_rules(*unit->unit)
+        << "\n";
     if (unit->availability) {
       print_counts(out, *unit->availability, now_ms);
     } else {
@@ -70,7 +72,9 @@ std::string format_facility(const wire::FacilityStateT& state, std::int64_t now_
     }
     for (const auto& hold : state.holds) {
       if (!hold || hold->unit_id != unit->unit->id) continue;
-      out << "    Réservée : " << hold->id << " pour la demande " << hold->request_id << " par " << hold->created_by
+      out << "    Réservée : " << hold->id << " pour la demande " << hold->request_id;
+      if (hold->children.size() > 1) out << " (" << hold->children.size() << " places, une fratrie)";
+      out << " par " << hold->created_by
           << ", jusqu'à " << format_moment(hold->expires_at) << "\n";
     }
   }

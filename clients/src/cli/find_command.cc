@@ -45,7 +45,7 @@ Command add_find_command(CLI::App& parent, const GlobalOptions& global) {
   app->add_option("--dept", a.departement, "Département (59, 2A, 974…)");
   app->add_option("--kind", a.kinds, "Type d'établissement (répétable) : " + wire::facility_kind_names())
       ->allow_extra_args(false);
-  app->add_option("--near", a.near, "Près de LAT,LON (degrés décimaux, ex. 50.63,3.06)");
+  app->add_option("--near", a.near, "Près d'une commune (Lille, « Saint-Denis (93) », 59000, code INSEE 59350) ou de LAT,LON (ex. 50.63,3.06)");
   app->add_option("--max-km", options->max_km, "Distance maximale depuis --near, en km");
   app->add_flag("--emergency", a.emergency, "Seulement les unités qui accueillent en urgence (24 h)");
   app->add_flag("--include-stale", a.include_stale, "Inclure les places dont les données sont périmées");

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "dispo/clients/communes.h"
 #include "dispo/schemas/names.h"
 #include "dispo/schemas/text_rules.h"
 
@@ -108,21 +109,13 @@ Result<void> add_place(const FindArguments& arguments, wire::SearchQueryT& query
     query.departement = *departement;
   }
   if (!arguments.near.empty()) {
-    const auto comma = arguments.near.find(',');
-    const auto lat = comma == std::string::npos ? std::nullopt : parse_double(arguments.near.substr(0, comma));
-    const auto lon = comma == std::string::npos ? std::nullopt : parse_double(arguments.near.substr(comma + 1));
-    if (!lat || !lon) {
-      return invalid("--near attend LAT,LON en degrés décimaux avec un point (ex. 50.63,3.06), pas « " +
-                     arguments.near + " »");
-    }
-    if (*lat < -90 || *lat > 90 || *lon < -180 || *lon > 180) {
-      return invalid("--near : coordonnées hors limites (latitude -90 à 90, longitude -180 à 180)");
-    }
-    query.near_lat = *lat;
-    query.near_lon = *lon;
+    auto point = parse_near(arguments.near, query.departement);
+    if (!point) return point.error();
+    query.near_lat = point->lat;
+    query.near_lon = point->lon;
   }
   if (arguments.max_km) {
-    if (arguments.near.empty()) return invalid("--max-km demande --near LAT,LON");
+    if (arguments.near.empty()) return invalid("--max-km demande --near (une commune ou LAT,LON)");
     if (!(*arguments.max_km > 0) || !std::isfinite(*arguments.max_km)) {
       return invalid("--max-km : distance positive attendue, en km");
     }
@@ -132,6 +125,25 @@ Result<void> add_place(const FindArguments& arguments, wire::SearchQueryT& query
 }
 
 }  // namespace
+
+Result<NearPoint> parse_near(const std::string& text, const std::string& departement) {
+  const auto comma = text.find(',');
+  const auto lat = comma == std::string::npos ? std::nullopt : parse_double(text.substr(0, comma));
+  const auto lon = comma == std::string::npos ? std::nullopt : parse_double(text.substr(comma + 1));
+  if (lat && lon) {
+    if (*lat < -90 || *lat > 90 || *lon < -180 || *lon > 180) {
+      return invalid("--near : coordonnées hors limites (latitude -90 à 90, longitude -180 à 180)");
+    }
+    return NearPoint{*lat, *lon, nullptr};
+  }
+  if (comma != std::string::npos) {
+    return invalid("--near attend une commune (nom, code postal, code INSEE) ou LAT,LON en degrés décimaux "
+                   "avec un point (ex. 50.63,3.06), pas « " + text + " »");
+  }
+  auto commune = client::resolve_commune(client::Communes::national(), text, departement);
+  if (!commune) return invalid("--near : " + commune.error().message);
+  return NearPoint{(*commune)->lat, (*commune)->lon, *commune};
+}
 
 Result<std::string> parse_departement(const std::string& text) {
   const std::string departement = upper(text);

@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 
+#include "dispo/clients/communes.h"
 #include "french.h"
 
 namespace dispo::cli {
@@ -23,6 +24,12 @@ std::string children_of(const wire::PlacementT& placement, const wire::SearchQue
   return join_french(parts);
 }
 
+std::string needs_text(const std::vector<wire::Specialty>& needs) {
+  std::vector<std::string> labels;
+  for (auto need : needs) labels.push_back(specialty_label(need));
+  return join_french(labels);
+}
+
 std::string header(const wire::SearchQueryT& query) {
   if (query.children.empty()) return "Recherche : toute place disponible.";
   std::vector<std::string> parts;
@@ -32,23 +39,60 @@ std::string header(const wire::SearchQueryT& query) {
          " enfants : " + join_french(parts) + ".";
 }
 
+// "Lille (59)" for a match's commune.
+std::string town(const std::string& commune_insee, const std::string& departement) {
+  return town_name(commune_insee) + " (" + departement + ")";
+}
+
+// Every criterion the search applied, so that the person reads what was (and was not) asked.
+std::string criteria(const wire::SearchQueryT& query) {
+  std::ostringstream out;
+  out << "Critères appliqués :\n";
+  for (std::size_t i = 0; i < query.children.size(); ++i) {
+    const auto& child = query.children[i];
+    out << "  - " << describe_child(query, i) << " : "
+        << (child && !child->needs.empty() ? "besoins propres : " + needs_text(child->needs) : "pas de besoin propre")
+        << "\n";
+  }
+  out << "  - besoins pour toute unité proposée : " << (query.needs.empty() ? "aucun" : needs_text(query.needs)) << "\n";
+  out << "  - lieu : " << (query.departement.empty() ? "tous départements" : "département " + query.departement);
+  if (query.near_lat && query.near_lon) {
+    out << (query.max_km ? ", à " + decimal(*query.max_km, 1) + " km au plus de " : ", au plus près de ")
+        << near_place(*query.near_lat, *query.near_lon);
+  }
+  out << "\n";
+  std::vector<std::string> kinds;
+  for (auto kind : query.kinds) kinds.push_back(kind_label(kind));
+  out << "  - types d'établissement : " << (kinds.empty() ? "tous" : join_french(kinds)) << "\n";
+  out << "  - accueil d'urgence (24 h) : " << (query.emergency_only ? "exigé" : "non exigé") << "\n";
+  out << "  - données périmées : "
+      << (query.include_stale ? "incluses (à confirmer par téléphone)" : "écartées")
+      << "\n";
+  out << "  - " << query.limit << " résultats au plus\n";
+  return out.str();
+}
+
+void print_unit(std::ostream& out, const wire::PlacementT& placement, const wire::SearchQueryT& query) {
+  out << "   Unité " << unit_label(placement.unit_id, placement.unit_name) << " : ";
+  if (placement.availability) {
+    out << count_of(placement.availability->available, "place disponible", "places disponibles") << " sur "
+        << placement.availability->installed;
+  } else {
+    out << "disponibilité inconnue";
+  }
+  if (!placement.children.empty()) out << " → " << children_of(placement, query);
+  out << "\n";
+}
+
 void print_match(std::ostream& out, const std::string& rank, const wire::MatchT& match,
                  const wire::SearchQueryT& query, bool show_group) {
-  out << rank << ". " << (match.name.empty() ? match.facility_id : match.name) << " — "
-      << kind_label(match.kind) << " — commune " << match.commune_insee << " (" << match.departement << ")";
+  out << rank << ". " << (match.name.empty() ? match.facility_id : match.name) << " — n° " << match.facility_id
+      << " — " << kind_label(match.kind) << " — " << town(match.commune_insee, match.departement);
   if (match.distance_km.has_value()) out << " — à " << decimal(*match.distance_km, 1) << " km";
   out << "\n";
+  if (!match.address.empty()) out << "   Adresse : " << match.address << "\n";
   for (const auto& placement : match.placements) {
-    if (!placement) continue;
-    out << "   Unité « " << placement->unit_id << " » : ";
-    if (placement->availability) {
-      out << count_of(placement->availability->available, "place disponible", "places disponibles")
-          << " sur " << placement->availability->installed;
-    } else {
-      out << "disponibilité inconnue";
-    }
-    if (!placement->children.empty()) out << " → " << children_of(*placement, query);
-    out << "\n";
+    if (placement) print_unit(out, *placement, query);
   }
   if (show_group && query.children.size() > 1) {
     if (match.whole_group) {
@@ -117,10 +161,15 @@ std::string describe_child(const wire::SearchQueryT& query, std::size_t index) {
 
 std::string format_search_result(const wire::SearchResultT& result, const wire::SearchQueryT& query) {
   std::ostringstream out;
-  out << header(query) << "\n\n";
+  out << header(query) << "\n" << criteria(query) << "\n";
   const bool group = query.children.size() > 1;
   const bool nothing = result.matches.empty() && result.split.empty();
-  if (nothing) {
+  if (nothing && result.facilities_in_territory == 0) {
+    out << (query.departement.empty()
+                ? std::string("Aucun établissement n'est enregistré dans votre territoire : rien à chercher.\n")
+                : "Aucun établissement n'est enregistré dans le département « " + query.departement +
+                      " » : vérifiez le numéro (ex. 59, 2A, 974), ou ce département n'utilise pas encore dispo.\n");
+  } else if (nothing) {
     out << "Aucune place disponible ne correspond à cette recherche.\n";
     print_stale_note(out, result.stale_excluded, true);
   } else {

@@ -2,7 +2,25 @@
 
 #include <cstdio>
 
+#include "dispo/schemas/names.h"
+#include "dispo/clients/communes.h"
+
 namespace dispo::cli {
+
+std::string near_place(double lat, double lon) {
+  const std::string point = "point " + decimal(lat, 4) + " ; " + decimal(lon, 4);
+  const client::Commune* commune = client::Communes::national().nearest(lat, lon);
+  return commune ? commune->name + " (" + commune->departement + ") · " + point : point;
+}
+
+std::string town_name(const std::string& commune_insee) {
+  return client::Communes::national().town_name(commune_insee);
+}
+
+std::string unit_label(const std::string& unit_id, const std::string& unit_name) {
+  if (unit_name.empty()) return "« " + unit_id + " »";
+  return "« " + unit_name + " » (" + unit_id + ")";
+}
 
 std::string kind_label(wire::FacilityKind kind) {
   using K = wire::FacilityKind;
@@ -127,6 +145,45 @@ std::string fit(std::string_view text, std::size_t width) {
 std::string right(std::string_view text, std::size_t width) {
   const std::size_t current = display_width(text);
   return std::string(current < width ? width - current : 0, ' ') + std::string(text);
+}
+
+namespace {
+
+struct ReasonWord {
+  const char* word;     // what people type (and what --help shows)
+  const char* accented; // the same with its accents, also accepted
+  wire::RefusalReason reason;
+};
+
+constexpr ReasonWord kReasonWords[] = {
+    {"complet", "complet", wire::RefusalReason::full},
+    {"perime", "périmé", wire::RefusalReason::stale},
+    {"age", "âge", wire::RefusalReason::age},
+    {"sexe", "sexe", wire::RefusalReason::sex},
+    {"fratrie", "fratrie", wire::RefusalReason::siblings},
+    {"specialisation", "spécialisation", wire::RefusalReason::specialisation},
+    {"distance", "distance", wire::RefusalReason::distance},
+    {"type", "type", wire::RefusalReason::kind},
+    {"non_autorise", "non_autorisé", wire::RefusalReason::not_authorised},
+    {"urgence", "urgence", wire::RefusalReason::emergency},
+    {"territoire", "territoire", wire::RefusalReason::territory},
+    {"comportement", "comportement", wire::RefusalReason::behaviour},
+    {"autre", "autre", wire::RefusalReason::other},
+};
+
+}  // namespace
+
+std::optional<wire::RefusalReason> refusal_reason_from_word(std::string_view word) {
+  for (const auto& entry : kReasonWords) {
+    if (wire::same_name(word, entry.word) || wire::same_name(word, entry.accented)) return entry.reason;
+  }
+  return wire::enum_from_name(word, wire::EnumValuesRefusalReason(), &wire::EnumNameRefusalReason);
+}
+
+std::string refusal_reason_words() {
+  std::string words;
+  for (const auto& entry : kReasonWords) words += (words.empty() ? "" : ", ") + std::string(entry.word);
+  return words;
 }
 
 }  // namespace dispo::cli

@@ -1,8 +1,11 @@
 // `dispo hold`, `dispo admit`, `dispo release`, `dispo decline`: holding a place for a request.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "french.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/names.h"
 #include "request_report.h"
@@ -16,6 +19,8 @@ struct HoldArguments {
   std::string unit_id;
   std::string request_id;
   std::string duration = "2h";
+  std::vector<int> children;  // 1-based, as people count them
+  std::string split_reason;
   std::string hold_id;
   std::string reason;
   std::string note;
@@ -36,6 +41,12 @@ int run_hold(const GlobalOptions& global, const HoldArguments& a) {
   place.unit_id = a.unit_id;
   place.request_id = a.request_id;
   place.duration_s = static_cast<std::uint32_t>(*seconds);
+  for (int child : a.children) {
+    if (child < 1 || child > 255) return usage_error("--child : numéro d'enfant dans la demande, de 1 à 255 (reçu " +
+                                                     std::to_string(child) + ")");
+    place.children.push_back(static_cast<std::uint8_t>(child - 1));
+  }
+  place.split_reason = a.split_reason;
   wire::RequestBodyUnion body;
   body.Set(std::move(place));
   return send_hold(global, std::move(body), a.json);
@@ -47,11 +58,8 @@ int run_end(const GlobalOptions& global, const HoldArguments& a, wire::HoldState
   end.outcome = outcome;
   end.note = a.note;
   if (outcome == wire::HoldState::declined) {
-    auto reason = wire::enum_from_name(a.reason, wire::EnumValuesRefusalReason(), &wire::EnumNameRefusalReason);
-    if (!reason) {
-      return usage_error("--reason : « " + a.reason + " » inconnu (" +
-                         wire::enum_names(wire::EnumValuesRefusalReason(), &wire::EnumNameRefusalReason) + ")");
-    }
+    auto reason = refusal_reason_from_word(a.reason);
+    if (!reason) return usage_error("--reason : « " + a.reason + " » inconnu (" + refusal_reason_words() + ")");
     end.reason = *reason;
   }
   wire::RequestBodyUnion body;
@@ -68,20 +76,29 @@ std::vector<Command> add_hold_commands(CLI::App& parent, const GlobalOptions& gl
   hold->add_option("UNIT", a->unit_id, "Unité")->required();
   hold->add_option("--request", a->request_id, "Demande de placement (R-…)")->required();
   hold->add_option("--for", a->duration, "Durée de la réservation (2h par défaut, 72h au plus ; ex. 30m, 1h30)");
+  hold->add_option("--child", a->children,
+                   "Enfant de la demande que la place accueille (1 = le premier décrit) ; à répéter, une place par "
+                   "enfant. Sans --child : tous les enfants qui n'ont encore ni réservation ni admission");
+  hold->add_option("--split-reason", a->split_reason,
+                   "Pourquoi cette place sépare la fratrie (Code civil art. 371-5 : seulement si vivre ensemble est "
+                   "impossible ou contraire à l'intérêt des enfants) ; exigé quand d'autres enfants du groupe sont "
+                   "réservés ou admis ailleurs");
   hold->add_flag("--json", a->json, "Sortie JSON");
 
-  auto* admit = parent.add_subcommand("admit", "L'enfant est arrivé : la réservation devient une admission");
+  auto* admit = parent.add_subcommand("admit", "Les enfants de la réservation sont arrivés : elle devient une admission "
+                                                "(la demande est admise quand tous ses enfants le sont)");
   admit->add_option("HOLD", a->hold_id, "Réservation (H-…)")->required();
   admit->add_flag("--json", a->json, "Sortie JSON");
 
-  auto* release = parent.add_subcommand("release", "Rendre la place réservée (la demande redevient ouverte)");
+  auto* release = parent.add_subcommand("release", "Rendre les places réservées (ses enfants attendent de nouveau ; "
+                                                    "les autres réservations de la demande restent)");
   release->add_option("HOLD", a->hold_id, "Réservation (H-…)")->required();
   release->add_flag("--json", a->json, "Sortie JSON");
 
   auto* decline = parent.add_subcommand("decline", "Établissement : refuser l'enfant proposé, avec un motif codé");
   decline->add_option("HOLD", a->hold_id, "Réservation (H-…)")->required();
   decline->add_option("--reason", a->reason,
-                      "Motif : " + wire::enum_names(wire::EnumValuesRefusalReason(), &wire::EnumNameRefusalReason))
+                      "Motif : " + refusal_reason_words())
       ->required();
   decline->add_option("--note", a->note, "Précision (sans nom d'enfant, 200 caractères au plus)");
   decline->add_flag("--json", a->json, "Sortie JSON");

@@ -11,10 +11,12 @@ int main(int argc, char** argv) {
   using namespace dispo::cli;
   CLI::App app{"dispo — places disponibles en protection de l'enfance (ASE) : rechercher, consulter, suivre.",
                "dispo"};
+  dispo::client::prepare_command_line(app, "dispo");
   app.set_help_all_flag("--help-all", "Aide de toutes les commandes");
   app.footer(
       "Codes de sortie : 0 réussi (y compris une recherche sans résultat), 1 refusé par le broker,\n"
-      "2 utilisation incorrecte, 3 broker injoignable.\n");
+      "2 utilisation incorrecte, 3 broker injoignable, 5 authentification refusée (clé absente,\n"
+      "inconnue, révoquée, ou pas la bonne clé publique du broker).\n");
   app.fallthrough();  // `dispo find --age 4 --broker …` as well as `dispo --broker … find`
   GlobalOptions global;
   dispo::client::add_connection_options(app, global);

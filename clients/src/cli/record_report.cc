@@ -24,6 +24,17 @@ std::string child_text(const wire::ChildT& child) {
   return text;
 }
 
+std::string placement_text(const wire::ChildPlacementT& placement) {
+  switch (placement.state) {
+    case wire::ChildState::waiting: return "sans place";
+    case wire::ChildState::held:
+      return "place réservée (" + placement.hold_id + ", " + placement.facility_id + "/" + placement.unit_id + ")";
+    case wire::ChildState::admitted:
+      return "admis (" + placement.facility_id + "/" + placement.unit_id + ")";
+  }
+  return "?";
+}
+
 Lines request_lines(const wire::PlacementRecordT& record) {
   Lines lines;
   const wire::PlacementRequestT& request = *record.request;
@@ -36,8 +47,26 @@ Lines request_lines(const wire::PlacementRecordT& record) {
   lines.emplace_back("État à ce moment", request_state_label(request.state));
   lines.emplace_back("En attente depuis", local_time(request.waiting_since) + " (" +
                                               format_wait((record.at - request.waiting_since) / 1000) + ")");
+  const bool placed = request.placements.size() == criteria.children.size();
   for (std::size_t i = 0; i < criteria.children.size(); ++i) {
-    if (criteria.children[i]) lines.emplace_back("Enfant " + std::to_string(i + 1), child_text(*criteria.children[i]));
+    if (!criteria.children[i]) continue;
+    lines.emplace_back("Enfant " + std::to_string(i + 1),
+                       child_text(*criteria.children[i]) + (placed ? " — " + placement_text(*request.placements[i]) : ""));
+  }
+  if (placed && criteria.children.size() > 1 &&
+      (request.state == wire::RequestState::open || request.state == wire::RequestState::proposed)) {
+    lines.emplace_back("Enfants sans admission", std::to_string(request.children_waiting) + " sur " +
+                                                     std::to_string(criteria.children.size()));
+  }
+  for (const auto& split : request.splits) {
+    std::string children;
+    for (std::size_t i = 0; i < split->children.size(); ++i) {
+      children += (i == 0 ? "" : i + 1 == split->children.size() ? " et " : ", ") + std::to_string(split->children[i] + 1);
+    }
+    lines.emplace_back("Fratrie séparée (Code civil, art. 371-5)",
+                       "enfant(s) " + children + " vers " + split->facility_id + "/" + split->unit_id + " (réservation " +
+                           split->hold_id + "), décidé par " + split->by + " le " + local_time(split->at) +
+                           " ; motif : " + split->reason);
   }
   if (criteria.children.size() > 1) {
     lines.emplace_back("Fratrie", request.keep_together ? "à accueillir ensemble (même établissement)"
@@ -45,11 +74,9 @@ Lines request_lines(const wire::PlacementRecordT& record) {
   }
   lines.emplace_back("Département", criteria.departement);
   if (criteria.near_lat && criteria.near_lon) {
-    lines.emplace_back("Distance", criteria.max_km ? "au plus " + decimal(*criteria.max_km, 1) + " km de " +
-                                                         decimal(*criteria.near_lat, 4) + " ; " +
-                                                         decimal(*criteria.near_lon, 4)
-                                                   : "sans limite (point " + decimal(*criteria.near_lat, 4) +
-                                                         " ; " + decimal(*criteria.near_lon, 4) + ")");
+    const std::string place = near_place(*criteria.near_lat, *criteria.near_lon);
+    lines.emplace_back("Distance", criteria.max_km ? "au plus " + decimal(*criteria.max_km, 1) + " km de " + place
+                                                   : "sans limite (autour de " + place + ")");
   } else {
     lines.emplace_back("Distance", "sans contrainte");
   }
@@ -123,7 +150,8 @@ std::string format_record_text(const wire::PlacementRecordT& record) {
   for (const auto& considered : record.considered) {
     if (!considered) continue;
     out << "  " << fit(considered->facility_name.empty() ? considered->facility_id : considered->facility_name, 28)
-        << " " << fit(considered->facility_id, 11) << " unité " << fit(considered->unit_id, 8) << " "
+        << " " << fit(considered->facility_id, 11) << " " << fit(town_name(considered->commune_insee), 18)
+        << " unité " << fit(unit_label(considered->unit_id, considered->unit_name), 24) << " "
         << fit(verdict(*considered), 24) << " " << considered->detail << " [" << availability_text(*considered)
         << "]\n";
   }
@@ -160,12 +188,13 @@ std::string format_record_html(const wire::PlacementRecordT& record) {
         << "</td><td>" << e(entry->what) << "</td></tr>\n";
   }
   out << "</table>\n<h2>Places examinées (" << record.considered.size() << " unités du département)</h2>\n"
-      << "<table>\n<tr><th>Établissement</th><th>Identifiant</th><th>Unité</th><th>Verdict</th><th>Détail</th>"
+      << "<table>\n<tr><th>Établissement</th><th>Identifiant</th><th>Commune</th><th>Unité</th><th>Verdict</th><th>Détail</th>"
          "<th>Disponibilité</th></tr>\n";
   for (const auto& considered : record.considered) {
     if (!considered) continue;
     out << "<tr" << (considered->suitable ? " class=\"ok\"" : "") << "><td>" << e(considered->facility_name)
-        << "</td><td>" << e(considered->facility_id) << "</td><td>" << e(considered->unit_id) << "</td><td>"
+        << "</td><td>" << e(considered->facility_id) << "</td><td>" << e(town_name(considered->commune_insee))
+        << "</td><td>" << e(unit_label(considered->unit_id, considered->unit_name)) << "</td><td>"
         << e(verdict(*considered)) << "</td><td>" << e(considered->detail) << "</td><td>"
         << e(availability_text(*considered)) << "</td></tr>\n";
   }

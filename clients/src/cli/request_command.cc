@@ -189,7 +189,7 @@ void add_criteria_options(CLI::App* app, RequestArguments& a) {
   app->add_option("--need", c.needs, "Besoin (répétable ; N:besoin pour le N-ième --age seulement) : " + wire::specialty_names())->allow_extra_args(false);
   app->add_option("--kind", c.kinds, "Type d'établissement accepté (répétable) : " + wire::facility_kind_names())
       ->allow_extra_args(false);
-  app->add_option("--near", c.near, "Famille / école près de LAT,LON");
+  app->add_option("--near", c.near, "Famille / école près d'une commune (nom, code postal, code INSEE) ou de LAT,LON");
   app->add_option("--max-km", a.max_km, "Distance acceptable depuis --near, en km");
   app->add_flag("--emergency", c.emergency, "Accueil d'urgence (24 h) exigé");
   app->add_flag("--split-ok", a.split_ok, "La fratrie peut être séparée (par défaut : ensemble)");
@@ -239,7 +239,8 @@ Command add_request_command(CLI::App& parent, const GlobalOptions& global) {
       ->allow_extra_args(false);
   list->add_flag("--json", a->json, "Sortie JSON");
 
-  auto* show = app->add_subcommand("show", "Une demande : état, attente, places possibles, réservation, refus");
+  auto* show = app->add_subcommand("show", "Une demande : état, chaque enfant (en attente, place réservée, admis), "
+                                           "séparation de la fratrie, attente, places possibles, réservations, refus");
   show->add_option("ID", a->id, "Demande (R-…)")->required();
   show->add_flag("--json", a->json, "Sortie JSON");
 

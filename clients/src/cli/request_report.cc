@@ -1,6 +1,9 @@
 #include "request_report.h"
 
+#include <algorithm>
+
 #include "french.h"
+#include "held_request_report.h"
 #include "time_arguments.h"
 
 namespace dispo::cli {
@@ -49,15 +52,65 @@ std::string children_text(const wire::SearchQueryT& criteria) {
   return text.empty() ? "aucun enfant décrit" : text;
 }
 
+std::string positions_text(const std::vector<std::uint8_t>& children) {
+  std::string out = children.size() > 1 ? "enfants " : "enfant ";
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    if (i > 0) out += i + 1 == children.size() ? " et " : ", ";
+    out += std::to_string(children[i] + 1);
+  }
+  return out;
+}
+
 std::string hold_text(const wire::HoldT& hold) {
-  return hold.id + " sur " + hold.facility_id + "/" + hold.unit_id + ", jusqu'à " + format_moment(hold.expires_at) +
-         " (par " + hold.created_by + ")";
+  std::string text = hold.id + " sur " + hold.facility_id + "/" + hold.unit_id;
+  if (!hold.children.empty()) {
+    text += " pour " + positions_text(hold.children) + " (" + count_of(hold.children.size(), "place", "places") + ")";
+  }
+  return text + ", jusqu'à " + format_moment(hold.expires_at) + " (par " + hold.created_by + ")";
+}
+
+std::string child_state_text(const wire::ChildPlacementT& placement) {
+  switch (placement.state) {
+    case wire::ChildState::waiting: return "en attente d'une place";
+    case wire::ChildState::held:
+      return "place réservée : " + placement.hold_id + " sur " + placement.facility_id + "/" + placement.unit_id;
+    case wire::ChildState::admitted:
+      return "admis à " + placement.facility_id + "/" + placement.unit_id +
+             (placement.admitted_at > 0 ? " le " + format_moment(placement.admitted_at) : std::string()) +
+             (placement.hold_id.empty() ? std::string() : " (" + placement.hold_id + ")");
+  }
+  return "?";
+}
+
+// One line per child of a group (or of a request with a hold or an admission): where it stands.
+std::string children_lines(const wire::PlacementRequestT& request) {
+  const std::size_t count = request.criteria ? request.criteria->children.size() : 0;
+  if (request.placements.size() != count || count == 0) return {};
+  const bool pending = request.state == wire::RequestState::open || request.state == wire::RequestState::proposed;
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& placement = *request.placements[i];
+    if (!pending && placement.state != wire::ChildState::admitted) continue;
+    const std::string label = "Enfant " + std::to_string(i + 1) + " (" + years(request.criteria->children[i]->age) + ")";
+    out += "  " + label + std::string(label.size() < 17 ? 17 - label.size() : 1, ' ') + child_state_text(placement) + "\n";
+  }
+  if (pending && count > 1) {
+    out += "  Encore en attente " + count_of(request.children_waiting, "enfant", "enfants") + " sur " +
+           std::to_string(count) + "\n";
+  }
+  for (const auto& split : request.splits) {
+    out += "  Fratrie séparée  " + positions_text(split->children) + " vers " + split->facility_id + "/" +
+           split->unit_id + ", décidé par " + split->by + " le " + format_moment(split->at) + " : " + split->reason +
+           " (Code civil, art. 371-5)\n";
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string format_request_status(const wire::RequestStatusT& status) {
   if (!status.request) return "demande vide\n";
+  if (status.restricted) return format_held_request(status);
   const wire::PlacementRequestT& request = *status.request;
   std::string out = "Demande " + request.id + " — " + request_state_label(request.state) + "\n";
   out += "  Enfant (réf.)    " + request.child_ref + "\n";
@@ -84,7 +137,12 @@ std::string format_request_status(const wire::RequestStatusT& status) {
            (status.matches == 0 ? std::string("aucune maintenant") : count_of(status.matches, "établissement", "établissements")) +
            "\n";
   }
-  if (status.hold) out += "  Réservation      " + hold_text(*status.hold) + "\n";
+  out += children_lines(request);
+  if (!status.holds.empty()) {
+    for (const auto& hold : status.holds) out += "  Réservation      " + hold_text(*hold) + "\n";
+  } else if (status.hold) {
+    out += "  Réservation      " + hold_text(*status.hold) + "\n";
+  }
   if (!request.admitted_at.empty()) out += "  Admis à          " + request.admitted_at + "\n";
   if (!request.cancel_reason.empty()) out += "  Motif            " + request.cancel_reason + "\n";
   for (const auto& refusal : request.refusals) {
@@ -98,6 +156,7 @@ std::string format_request_status(const wire::RequestStatusT& status) {
 
 std::string format_request_list(const wire::RequestListT& list) {
   if (list.requests.empty()) return "Aucune demande en cours.\n";
+  if (list.requests.front()->restricted) return format_held_request_list(list);
   std::string out = fit("Demande", 10) + " " + fit("État", 15) + " " + fit("Origine", 11) + " " + fit("Dépt", 5) + " " +
                     fit("Enfants", 24) + " " + fit("Attente", 10) + " Places\n";
   for (const auto& status : list.requests) {
@@ -128,7 +187,17 @@ std::string format_hold_result(const wire::HoldResultT& result) {
            " réservée(s), " + std::to_string(a.occupied) + " occupée(s) sur " + std::to_string(a.installed) + "\n";
   }
   if (result.request) {
-    out += "  Demande " + result.request->id + " : " + request_state_label(result.request->state) + "\n";
+    const auto& request = *result.request;
+    out += "  Demande " + request.id + " : " + request_state_label(request.state);
+    const std::size_t count = request.criteria ? request.criteria->children.size() : 0;
+    if ((request.state == wire::RequestState::open || request.state == wire::RequestState::proposed) &&
+        request.placements.size() == count && count > 1) {
+      out += " — " + count_of(request.children_waiting, "enfant attend", "enfants attendent") + " encore leur admission";
+      const auto uncovered = std::count_if(request.placements.begin(), request.placements.end(),
+                                           [](const auto& p) { return p->state == wire::ChildState::waiting; });
+      if (uncovered > 0) out += " (" + count_of(uncovered, "sans réservation", "sans réservation") + ")";
+    }
+    out += "\n";
   }
   return out;
 }

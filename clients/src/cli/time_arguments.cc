@@ -28,8 +28,13 @@ Result<std::int64_t> parse_duration(const std::string& text, const std::string& 
     }
     if (digits == 0) return error;
     if (i == text.size()) {
-      // "90" alone is seconds; the digits after "1h" are minutes.
-      total += total == 0 ? value : value * 60;
+      // "2" alone has no unit: 2 seconds? minutes? hours? Refused, never guessed. The digits
+      // after "1h" are minutes ("1h30").
+      if (total == 0) {
+        return invalid(option + " : durée « " + text + " » sans unité : écrivez " + text + "h, " + text + "m ou " +
+                       text + "s (formes acceptées : 2h, 30m, 90s, 1h30, 2j)");
+      }
+      total += value * 60;
       break;
     }
     const char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));

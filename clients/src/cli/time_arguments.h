@@ -8,8 +8,8 @@
 
 namespace dispo::cli {
 
-// "2h", "30m", "90s", "1h30", "2j"/"2d", or a bare number of seconds → seconds (> 0).
-// Error (invalid): one French line naming `option`.
+// "2h", "30m", "30min", "90s", "1h30", "2j"/"2d" → seconds (> 0). A number without a unit ("2")
+// is refused, with the accepted forms. Error (invalid): one French line naming `option`.
 Result<std::int64_t> parse_duration(const std::string& text, const std::string& option);
 
 // Every form report_time.h's parse_time reads ("2026-11-20T08:30", "2026-11-20 08:30[:15[.250]]"

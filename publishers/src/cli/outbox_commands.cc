@@ -88,6 +88,11 @@ int run_flush(const GlobalOptions& global, const FlushOptions& options) {
     report.delivered += turn.delivered;
     report.rejected += turn.rejected;
     if (!turn.stopped) break;
+    if (turn.stopped->status == wire::Status::unauthenticated) {
+      std::fprintf(stderr, "%s : %s (%s dans la file d'attente locale %s)\n", kProgram, turn.stopped->message.c_str(),
+                   waiting(outbox->size()).c_str(), outbox->directory().c_str());
+      return client::kUnauthenticated;
+    }
     if (!options.wait || !told) {
       std::fprintf(stderr, "%s : %s : %s dans la file d'attente locale %s, envoi au retour du broker%s\n", kProgram,
                    turn.stopped->message.c_str(), waiting(outbox->size()).c_str(), outbox->directory().c_str(),
@@ -139,6 +144,16 @@ int publish_through_outbox(const GlobalOptions& global, wire::RequestBodyUnion b
     return publish_directly(global, body, on_accepted);
   }
   const std::string client_id = global.client_id.empty() ? outbox->client_id() : global.client_id;
+  auto session = session_for(global, context, client_id);
+  if (!session) return usage_error(session.error().message);
+  // An update that could never be delivered (a broker requiring CURVE and no key, an unknown or
+  // revoked key) is not kept: exit 5 at once. A broker that is down only keeps it waiting.
+  const auto handshake_wait = std::min(std::chrono::milliseconds(2000),
+                                       std::chrono::milliseconds(static_cast<long>(global.connection.timeout_s * 1000)));
+  if (auto handshake = session->wait_for_handshake(handshake_wait); !handshake) {
+    std::fprintf(stderr, "%s : %s ; %s non gardée\n", kProgram, handshake.error().message.c_str(), what.c_str());
+    return client::kUnauthenticated;
+  }
   const std::uint64_t request_id = outbox->next_request_id();
   const std::string request = encode_request(request_id, client_id, body);
   if (auto kept = outbox->append(request); !kept) {
@@ -147,8 +162,6 @@ int publish_through_outbox(const GlobalOptions& global, wire::RequestBodyUnion b
     return publish_directly(global, body, on_accepted);
   }
 
-  auto session = session_for(global, context, client_id);
-  if (!session) return usage_error(session.error().message);
   std::optional<Result<std::uint64_t>> outcome;
   const auto report = deliver_outbox(
       *outbox, *session,

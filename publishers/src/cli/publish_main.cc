@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   CLI::App app{"dispo-publish — un établissement publie ses places : enregistrement des unités, "
                "disponibilités, « toujours à jour ».",
                kProgram};
+  client::prepare_command_line(app, kProgram);
   app.footer(
       "Mises à jour et confirmations passent par une file d'attente locale (--outbox) : gardées sur\n"
       "le disque avant l'envoi, elles sont envoyées dans l'ordre, et celles que le broker n'a pas\n"
@@ -43,7 +44,9 @@ int main(int argc, char** argv) {
       "valeurs incohérentes, établissement inconnu… rien n'a été modifié), 2 utilisation incorrecte,\n"
       "3 broker injoignable (rien n'a été enregistré ni gardé : recommencez plus tard),\n"
       "4 broker injoignable, mise à jour gardée dans la file d'attente locale : elle sera envoyée\n"
-      "au retour du broker (flush : il en reste en attente).\n");
+      "au retour du broker (flush : il en reste en attente),\n"
+      "5 authentification refusée (le broker exige une clé, ou la clé est inconnue, révoquée, ou ce\n"
+      "n'est pas la clé publique du broker) : rien n'a été gardé, la mise à jour ne pourrait jamais partir.\n");
   app.fallthrough();
   GlobalOptions global;
   client::add_connection_options(app, global.connection);

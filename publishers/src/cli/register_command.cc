@@ -60,6 +60,7 @@ Command add_register_command(CLI::App& parent, const GlobalOptions& global) {
       "Colonnes (en-tête obligatoire, dans n'importe quel ordre) :\n"
       "  facility_id,name,kind,departement,commune_insee,lat,lon,phone,authorisation,\n"
       "  unit_id,age_min,age_max,sex,installed,max_siblings,specialties,emergency\n"
+      "  puis, facultatives : address (adresse postale de l'établissement), unit_name (nom de l'unité)\n"
       "authorisation : autorise ou derogatoire:AAAA-MM-JJ (deux mois au plus) ; hôtels, gîtes et\n"
       "locations sont refusés (CASF L.221-2-3). specialties séparées par « ; ».\n"
       "Tout ou rien : une seule ligne en erreur et rien n'est enregistré ; chaque erreur est\n"

@@ -31,13 +31,15 @@ int main(int argc, char** argv) {
                "broker, puis admissions, départs, réservations et confirmations sont publiés en continu,\n"
                "comme le ferait dispo-publish. Les identifiants simulés ont la forme 59S000001.",
                "dispo-sim"};
+  client::prepare_command_line(app, kProgram);
   app.footer("Départements disponibles : " + publishers::simulated_departement_list() +
              ".\nChaque mise à jour est gardée dans une file d'attente locale (--outbox) avant d'être envoyée :\n"
              "pendant une coupure du broker, la simulation continue et ses mises à jour attendent ; elles lui\n"
              "sont envoyées dans l'ordre à son retour, ou au prochain démarrage si dispo-sim a été arrêté.\n"
              "Codes de sortie : 0 terminé (durée écoulée ou Ctrl-C), tout est envoyé ; 1 refusé par le broker ;\n"
              "2 utilisation incorrecte ; 3 broker injoignable au démarrage ; 4 terminé, des mises à jour\n"
-             "restent dans la file d'attente locale (envoyées au prochain démarrage).\n");
+             "restent dans la file d'attente locale (envoyées au prochain démarrage) ; 5 authentification\n"
+             "refusée par le broker (clé absente, inconnue ou révoquée).\n");
   client::add_connection_options(app, options.connection);
   app.add_option("--dept", options.departement, "Département simulé")->capture_default_str();
   app.add_option("--facilities", options.facilities, "Nombre d'établissements simulés")
@@ -61,7 +63,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
     return client::report_usage(kProgram, client::french_usage(error, app, ""));
   }
   if (publishers::find_simulated_departement(options.departement) == nullptr) {

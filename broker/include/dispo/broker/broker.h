@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,10 +20,18 @@
 
 namespace dispo::broker {
 
+class MetricsBoard;  // dispo/broker/metrics.h
+
 struct BrokerOptions {
   std::filesystem::path data_dir = "var/dispo";
-  std::string api = "tcp://127.0.0.1:7401";     // ROUTER: every request
-  std::string feed = "tcp://127.0.0.1:7402";    // XPUB: changes and heartbeats
+  // Empty: ipc://<data_dir>/api.sock and ipc://<data_dir>/feed.sock, reachable by the broker's own
+  // user only (the directory 0700, the sockets 0600; 0750/0660 with `group_access`).
+  std::string api;                              // ROUTER: every request
+  std::string feed;                             // XPUB: changes and heartbeats
+  bool group_access = false;                    // ipc sockets open to the broker's group too
+  // Without CURVE, plain TCP on loopback lets any local account act as the admin: refused unless
+  // this is set (demo, tests, benchmarks), and then a warning is logged.
+  bool insecure_tcp_loopback = false;
   std::chrono::seconds stale_after{12 * 3600};  // freshness limit of availability
   std::chrono::seconds escalate_after{4 * 3600};  // a pending request waiting longer escalates
   std::chrono::milliseconds heartbeat{500};     // at most 1 s (issue #2)
@@ -36,9 +45,21 @@ struct BrokerOptions {
   std::string curve_secret_key;
   std::uint64_t min_free_bytes = 128u << 20;    // below this free on the data disk, writes are refused
   std::chrono::milliseconds storage_retry{1000}; // after a failed commit: how often to try resuming
-  double peer_rate = 20'000;                   // requests/s per connection, then rate_limited (0 = off)
-  double peer_burst = 20'000;                  // requests a connection may send at once
+  // Sized from what one real client needs (a facility publishes a few updates an hour, an on-call
+  // worker searches a few times a minute, `dispo watch` acknowledges at most 5 times a second),
+  // with a wide margin; benchmarks and the simulator lift it (--peer-rate 0).
+  double peer_rate = 10;                       // requests/s per principal (else connection), then rate_limited (0 = off)
+  double peer_burst = 100;                     // requests a peer may send at once
+  // Fairness within a group commit: one peer's share of a batch (PeerTurns); the rest of its
+  // requests wait for the next batch, so a flooding peer cannot hold the loop from the others.
+  std::size_t batch_per_peer = 64;             // requests of one peer in one batch
+  std::chrono::microseconds batch_time_per_peer{2000};  // about this much handling time of one peer per batch
   int api_high_water_mark = 1000;              // requests queued per connection (replies: ×10)
+  // Called by the event loop at every turn (at least every heartbeat period); the daemon feeds
+  // systemd's watchdog from it. Must be quick and must not throw.
+  std::function<void()> on_turn;
+  // Where the event loop publishes its metrics and health about once a second (null: not measured).
+  std::shared_ptr<MetricsBoard> metrics;
 };
 
 // What start-up found, for the log and the restart benchmark.
@@ -47,6 +68,8 @@ struct StartupReport {
   std::size_t units = 0;
   std::uint64_t sequence = 0;
   std::chrono::microseconds load_time{0};
+  std::string api;   // the endpoints bound (the defaults resolved)
+  std::string feed;
 };
 
 // `dispo-broker init`: writes the broker's key pair (broker.key, secret, mode 600; broker.pub for
@@ -62,11 +85,16 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
                                        const std::filesystem::path& keys_dir,
                                        const std::string& admin_name);
 
+// `dispo-broker sequence --data DIR`: the last committed sequence of a stopped broker's data
+// directory or of a backup, read without changing it (ops/restore uses it). Errors: storage_error
+// when DIR holds no dispo database.
+Result<std::uint64_t> last_sequence_of(const std::filesystem::path& data_dir);
+
 class Broker {
  public:
   // Errors: storage_error (RocksDB cannot open, e.g. another broker holds the lock),
-  // invalid (an endpoint cannot be bound, with ZeroMQ's reason; a non-loopback endpoint
-  // without CURVE).
+  // invalid (an endpoint cannot be bound, with ZeroMQ's reason; without CURVE, an endpoint beyond
+  // loopback, or TCP loopback without insecure_tcp_loopback). French messages.
   static Result<std::unique_ptr<Broker>> open(const BrokerOptions& options);
   ~Broker();
   Broker(const Broker&) = delete;

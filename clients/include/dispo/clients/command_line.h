@@ -18,8 +18,9 @@ namespace dispo::client {
 
 // 0: done (a search that finds nothing is still 0: "no place" is a valid answer);
 // 1: refused (by the broker, or a file that does not pass the checks); 2: wrong usage (flags,
-// values, endpoints); 3: broker unreachable or unavailable.
-enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3 };
+// values, endpoints); 3: broker unreachable or unavailable; 5: authentication failed (the broker
+// requires CURVE and no key was given, the key is unknown or revoked, or the broker key is wrong).
+enum ExitCode : int { kOk = 0, kRefused = 1, kUsage = 2, kUnreachable = 3, kUnauthenticated = 5 };
 inline constexpr ExitCode kKeptInOutbox = static_cast<ExitCode>(4);  // 4: unreachable, kept in the publisher's outbox
 
 // The flags every command line has.
@@ -40,6 +41,10 @@ SessionOptions session_options(const ConnectionOptions& options, std::string cli
 // A Session to options.broker; the error (French) says the endpoint is malformed.
 Result<Session> open_session(zmq::context_t& context, const SessionOptions& options);
 
+// Makes `app` (named `program`) speak French — help labels, -h/--help, --version — see
+// dispo/schemas/cli_french.h. Call right after constructing it, before adding anything.
+void prepare_command_line(CLI::App& app, std::string_view program);
+
 // CLI11's parse errors are English; this says them again in French, in one line. `app` is the
 // application that failed to parse; `commands` lists its subcommands ("find, facility ou board").
 std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands);
@@ -50,14 +55,14 @@ struct Subcommand {
   std::function<int()> run;
 };
 
-// Parses `argc/argv` for `app` and runs the subcommand given. --help prints and returns 0; a parse
+// Parses `argc/argv` for `app` and runs the subcommand given. --help and --version print and return 0; a parse
 // error is one French line and kUsage (`names` lists the subcommands: "find, facility ou board");
 // an exception escaping a subcommand is "erreur interne" and kRefused, never a crash.
 int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
                     int argc, char** argv);
 
 // Prints "<program> : <message>" on stderr and returns the exit code for `error`
-// (unavailable → 3, any other refusal → 1).
+// (unavailable → 3, unauthenticated → 5, any other refusal → 1).
 int report_failure(std::string_view program, const Error& error);
 
 // Prints "<program> : <message>" on stderr and returns kUsage.

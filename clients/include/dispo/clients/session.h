@@ -3,6 +3,10 @@
 // call() waits for the reply with a timeout; on timeout it reconnects and resends the SAME
 // request id (the ZeroMQ guide's Lazy Pirate), so the broker applies a retried write once.
 // send()/receive() keep many requests in flight for publishers and benchmarks.
+// A failed handshake (a broker requiring CURVE and no key, an unknown or revoked key, another
+// broker's public key) is seen at once through a socket monitor: call() then fails with
+// `unauthenticated` and a French message saying why, instead of waiting for replies that cannot
+// come and saying "broker injoignable".
 // Not thread-safe: one Session per thread; the zmq::context_t may be shared.
 #pragma once
 
@@ -17,8 +21,11 @@
 
 namespace dispo::client {
 
-inline constexpr const char* kDefaultBroker = "tcp://127.0.0.1:7401";
-inline constexpr const char* kDefaultFeed = "tcp://127.0.0.1:7402";
+// The broker's defaults without --api/--feed, from the directory where it was started with its
+// default data directory (var/dispo): Unix sockets only its user may reach. Elsewhere, set
+// DISPO_BROKER / DISPO_FEED (e.g. ipc:///var/lib/dispo/api.sock, or tcp://… with CURVE).
+inline constexpr const char* kDefaultBroker = "ipc://var/dispo/api.sock";
+inline constexpr const char* kDefaultFeed = "ipc://var/dispo/feed.sock";
 
 // CURVE keys of a client: its own key pair and the broker's public key (Z85). All empty: a plain
 // connection, which a broker accepts on loopback only.
@@ -63,11 +70,17 @@ class Session {
   Session(zmq::context_t& context, SessionOptions options);
   Session(Session&&) = default;
   Session& operator=(Session&&) = default;
+  ~Session();
 
   // Sends `body` and waits for its reply, retrying as described above.
   // Errors: `unavailable` with a French message when the broker does not answer;
   // the broker's own status and message when it refuses the request.
   Result<ReplyMessage> call(wire::RequestBodyUnion body);
+
+  // Waits up to `wait` for the connection's handshake: true once it succeeded, false when nothing
+  // is known yet (no broker listening, or no answer in time), an `unauthenticated` error when it
+  // failed. For a publisher that must not keep an update it can never deliver.
+  Result<bool> wait_for_handshake(std::chrono::milliseconds wait);
 
   // Pipelined use: send() returns the request id at once (never blocks for long: the
   // socket queues); receive() returns the next reply or nothing after `wait`.
@@ -80,16 +93,26 @@ class Session {
   Result<ReplyMessage> call_encoded(std::uint64_t request_id, const std::string& request);
   void send_encoded(const std::string& request);
 
+  // The handshake failure seen on this connection, if any (receive() returns nothing then).
+  const std::optional<Error>& authentication_failure() const { return authentication_failure_; }
+
   const std::string& client_id() const { return options_.client_id; }
   const std::string& broker() const { return options_.broker; }
 
  private:
   void connect();
   std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body) const;
+  // Reads the monitor's events: sets handshake_succeeded_, broker_absent_ or authentication_failure_.
+  void read_handshake_events();
 
   zmq::context_t* context_;
   SessionOptions options_;
+  zmq::socket_t monitor_;  // events of socket_'s connection (before socket_: closed after it)
   zmq::socket_t socket_;
+  bool handshake_succeeded_ = false;
+  bool broker_absent_ = false;             // the last connection attempt found nobody listening
+  int failed_handshakes_ = 0;              // without detail, in a row (the broker closed during it)
+  std::optional<Error> authentication_failure_;
   std::uint64_t next_request_id_ = 1;
 };
 

@@ -3,7 +3,10 @@
 //
 // Columns (header row required, any order, extra columns ignored), one row per unit:
 //   facility_id,name,kind,departement,commune_insee,lat,lon,phone,authorisation,
-//   unit_id,age_min,age_max,sex,installed,max_siblings,specialties,emergency
+//   unit_id,age_min,age_max,sex,installed,max_siblings,specialties,emergency[,address][,unit_name]
+// The last two are optional (files written before them stay valid): `address` is the facility's
+// postal address on one line (rows of one facility agree on it), `unit_name` the name people use
+// for the unit ("Les Lucioles"); each at most 200 characters, may be empty.
 // RFC 4180 quoting, UTF-8 text. Rows of one facility must agree on its facility columns.
 // `authorisation` is `autorise` or `derogatoire:AAAA-MM-JJ` (end date, not past, at most
 // two months after the reference date: CASF L.221-2-3); hotels, gîtes, rentals and anything
@@ -25,7 +28,11 @@ namespace dispo::publishers {
 inline constexpr std::string_view kFacilityCsvColumns[] = {
     "facility_id", "name",      "kind",    "departement", "commune_insee", "lat",
     "lon",         "phone",     "authorisation", "unit_id", "age_min",     "age_max",
-    "sex",         "installed", "max_siblings",  "specialties", "emergency"};
+    "sex",         "installed", "max_siblings",  "specialties", "emergency",
+    "address",     "unit_name"};
+
+// The first optional column: every column from it on may be absent from the header.
+inline constexpr std::size_t kFirstOptionalCsvColumn = 17;
 
 // Problems listed in a report; the count goes on beyond it.
 inline constexpr std::size_t kMaxReportedProblems = 20;

@@ -10,12 +10,23 @@
 
 namespace dispo::wire {
 
+// Whether `a` and `b` are equal ignoring ASCII case ("OPP" and "opp").
+inline bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 // Generated enums expose EnumValuesX() (array of values) and EnumNameX(value):
-// enum_from_name("opp", EnumValuesLegalBasis(), &EnumNameLegalBasis).
+// enum_from_name("opp", EnumValuesLegalBasis(), &EnumNameLegalBasis). Any case is accepted
+// ("OPP", "Mecs"): people type them.
 template <typename E, std::size_t N>
 std::optional<E> enum_from_name(std::string_view name, const E (&values)[N], const char* (*name_of)(E)) {
   for (E value : values) {
-    if (name == name_of(value)) return value;
+    if (same_name(name, name_of(value))) return value;
   }
   return std::nullopt;
 }
