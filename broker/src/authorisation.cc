@@ -79,6 +79,8 @@ Result<void> may_list_requests(const wire::PrincipalT& who, std::string_view dep
     case wire::Role::judge:
       if (!departement.empty() && !contains(who.departements, departement)) return forbidden(who, outside(departement));
       return {};
+    case wire::Role::gateway:
+      return forbidden(who, "la passerelle web ne lit les demandes qu'au nom d'une personne (on_behalf_of)");
     default:
       return forbidden(who, "l'observatoire n'a accès qu'aux agrégats, pas aux demandes de placement");
   }
@@ -176,6 +178,19 @@ Result<void> may_subscribe(const wire::PrincipalT& who, const wire::Subscription
   }
 }
 
+// The gateway itself reads snapshots (its live board) and checks passwords; everything else it
+// sends on behalf of a person (acting_principal), authorised as that person.
+Result<void> authorise_gateway(const wire::PrincipalT& who, const wire::Request& request) {
+  switch (request.body_type()) {
+    case wire::RequestBody::SnapshotRequest:
+    case wire::RequestBody::WebLogin:
+    case wire::RequestBody::WebEnrol:
+      return {};
+    default:
+      return forbidden(who, "la passerelle web n'agit que pour une personne connectée (on_behalf_of)");
+  }
+}
+
 }  // namespace
 
 bool sees_request(const wire::PrincipalT& who, const wire::PlacementRequestT& request) {
@@ -202,18 +217,18 @@ bool reads_aggregates(const wire::PrincipalT& who, std::string_view departement)
 }
 
 std::vector<std::string> readable_territories(const wire::PrincipalT& who) {
-  if (who.role == wire::Role::admin) return {};
+  if (who.role == wire::Role::admin || who.role == wire::Role::gateway) return {};
   return who.departements;
 }
 
 bool reads_territory(const wire::PrincipalT& who, std::string_view departement) {
-  if (who.role == wire::Role::admin) return true;
+  if (who.role == wire::Role::admin || who.role == wire::Role::gateway) return true;
   return reads_facility_data(who.role) && contains(who.departements, departement);
 }
 
 bool receives_territory(const wire::PrincipalT& who, std::string_view territory) {
   if (who.revoked) return false;
-  if (who.role == wire::Role::admin) return true;
+  if (who.role == wire::Role::admin || who.role == wire::Role::gateway) return true;
   if (territory == "*") return reads_facility_data(who.role);
   if (territory.starts_with("requests:")) {
     return who.role == wire::Role::on_call && contains(who.departements, territory.substr(9));
@@ -224,6 +239,7 @@ bool receives_territory(const wire::PrincipalT& who, std::string_view territory)
 Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request,
                        const AvailabilityIndex& index, const Workflow& workflow) {
   if (who.revoked) return forbidden(who, "cette clé a été révoquée");
+  if (who.role == wire::Role::gateway) return authorise_gateway(who, request);
   switch (request.body_type()) {
     case wire::RequestBody::AvailabilityUpdate:
       return may_publish_for(who, text(request.body_as_AvailabilityUpdate()->facility_id()));
@@ -248,6 +264,7 @@ Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request
     case wire::RequestBody::PrincipalRevoke:
     case wire::RequestBody::PrincipalListRequest:
     case wire::RequestBody::BackupRequest:
+    case wire::RequestBody::WebAccountReset:
       if (who.role == wire::Role::admin) return {};
       return forbidden(who, std::string(request.body_type() == wire::RequestBody::Registration ? "l'enregistrement d'établissements"
                                         : request.body_type() == wire::RequestBody::BackupRequest ? "la sauvegarde"
@@ -293,6 +310,10 @@ Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request
                                  "les agrégats de capacité sont");
     case wire::RequestBody::ExportRequest:
       return may_read_aggregates(who, text(request.body_as_ExportRequest()->departement()), "l'export est");
+    case wire::RequestBody::WebLogin:
+    case wire::RequestBody::WebEnrol:
+      if (&who == &Principals::local()) return {};  // a broker without CURVE trusts loopback
+      return forbidden(who, "la vérification des mots de passe est réservée à la passerelle web");
     case wire::RequestBody::Unsubscribe:
     case wire::RequestBody::AlertFetch:
     case wire::RequestBody::AlertAck:

@@ -14,6 +14,7 @@
 #include "backup.h"
 #include "broker_state.h"
 #include "dispatcher.h"
+#include "dispo/schemas/text_rules.h"
 #include "endpoints.h"
 #include "handshake_monitor.h"
 #include "feed_topics.h"
@@ -79,6 +80,28 @@ bool is_loopback(const zmq::message_t& frame) {
     return true;  // ipc:// and inproc:// have no peer address
   }
   return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
+// The rate limiter's key for a request (issue #11 × issue #13). With CURVE, the principal's name,
+// shared by all its connections (opening more does not buy more); without, every peer is the same
+// local principal, so the connection's. A gateway carries many people on one principal: a request
+// it sends on behalf of a person (Request.on_behalf_of) counts against that person — under CURVE
+// the person's own name, so the person has one budget whether through dispo-web or its own keys.
+// Only a gateway principal (or, without CURVE, a local connection) may act for someone else, so
+// another principal naming a person cannot spend that person's budget; a name that is not a valid
+// principal name keeps the sender's key (the text validator refuses the request afterwards).
+std::string rate_key(const wire::PrincipalT& principal, const std::string& peer, const zmq::message_t& payload,
+                     bool curve, std::size_t max_message_bytes) {
+  std::string key = curve ? principal.name : peer;
+  const bool may_act_for_others = curve ? principal.role == wire::Role::gateway && !principal.revoked : true;
+  if (!may_act_for_others) return key;
+  auto message = wire::decode(payload.data(), payload.size(), max_message_bytes);
+  if (!message) return key;
+  const wire::Request* request = (*message)->body_as_Request();
+  if (request == nullptr || request->on_behalf_of() == nullptr) return key;
+  const std::string_view person = request->on_behalf_of()->string_view();
+  if (person.empty() || !wire::check_reference("on_behalf_of", person)) return key;
+  return curve ? std::string(person) : peer + "/" + std::string(person);
 }
 
 }  // namespace
@@ -302,9 +325,7 @@ std::optional<OutgoingReply> Broker::Impl::handle_request(std::vector<zmq::messa
   const std::string peer = peer_name(reply.routing_id);
   request_from_loopback = is_loopback(payload);
   const wire::PrincipalT& principal = principal_of(payload, state.principals, curve());
-  // With CURVE the bucket is the principal's, shared by all its connections (opening more does not
-  // buy more); without, every peer is the same local principal, so the bucket is the connection's.
-  const std::string_view bucket = curve() ? std::string_view(principal.name) : std::string_view(peer);
+  const std::string bucket = rate_key(principal, peer, payload, curve(), options.max_message_bytes);
   if (!limiter->admit(bucket, std::chrono::steady_clock::now())) {
     reply.bytes = refuse_rate_limited(peer, payload);
     return reply;

@@ -71,6 +71,7 @@ struct RequestContext {
   const wire::PrincipalT* principal = &Principals::local();
   std::int64_t now_ms = 0;
   std::string today;  // "YYYY-MM-DD" (UTC)
+  const wire::PrincipalT* via = nullptr;  // the gateway acting for `principal` (on_behalf_of), if any
 };
 
 }  // namespace dispo::broker

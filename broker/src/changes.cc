@@ -40,7 +40,8 @@ std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const Requ
   auto event = wire::CreateFeedEvent(builder, sequence, context.now_ms,
                                      wire::ChangeTraits<ChangeT>::enum_value, change.Union(),
                                      builder.CreateString(actor(context)),
-                                     builder.CreateString(territory), previous);
+                                     builder.CreateString(territory), previous,
+                                     context.via ? builder.CreateString(context.via->name) : flatbuffers::Offset<flatbuffers::String>());
   wire::finish(builder, event);
   std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   pending.batch.append_event(sequence, bytes);

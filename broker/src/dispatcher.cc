@@ -20,6 +20,7 @@
 #include "request_fields.h"
 #include "request_views.h"
 #include "subscriptions.h"
+#include "web_accounts.h"
 
 namespace dispo::broker {
 namespace {
@@ -31,7 +32,8 @@ bool is_write(wire::RequestBody type) {
          type == wire::RequestBody::PlacementRequestUpdate || type == wire::RequestBody::PlacementRequestCancel ||
          type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd ||
          type == wire::RequestBody::Subscribe || type == wire::RequestBody::Unsubscribe ||
-         type == wire::RequestBody::AlertAck;
+         type == wire::RequestBody::AlertAck || type == wire::RequestBody::WebEnrol ||
+         type == wire::RequestBody::WebAccountReset;
 }
 
 // A client id keys stored replies, owns alerts and appears in logs: visible ASCII only, bounded.
@@ -87,15 +89,15 @@ std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, 
   return encode_error(request_id, error, state_->sequence);
 }
 
-std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& principal,
+std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& sender,
                                std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
                                const std::string& today) {
   auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
-  if (!message) return refuse(peer, 0, message.error(), principal);
+  if (!message) return refuse(peer, 0, message.error(), sender);
   const wire::Request* envelope = (*message)->body_as_Request();
   if (envelope == nullptr) {
     return refuse(peer, 0, make_error(wire::Status::malformed,
-                                      "message sans requête : seules les requêtes sont acceptées ici"), principal);
+                                      "message sans requête : seules les requêtes sont acceptées ici"), sender);
   }
   const wire::Request& request = *envelope;
   if (request.body() == nullptr && *wire::EnumNameRequestBody(request.body_type()) != '\0' &&
@@ -103,12 +105,12 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
     return refuse(peer, request.request_id(), make_error(wire::Status::malformed, "requête de type " +
                                                           std::string(wire::EnumNameRequestBody(request.body_type())) +
                                                           " sans contenu"),
-                  principal);
+                  sender);
   }
   if (request.body_type() == wire::RequestBody::NONE) {
     return refuse(peer, request.request_id(),
                   make_error(wire::Status::malformed, "requête vide : aucune demande dans la Request (body absent)"),
-                  principal);
+                  sender);
   }
   const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
   if (!valid_client_id(client_id)) {
@@ -116,12 +118,16 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
                   make_error(wire::Status::malformed, "identifiant client invalide : au plus " +
                                                           std::to_string(kMaxClientIdLength) +
                                                           " caractères ASCII visibles, sans espace"),
-                  principal);
+                  sender);
   }
-  // Text that travels is checked once, here, before anything reads it (issue #11).
+  // Text that travels is checked once, here, before anything reads it (issue #11) — as the sender,
+  // since on_behalf_of is one of the fields it checks.
   if (auto fields = check_request_fields(request); !fields) {
-    return refuse(peer, request.request_id(), fields.error(), principal);
+    return refuse(peer, request.request_id(), fields.error(), sender);
   }
+  auto acting = acting_principal(*state_, sender, request);
+  if (!acting) return refuse(peer, request.request_id(), acting.error(), sender);
+  const wire::PrincipalT& principal = **acting;
   if (auto allowed = authorise(principal, request, state_->index, state_->workflow); !allowed) {
     return refuse(peer, request.request_id(), allowed.error(), principal);
   }
@@ -129,7 +135,8 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
   const std::string replay_key =
       &principal == &Principals::local() || client_id.empty() ? std::string(client_id)
                                                               : principal.name + "/" + std::string(client_id);
-  const RequestContext context{peer, replay_key, &principal, now_ms, today};
+  const RequestContext context{peer, replay_key, &principal, now_ms, today,
+                               &principal == &sender ? nullptr : &sender};
 
   switch (request.body_type()) {
     case wire::RequestBody::CapacityRequest:
@@ -176,6 +183,9 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& pr
         return backup_(request, peer);
       }
       break;
+    case wire::RequestBody::WebLogin:
+      ++stats_.reads;
+      return resolve(request.request_id(), answer_web_login(*state_, request.request_id(), *request.body_as_WebLogin()));
     default:
       break;
   }
@@ -240,6 +250,10 @@ Result<Applied> Dispatcher::apply_write(const wire::Request& request, PendingCom
       return unsubscribe(*state_, pending, *request.body_as_Unsubscribe(), context);
     case wire::RequestBody::AlertAck:
       return acknowledge_alerts(*state_, pending, *request.body_as_AlertAck(), context);
+    case wire::RequestBody::WebEnrol:
+      return enrol_web_account(*state_, pending, *request.body_as_WebEnrol(), context);
+    case wire::RequestBody::WebAccountReset:
+      return reset_web_account(*state_, pending, *request.body_as_WebAccountReset(), context);
     default:
       return make_error(wire::Status::unknown_type, "type d'écriture inconnu");
   }

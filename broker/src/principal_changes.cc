@@ -5,6 +5,7 @@
 #include "changes.h"
 #include "dispo/schemas/curve_keys.h"
 #include "replies.h"
+#include "web_accounts.h"
 
 namespace dispo::broker {
 namespace {
@@ -14,19 +15,20 @@ bool is_name_char(char c) {
          c == '_' || c == '.' || c == '@';
 }
 
-std::uint64_t stage_principal(BrokerState& state, PendingCommit& pending, const RequestContext& context,
-                              wire::PrincipalT principal) {
+}  // namespace
+
+std::uint64_t stage_principal_change(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                                     wire::PrincipalT principal) {
   principal.changed_at = context.now_ms;
   principal.changed_by = actor(context);
   pending.batch.put_principal(principal);
   flatbuffers::FlatBufferBuilder builder(256);
-  auto change = wire::CreatePrincipalChanged(builder, wire::Principal::Pack(builder, &principal));
+  const wire::PrincipalT published = without_secrets(principal);
+  auto change = wire::CreatePrincipalChanged(builder, wire::Principal::Pack(builder, &published));
   const std::uint64_t sequence = stage_event(state, pending, context, "admin", builder, change);
   state.principals.put(std::move(principal));
   return sequence;
 }
-
-}  // namespace
 
 Result<void> check_principal(const wire::PrincipalT& principal) {
   const auto& name = principal.name;
@@ -70,7 +72,13 @@ Result<std::uint64_t> grant_principal(BrokerState& state, PendingCommit& pending
     return make_error(wire::Status::invalid,
                       "cette clé publique appartient déjà à « " + holder->name + " »");
   }
-  return stage_principal(state, pending, context, std::move(principal));
+  // A grant never sets a web account's secrets (WebAccountReset and WebEnrol do); it keeps them.
+  const wire::PrincipalT* previous = state.principals.by_name(principal.name);
+  principal.web = previous != nullptr && previous->web;
+  principal.password_hash = previous != nullptr ? previous->password_hash : std::string();
+  principal.enrolment_hash = previous != nullptr ? previous->enrolment_hash : std::string();
+  principal.enrolment_until = previous != nullptr ? previous->enrolment_until : 0;
+  return stage_principal_change(state, pending, context, std::move(principal));
 }
 
 Result<std::uint64_t> revoke_principal(BrokerState& state, PendingCommit& pending,
@@ -86,14 +94,15 @@ Result<std::uint64_t> revoke_principal(BrokerState& state, PendingCommit& pendin
   wire::PrincipalT principal = *existing;
   principal.revoked = true;
   state.feed_rebind_needed = true;
-  return stage_principal(state, pending, context, std::move(principal));
+  return stage_principal_change(state, pending, context, std::move(principal));
 }
 
 std::string answer_principal_list(const BrokerState& state, std::uint64_t request_id) {
   return encode_reply(request_id, wire::Status::ok, {}, state.sequence, [&](auto& builder) {
     std::vector<flatbuffers::Offset<wire::Principal>> principals;
     for (const auto& [name, principal] : state.principals.all()) {
-      principals.push_back(wire::Principal::Pack(builder, &principal));
+      const wire::PrincipalT listed = without_secrets(principal);
+      principals.push_back(wire::Principal::Pack(builder, &listed));
     }
     auto list = wire::CreatePrincipalList(builder, builder.CreateVector(principals));
     return std::pair{wire::ReplyBody::PrincipalList, list.Union()};

@@ -19,6 +19,11 @@ Result<std::uint64_t> grant_principal(BrokerState& state, PendingCommit& pending
 Result<std::uint64_t> revoke_principal(BrokerState& state, PendingCommit& pending,
                                        const wire::PrincipalRevoke& revoke, const RequestContext& context);
 
+// Stages `principal` (changed_at/by set here): the durable record, with its secrets, and a
+// PrincipalChanged event on "admin", without them. Returns the event's sequence.
+std::uint64_t stage_principal_change(BrokerState& state, PendingCommit& pending, const RequestContext& context,
+                                     wire::PrincipalT principal);
+
 std::string answer_principal_list(const BrokerState& state, std::uint64_t request_id);
 
 // Checks a principal as granted (name, key, role and scope); used by grant and `dispo-broker init`.

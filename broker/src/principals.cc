@@ -47,6 +47,7 @@ const char* role_name(wire::Role role) {
     case wire::Role::judge: return "juge";
     case wire::Role::observatory: return "observatoire";
     case wire::Role::admin: return "administrateur";
+    case wire::Role::gateway: return "passerelle web";
   }
   return "inconnu";
 }

@@ -221,7 +221,8 @@ Result<void> check_query_fields(const wire::SearchQuery& query) {
   return checks.result();
 }
 
-Result<void> check_request_fields(const wire::Request& request) {
+// The rules for the body of `request`, by its type.
+static Result<void> check_body_fields(const wire::Request& request) {
   using Body = wire::RequestBody;
   switch (request.body_type()) {
     case Body::Registration:
@@ -303,9 +304,42 @@ Result<void> check_request_fields(const wire::Request& request) {
     }
     case Body::RecordRequest:
       return Checks("relevé").reference("request_id", request.body_as_RecordRequest()->request_id()).result();
+    case Body::WebLogin: {  // never cite the password
+      const auto& login = *request.body_as_WebLogin();
+      return Checks("connexion web")
+          .reference("name", login.name())
+          .also([&] { return wire::check_secret("password", text_of(login.password()), wire::kMaxPasswordFieldBytes); })
+          .result();
+    }
+    case Body::WebEnrol: {  // never cite the code or the hash
+      const auto& enrol = *request.body_as_WebEnrol();
+      return Checks("activation web")
+          .reference("name", enrol.name())
+          .also([&] { return wire::check_secret("code", text_of(enrol.code()), wire::kMaxEnrolmentCodeBytes); })
+          .also([&] {
+            return wire::check_secret("password_hash", text_of(enrol.password_hash()), wire::kMaxPasswordHashBytes);
+          })
+          .result();
+    }
+    case Body::WebAccountReset: {
+      const auto& reset = *request.body_as_WebAccountReset();
+      return Checks("compte web")
+          .reference("name", reset.name())
+          .also([&] { return wire::check_secret("code_hash", text_of(reset.code_hash()), wire::kMaxCodeHashBytes); })
+          .result();
+    }
     default:
       return {};  // no text or count: AlertFetch, AlertAck, lists; unknown types are refused later
   }
+}
+
+Result<void> check_request_fields(const wire::Request& request) {
+  if (request.on_behalf_of() != nullptr && request.on_behalf_of()->size() > 0) {
+    if (auto person = Checks("requête").reference("on_behalf_of", request.on_behalf_of()).result(); !person) {
+      return person;
+    }
+  }
+  return check_body_fields(request);
 }
 
 }  // namespace dispo::broker

@@ -152,6 +152,7 @@ bool Board::apply_snapshot(const wire::Snapshot& snapshot) {
   stale_after_s_ = snapshot.stale_after_s();
   phase_ = Phase::in_sync;
   last_heard_ = Clock::now();
+  if (options_.on_snapshot) options_.on_snapshot(sequence_);
   log()->info("board: snapshot applied seq={} facilities={} buffered={}", sequence_,
               facilities_.size(), buffered_.size());
   auto buffered = std::exchange(buffered_, {});
@@ -193,6 +194,7 @@ bool Board::handle(FeedItem item) {
     return false;
   }
   applied = item.sequence;
+  if (options_.on_event) options_.on_event(*item.event);
   return apply_event(*item.event);
 }
 

@@ -191,10 +191,12 @@ Result<bool> Session::wait_for_handshake(std::chrono::milliseconds wait) {
   }
 }
 
-std::string Session::encode(std::uint64_t request_id, const wire::RequestBodyUnion& body) const {
+std::string Session::encode(std::uint64_t request_id, const wire::RequestBodyUnion& body,
+                            const std::string& on_behalf_of) const {
   flatbuffers::FlatBufferBuilder builder(256);
   auto client_id = builder.CreateString(options_.client_id);
-  auto request = wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder));
+  auto person = on_behalf_of.empty() ? flatbuffers::Offset<flatbuffers::String>() : builder.CreateString(on_behalf_of);
+  auto request = wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder), person);
   wire::finish(builder, request);
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
 }
@@ -240,6 +242,11 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
 Result<ReplyMessage> Session::call(wire::RequestBodyUnion body) {
   const std::uint64_t request_id = next_request_id_++;
   return call_encoded(request_id, encode(request_id, body));
+}
+
+Result<ReplyMessage> Session::call_for(const std::string& on_behalf_of, wire::RequestBodyUnion body) {
+  const std::uint64_t request_id = next_request_id_++;
+  return call_encoded(request_id, encode(request_id, body, on_behalf_of));
 }
 
 void Session::send_encoded(const std::string& request) {

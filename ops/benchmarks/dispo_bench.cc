@@ -19,13 +19,15 @@ int main(int argc, char** argv) {
   app.add_option("--events", events, "Logged events for the restart scenario")->capture_default_str();
   app.add_option("--feed-rate", feed_rate, "Updates/s for the feed scenario")->capture_default_str();
   app.add_option("--only", only,
-                 "Run one scenario: ingest, latency, feed, search, restart, memory, alerts, flood");
+                 "Run one scenario: ingest, latency, feed, search, restart, memory, alerts, flood, web");
   int flood_requests = 100'000;
   app.add_option("--flood", flood_requests, "Searches the flooding DEALER sends (flood scenario)")
       ->capture_default_str();
   int subscriptions = 1000;
   app.add_option("--subscriptions", subscriptions, "Standing subscriptions for the alerts scenario")
       ->capture_default_str();
+  int streams = 1000;
+  app.add_option("--streams", streams, "Open event streams for the web scenario")->capture_default_str();
   app.add_flag("--curve", curve, "Run the broker with CURVE (dispo-broker init) and every client encrypted");
   CLI11_PARSE(app, argc, argv);
   const auto duration = std::chrono::seconds(seconds);
@@ -53,6 +55,10 @@ int main(int argc, char** argv) {
     alerts_scenario(broker, subscriptions, feed_rate, 2000, duration);
     broker.process.stop();
     alerts_in_broker_scenario(broker.process.data_dir(), 200'000);
+  }
+  if (only == "web") {  // not part of the default run: it starts dispo-web and 1,000 streams
+    BenchBroker broker(false);
+    web_scenario(broker, 1000, streams, 200);
   }
   if (wanted("restart")) restart_scenario(events);
   if (only == "flood") {  // not part of the default run: three brokers, a minute or more

@@ -35,6 +35,10 @@ void alerts_scenario(BenchBroker& broker, int subscriptions, int background_rate
 // included), with and without the subscriptions: what the matcher costs per update, without I/O.
 void alerts_in_broker_scenario(const std::filesystem::path& data_dir, int updates);
 
+// dispo-web in front of the broker: search through it against direct, change → event received
+// by `streams` open event streams (`samples` changes), and the gateway's RSS with them open.
+void web_scenario(BenchBroker& broker, int queries, int streams, int samples);
+
 // Fairness under a flood (issue #11): one DEALER sends `flood_requests` searches as fast as it can
 // while a second client searches one at a time (`pause` between two); prints that client's
 // latency alone and during the flood. `broker_flags` choose the limits ({} = the broker's defaults

@@ -133,6 +133,16 @@ Result<void> check_reference(std::string_view field, std::string_view value, std
                             " lettres, chiffres ou - _ . : / @, sans espace");
 }
 
+Result<void> check_secret(std::string_view field, std::string_view value, std::size_t max_bytes) {
+  if (value.empty()) return invalid(field, "manquant");
+  if (value.size() > max_bytes) {
+    return invalid(field, "trop long (" + std::to_string(value.size()) + " octets, au plus " +
+                              std::to_string(max_bytes) + ") ; la valeur n'est pas citée");
+  }
+  if (!is_valid_utf8(value)) return invalid(field, "texte qui n'est pas de l'UTF-8 valide ; la valeur n'est pas citée");
+  return {};
+}
+
 Result<void> check_date(std::string_view field, std::string_view value) {
   const bool shaped = value.size() == 10 && value[4] == '-' && value[7] == '-' &&
                       all_of(value.substr(0, 4), is_digit) && all_of(value.substr(5, 2), is_digit) &&

@@ -17,12 +17,14 @@ using testing::hostile_facilities;
 using testing::plain_facility;
 using testing::registration_body;
 
-// The refusal's message for a request carrying `body`, or "" when accepted.
-std::string refusal(wire::RequestBodyUnion body) {
+// The refusal's message for a request carrying `body` (sent on behalf of `person` when given),
+// or "" when accepted.
+std::string refusal(wire::RequestBodyUnion body, std::string person = {}) {
   wire::RequestT request;
   request.request_id = 1;
   request.client_id = "test";
   request.body = std::move(body);
+  request.on_behalf_of = std::move(person);
   const std::string frame = wire::pack(request);
   auto message = wire::decode(frame.data(), frame.size());
   EXPECT_TRUE(message);
@@ -137,6 +139,55 @@ TEST(RequestFieldsTest, AChildReferenceIsNeverCited) {
   const auto message = refusal(body_of(std::move(open)));
   EXPECT_NE(message.find("child_ref : référence enfant refusée"), std::string::npos) << message;
   EXPECT_EQ(message.find("Dupont"), std::string::npos) << message;
+}
+
+TEST(RequestFieldsTest, TheGatewaysPersonIsAPrincipalName) {
+  wire::SnapshotRequestT snapshot;
+  EXPECT_EQ(refusal(body_of(snapshot), "astreinte-59"), "");
+  const auto message = refusal(body_of(snapshot), "astreinte 59\n" + std::string(100, 'x'));
+  EXPECT_EQ(message.rfind("requête : on_behalf_of : identifiant ", 0), 0u) << message;
+  expect_clean(message);
+}
+
+TEST(RequestFieldsTest, WebSecretsAreBoundedAndNeverCited) {
+  const std::string password = "mot-de-passe-secret-" + std::string(1100, 'p');
+  wire::WebLoginT login;
+  login.name = "astreinte-59";
+  login.password = "une phrase de passe solide";
+  EXPECT_EQ(refusal(body_of(login)), "");
+  login.password = password;
+  auto message = refusal(body_of(login));
+  EXPECT_NE(message.find("connexion web : password : trop long (1120 octets, au plus 1024)"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  login.password = "";
+  EXPECT_NE(refusal(body_of(login)).find("password : manquant"), std::string::npos);
+  login.password = "secret\xff\xfe-pas-utf8";
+  message = refusal(body_of(login));
+  EXPECT_NE(message.find("password : texte qui n'est pas de l'UTF-8 valide"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+  login.password = "une phrase de passe solide";
+  login.name = "Jean Dupont";
+  EXPECT_NE(refusal(body_of(login)).find("connexion web : name : identifiant"), std::string::npos);
+
+  wire::WebEnrolT enrol;
+  enrol.name = "astreinte-59";
+  enrol.code = "K7PQ-3MXD-AB12-CD34";
+  enrol.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2VjcmV0$aGFzaA";
+  EXPECT_EQ(refusal(body_of(enrol)), "");
+  enrol.code = "CODESECRET-" + std::string(60, 'Z');
+  message = refusal(body_of(enrol));
+  EXPECT_NE(message.find("activation web : code : trop long (71 octets, au plus 64)"), std::string::npos) << message;
+  EXPECT_EQ(message.find("CODESECRET"), std::string::npos) << message;
+  enrol.code = "K7PQ-3MXD-AB12-CD34";
+  enrol.password_hash = std::string(200, 'h');
+  EXPECT_NE(refusal(body_of(enrol)).find("password_hash : trop long"), std::string::npos);
+
+  wire::WebAccountResetT reset;
+  reset.name = "astreinte-59";
+  reset.code_hash = std::string(64, 'a');
+  EXPECT_EQ(refusal(body_of(reset)), "");
+  reset.code_hash = std::string(65, 'a');
+  EXPECT_NE(refusal(body_of(reset)).find("compte web : code_hash : trop long"), std::string::npos);
 }
 
 }  // namespace

@@ -452,5 +452,32 @@ TEST_F(SecurityRateTest, ThePrincipalNotTheConnectionIsRateLimited) {
   EXPECT_TRUE(call(admin_, search("59"))) << "another principal is still served";
 }
 
+// A gateway carries many people on one principal: what it sends on behalf of a person counts
+// against that person, so one person drained does not silence the others (issue #13 × #11).
+TEST_F(SecurityRateTest, AGatewaysPeopleEachHaveTheirOwnBudget) {
+  const auto gateway = grant("dispo-web", wire::Role::gateway, {}, {});
+  for (const std::string name : {"astreinte-59", "astreinte-59-nuit"}) {
+    grant(name, wire::Role::on_call, {}, {"59"});
+    wire::WebAccountResetT reset;
+    reset.name = name;
+    reset.code_hash = std::string(64, 'a');
+    wire::RequestBodyUnion body;
+    body.Set(std::move(reset));
+    auto made = call(admin_, std::move(body));
+    ASSERT_TRUE(made) << made.error().message;
+  }
+  client::Session session(context_, {broker_->api(), milliseconds(3000), 1, "web", gateway});
+  int limited = 0;
+  for (int i = 0; i < 60; ++i) {  // the bucket holds 20
+    auto reply = session.call_for("astreinte-59", search("59"));
+    if (!reply && reply.error().status == wire::Status::rate_limited) ++limited;
+  }
+  EXPECT_GT(limited, 0) << "60 searches for one person, 20 per second allowed";
+  for (int i = 0; i < 10; ++i) {
+    auto reply = session.call_for("astreinte-59-nuit", search("59"));
+    EXPECT_TRUE(reply) << "another person behind the same gateway: " << reply.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace dispo::testing

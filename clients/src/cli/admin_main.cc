@@ -1,7 +1,8 @@
 // dispo-admin: the operator's commands to a running broker — principals (who may connect, with
-// which role and scope: grant, list, revoke) and backups. Admin principals only (with CURVE, pass
+// which role and scope: grant, list, revoke; web accounts: grant --web, web-reset) and backups. Admin principals only (with CURVE, pass
 // an admin's --key; without CURVE, every local connection is the admin).
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 
@@ -11,6 +12,7 @@
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/json.h"
+#include "dispo/schemas/web_secrets.h"
 #include "dispo/schemas/names.h"
 
 namespace {
@@ -30,6 +32,7 @@ struct AdminOptions {
   std::vector<std::string> departements;
   std::string out_dir = ".";
   bool json = false;
+  bool web = false;
   std::string directory;
 };
 
@@ -41,6 +44,30 @@ Result<client::ReplyMessage> call(const client::ConnectionOptions& global, wire:
   auto session = client::open_session(context, options);
   if (!session) return session.error();
   return session->call(std::move(body));
+}
+
+// Makes a one-time enrolment code here, sends only its hash (WebAccountReset) and prints the code
+// for the person, with the moment it expires.
+int issue_enrolment(const client::ConnectionOptions& global, const std::string& name) {
+  const std::string code = wire::new_enrolment_code();
+  wire::WebAccountResetT reset;
+  reset.name = name;
+  reset.code_hash = wire::enrolment_code_hash(code);
+  wire::RequestBodyUnion body;
+  body.Set(std::move(reset));
+  auto reply = call(global, std::move(body));
+  if (!reply) return fail_with(reply.error());
+  const auto* list = (*reply)->body_as_PrincipalList();
+  const std::time_t until =
+      list && list->principals() && list->principals()->size() == 1 ? list->principals()->Get(0)->enrolment_until() / 1000 : 0;
+  std::tm local{};
+  localtime_r(&until, &local);
+  char when[64];
+  std::strftime(when, sizeof when, "%d/%m/%Y à %H:%M", &local);
+  std::printf("compte web de « %s » : code d'activation %s, à usage unique, valable jusqu'au %s\n"
+              "(la personne choisit son mot de passe, 12 caractères au moins, sur la page d'activation de dispo-web)\n",
+              name.c_str(), code.c_str(), when);
+  return kOk;
 }
 
 // Generates the key pair here (the secret never travels), registers the public key, then writes
@@ -73,7 +100,7 @@ int run_grant(const client::ConnectionOptions& global, const AdminOptions& optio
   }
   std::printf("principal « %s » (%s) enregistré ; clés : %s (secrète, à remettre à son seul utilisateur), %s\n",
               options.name.c_str(), options.role.c_str(), key_file.c_str(), public_file.c_str());
-  return kOk;
+  return options.web ? issue_enrolment(global, options.name) : kOk;
 }
 
 int run_revoke(const client::ConnectionOptions& global, const AdminOptions& options) {
@@ -148,9 +175,10 @@ int main(int argc, char** argv) {
 
   auto* grant = app.add_subcommand("grant", "Créer (ou remplacer) un principal ; sa paire de clés est créée ici");
   grant->add_option("NAME", options.name, "Nom du principal (ex. astreinte-59, mecs-les-tilleuls)")->required();
-  grant->add_option("--role", options.role, "facility, on_call, hospital, judge, observatory ou admin")
+  grant->add_option("--role", options.role, "facility, on_call, hospital, judge, observatory, admin ou gateway (dispo-web)")
       ->required()
-      ->check(CLI::IsMember({"facility", "on_call", "hospital", "judge", "observatory", "admin"}, CLI::ignore_case));
+      ->check(CLI::IsMember({"facility", "on_call", "hospital", "judge", "observatory", "admin", "gateway"}, CLI::ignore_case));
+  grant->add_flag("--web", options.web, "Aussi un compte web (dispo-web) : affiche un code d'activation valable 72 h");
   grant->add_option("--facility", options.facilities, "Établissement(s) publiés (rôle facility)");
   grant->add_option("--dept", options.departements,
                     "Département(s) du territoire (on_call, hospital, judge, observatory)");
@@ -159,6 +187,9 @@ int main(int argc, char** argv) {
   list->add_flag("--json", options.json, "Sortie JSON (PrincipalList, noms du schéma)");
   auto* revoke = app.add_subcommand("revoke", "Révoquer un principal : sa clé est refusée dès maintenant");
   revoke->add_option("NAME", options.name, "Nom du principal")->required();
+  auto* web_reset = app.add_subcommand(
+      "web-reset", "Nouveau code d'activation web (72 h) pour NAME ; son mot de passe actuel est oublié");
+  web_reset->add_option("NAME", options.name, "Nom du principal")->required();
   auto* backup = app.add_subcommand(
       "backup", "Copie cohérente des données du broker (checkpoint RocksDB) dans DIR, qui ne doit pas exister");
   backup->add_option("DIR", options.directory, "Répertoire de sauvegarde (créé ; sur la machine du broker)")
@@ -167,6 +198,7 @@ int main(int argc, char** argv) {
   const client::Subcommand commands[] = {{grant, [&] { return run_grant(connection, options); }},
                                          {list, [&] { return run_list(connection, options); }},
                                          {revoke, [&] { return run_revoke(connection, options); }},
+                                         {web_reset, [&] { return issue_enrolment(connection, options.name); }},
                                          {backup, [&] { return run_backup(connection, options); }}};
-  return client::run_subcommands(app, commands, "grant, list, revoke ou backup", argc, argv);
+  return client::run_subcommands(app, commands, "grant, list, revoke, web-reset ou backup", argc, argv);
 }

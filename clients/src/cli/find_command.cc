@@ -38,7 +38,7 @@ Command add_find_command(CLI::App& parent, const GlobalOptions& global) {
   auto& a = options->arguments;
   app->add_option("--age", a.ages, "Âge en années (0–21) ; une fois par enfant de la fratrie")
       ->allow_extra_args(false);
-  app->add_option("--sex", a.sexes, "fille ou garcon (f, g, m) ; une fois pour tous ou une fois par --age")
+  app->add_option("--sex", a.sexes, "fille ou garcon (f, g, m ; x : non précisé) ; une fois pour tous ou une fois par --age")
       ->allow_extra_args(false);
   app->add_option("--need", a.needs, "Spécialité requise (répétable ; N:besoin pour le N-ième --age seulement) : " + wire::specialty_names())
       ->allow_extra_args(false);

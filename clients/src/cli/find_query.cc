@@ -57,7 +57,7 @@ Result<void> add_children(const FindArguments& arguments, wire::SearchQueryT& qu
     if (!sexes.empty()) {
       const std::string& text = sexes.size() == 1 ? sexes[0] : sexes[i];
       const auto sex = parse_child_sex(text);
-      if (!sex) return invalid("--sex : valeur inconnue « " + text + " » (fille ou garcon ; f, g ou m)");
+      if (!sex) return invalid("--sex : valeur inconnue « " + text + " » (fille ou garcon ; f, g ou m ; x si non précisé)");
       child->sex = *sex;
     }
     query.children.push_back(std::move(child));
@@ -160,6 +160,7 @@ std::optional<wire::ChildSex> parse_child_sex(const std::string& text) {
       value == "garçons") {
     return wire::ChildSex::garcon;
   }
+  if (value == "x" || value == "non_precise") return wire::ChildSex::non_precise;
   return std::nullopt;
 }
 

@@ -46,7 +46,8 @@ Result<NearPoint> parse_near(const std::string& text, const std::string& departe
 // "59", "2a" → "2A", "974"; an error naming --dept for anything that is not a département.
 Result<std::string> parse_departement(const std::string& text);
 
-// "fille", "f" → fille; "garcon", "garçon", "g", "m" → garcon; nothing for anything else.
+// "fille", "f" → fille; "garcon", "garçon", "g", "m" → garcon; "x", "non_precise" → non_precise
+// (so that one sex per child can leave one child's unsaid); nothing for anything else.
 std::optional<wire::ChildSex> parse_child_sex(const std::string& text);
 
 }  // namespace dispo::cli

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <vector>
 #include <map>
 #include <memory>
@@ -44,6 +45,12 @@ struct BoardOptions {
   // re-synchronises. Bounded so that a stalled board costs a snapshot, not unbounded memory.
   int feed_high_water_mark = 10'000;
   ClientKeys keys{};                                  // CURVE; empty = plain (loopback)
+  // Observers, called on the polling thread (e.g. by a gateway that fans the board out):
+  // on_event with each feed event taken in sequence order after the snapshot (before it is
+  // applied); on_snapshot with the sequence of each snapshot applied — after a resync, the events
+  // between the last one passed to on_event and that sequence were not passed.
+  std::function<void(const wire::FeedEventT&)> on_event{};
+  std::function<void(std::uint64_t sequence)> on_snapshot{};
 };
 
 class FeedReader;

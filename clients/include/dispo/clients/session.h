@@ -77,6 +77,9 @@ class Session {
   // the broker's own status and message when it refuses the request.
   Result<ReplyMessage> call(wire::RequestBodyUnion body);
 
+  // As call(), for a gateway acting for the person `on_behalf_of` (Request.on_behalf_of).
+  Result<ReplyMessage> call_for(const std::string& on_behalf_of, wire::RequestBodyUnion body);
+
   // Waits up to `wait` for the connection's handshake: true once it succeeded, false when nothing
   // is known yet (no broker listening, or no answer in time), an `unauthenticated` error when it
   // failed. For a publisher that must not keep an update it can never deliver.
@@ -101,7 +104,8 @@ class Session {
 
  private:
   void connect();
-  std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body) const;
+  std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body,
+                     const std::string& on_behalf_of = {}) const;
   // Reads the monitor's events: sets handshake_succeeded_, broker_absent_ or authentication_failure_.
   void read_handshake_events();
 

@@ -24,6 +24,12 @@ inline constexpr std::size_t kMaxReferenceChars = 64;    // request, hold, subsc
 inline constexpr std::size_t kMaxNoteChars = 500;        // notes, cancel reasons
 inline constexpr std::size_t kMaxKeyChars = 40;          // CURVE public key, Z85
 inline constexpr std::size_t kMaxPathChars = 4096;       // BackupRequest.directory
+// Web accounts (issue #13), in bytes: what a person types (a password, an enrolment code with its
+// dashes and spaces) and the hashes dispo-admin and dispo-web send (argon2id string, BLAKE2b hex).
+inline constexpr std::size_t kMaxPasswordFieldBytes = 1024;   // = web_secrets.h kMaxPasswordBytes
+inline constexpr std::size_t kMaxEnrolmentCodeBytes = 64;
+inline constexpr std::size_t kMaxPasswordHashBytes = 128;     // crypto_pwhash_STRBYTES
+inline constexpr std::size_t kMaxCodeHashBytes = 64;
 
 // Counts: the most places a unit can have installed (a unit is one group of a facility; a larger
 // figure is a typing error), and the largest sibling group a unit can take together.
@@ -62,6 +68,10 @@ Result<void> check_phone(std::string_view field, std::string_view value);
 // letters, digits and - _ . : / @ (no space).
 Result<void> check_reference(std::string_view field, std::string_view value,
                              std::size_t max_chars = kMaxReferenceChars);
+
+// A secret (a password, an enrolment code, a hash of one): present, valid UTF-8, at most
+// `max_bytes` bytes. The message names the field and the rule and NEVER cites the value.
+Result<void> check_secret(std::string_view field, std::string_view value, std::size_t max_bytes);
 
 // A calendar date "YYYY-MM-DD" that exists.
 Result<void> check_date(std::string_view field, std::string_view value);

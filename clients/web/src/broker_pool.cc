@@ -1,0 +1,51 @@
+#include "broker_pool.h"
+
+namespace dispo::web {
+
+BrokerPool::BrokerPool(zmq::context_t& context, client::SessionOptions options, std::size_t threads,
+                       std::size_t max_queued)
+    : context_(&context), max_queued_(max_queued) {
+  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this, options] { work(options); });
+}
+
+BrokerPool::~BrokerPool() { stop(); }
+
+bool BrokerPool::submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || jobs_.size() >= max_queued_) return false;
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void BrokerPool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+  workers_.clear();
+}
+
+void BrokerPool::work(client::SessionOptions options) {
+  client::Session session(*context_, std::move(options));
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job(session);
+  }
+}
+
+}  // namespace dispo::web
