@@ -5,6 +5,8 @@
 #include <set>
 #include <vector>
 
+#include "dispo/schemas/labels.h"
+
 #include "changes.h"
 #include "logger.h"
 #include "search.h"
@@ -25,21 +27,6 @@ std::string facility_label(const FacilityRecord& facility) {
                                         : facility.facility.name + " (" + facility.facility.id + ")";
 }
 
-std::string state_words(wire::RequestState state) {
-  switch (state) {
-    case wire::RequestState::open:
-      return "ouverte, en attente d'une place";
-    case wire::RequestState::proposed:
-      return "proposée (une place est réservée)";
-    case wire::RequestState::admitted:
-      return "admise (l'enfant est accueilli)";
-    case wire::RequestState::cancelled:
-      return "annulée";
-    default:
-      return "dans un état inconnu";
-  }
-}
-
 std::string duration_words(std::int64_t ms) {
   const std::int64_t minutes = ms / 60000;
   if (minutes < 60) return std::to_string(minutes) + " min";
@@ -56,7 +43,7 @@ SearchContext search_context(const BrokerState& state, std::int64_t now_ms, cons
 }
 
 bool fresh(const wire::AvailabilityT& availability, std::int64_t now_ms, std::int64_t stale_after_ms) {
-  return availability.confirmed_at != 0 && now_ms - availability.confirmed_at <= stale_after_ms;
+  return !wire::is_stale(availability.confirmed_at, now_ms, stale_after_ms);  // validation.h
 }
 
 // Whether the change of `unit` from `before` makes `facility` (which passes the query's facility
@@ -353,9 +340,9 @@ void on_request_changed(BrokerState& state, PendingCommit& pending, const Reques
   alert.request_id = request.id;
   alert.departement = request.criteria ? request.criteria->departement : std::string();
   alert.message = "demande " + request.id + " " +
-                  (opened && request.state == wire::RequestState::open ? std::string("ouverte, en attente d'une place")
-                   : moved ? "désormais " + state_words(request.state)
-                           : "modifiée (toujours " + state_words(request.state) + ")");
+                  (opened && request.state == wire::RequestState::open ? wire::request_state_explained(wire::RequestState::open)
+                   : moved ? "désormais " + wire::request_state_explained(request.state)
+                           : "modifiée (toujours " + wire::request_state_explained(request.state) + ")");
   alert_request_people(state, pending, request, alert);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dispo/schemas/feed_topics.h"
 #include "dispo/schemas/labels.h"
 
 #include "capacity.h"
@@ -178,19 +179,6 @@ Result<void> may_subscribe(const wire::PrincipalT& who, const wire::Subscription
   }
 }
 
-// The gateway itself reads snapshots (its live board) and checks passwords; everything else it
-// sends on behalf of a person (acting_principal), authorised as that person.
-Result<void> authorise_gateway(const wire::PrincipalT& who, const wire::Request& request) {
-  switch (request.body_type()) {
-    case wire::RequestBody::SnapshotRequest:
-    case wire::RequestBody::WebLogin:
-    case wire::RequestBody::WebEnrol:
-      return {};
-    default:
-      return forbidden(who, "la passerelle web n'agit que pour une personne connectée (on_behalf_of)");
-  }
-}
-
 }  // namespace
 
 bool sees_request(const wire::PrincipalT& who, const wire::PlacementRequestT& request) {
@@ -229,99 +217,147 @@ bool reads_territory(const wire::PrincipalT& who, std::string_view departement) 
 bool receives_territory(const wire::PrincipalT& who, std::string_view territory) {
   if (who.revoked) return false;
   if (who.role == wire::Role::admin || who.role == wire::Role::gateway) return true;
-  if (territory == "*") return reads_facility_data(who.role);
-  if (territory.starts_with("requests:")) {
-    return who.role == wire::Role::on_call && contains(who.departements, territory.substr(9));
+  if (territory == wire::kLivenessTerritory) return reads_facility_data(who.role);
+  if (auto departement = wire::departement_of_requests(territory)) {
+    return who.role == wire::Role::on_call && contains(who.departements, *departement);
   }
   return territory != "admin" && reads_territory(who, territory);
 }
 
-Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request,
-                       const AvailabilityIndex& index, const Workflow& workflow) {
-  if (who.revoked) return forbidden(who, "cette clé a été révoquée");
-  if (who.role == wire::Role::gateway) return authorise_gateway(who, request);
-  switch (request.body_type()) {
-    case wire::RequestBody::AvailabilityUpdate:
-      return may_publish_for(who, text(request.body_as_AvailabilityUpdate()->facility_id()));
-    case wire::RequestBody::Confirmation:
-      return may_publish_for(who, text(request.body_as_Confirmation()->facility_id()));
-    case wire::RequestBody::SearchQuery:
-      return may_read(who, text(request.body_as_SearchQuery()->departement()), "la recherche est");
-    case wire::RequestBody::SnapshotRequest:
-      return may_read(who, text(request.body_as_SnapshotRequest()->departement()), "l'état complet est");
-    case wire::RequestBody::FacilityRequest: {
-      const auto id = text(request.body_as_FacilityRequest()->facility_id());
-      if (who.role == wire::Role::facility) {
-        if (contains(who.facilities, id)) return {};
-        return forbidden(who, "ne peut consulter que ses propres établissements");
-      }
-      const FacilityRecord* facility = index.facility(id);
-      return may_read(who, facility ? std::string_view(facility->facility.departement) : std::string_view(),
-                      "le détail d'un établissement est");
-    }
-    case wire::RequestBody::Registration:
-    case wire::RequestBody::PrincipalGrant:
-    case wire::RequestBody::PrincipalRevoke:
-    case wire::RequestBody::PrincipalListRequest:
-    case wire::RequestBody::BackupRequest:
-    case wire::RequestBody::WebAccountReset:
-      if (who.role == wire::Role::admin) return {};
-      return forbidden(who, std::string(request.body_type() == wire::RequestBody::Registration ? "l'enregistrement d'établissements"
-                                        : request.body_type() == wire::RequestBody::BackupRequest ? "la sauvegarde"
-                                                                                                 : "la gestion des principaux") +
-                                " est réservé(e) aux administrateurs");
-    case wire::RequestBody::PlacementRequestOpen: {
-      const auto* opened = request.body_as_PlacementRequestOpen()->request();
-      if (who.role == wire::Role::hospital && opened->origin() != wire::Origin::hospital) {
-        return forbidden(who, "un hôpital ouvre des demandes d'origine « hôpital » seulement");
-      }
-      return may_handle_requests(who, opened->criteria() ? text(opened->criteria()->departement())
-                                                         : std::string_view());
-    }
-    case wire::RequestBody::PlacementRequestUpdate: {
-      const auto* updated = request.body_as_PlacementRequestUpdate()->request();
-      if (auto handled = may_handle_requests(who, {}); !handled) return handled;
-      if (auto seen = may_see_request(who, workflow, text(updated->id())); !seen) return seen;
-      return may_handle_requests(who, updated->criteria() ? text(updated->criteria()->departement())
-                                                          : std::string_view());
-    }
-    case wire::RequestBody::PlacementRequestCancel:
-      if (auto handled = may_handle_requests(who, {}); !handled) return handled;
-      return may_see_request(who, workflow, text(request.body_as_PlacementRequestCancel()->id()));
-    case wire::RequestBody::PlacementRequestQuery: {
-      const auto* query = request.body_as_PlacementRequestQuery();
-      if (query->id() != nullptr) return may_see_request(who, workflow, text(query->id()));
-      return may_list_requests(who, text(query->departement()));
-    }
-    case wire::RequestBody::RecordRequest:
-      return may_see_full_request(who, workflow, text(request.body_as_RecordRequest()->request_id()),
-                                  "le relevé écrit d'une demande lui est fermé");
-    case wire::RequestBody::HoldPlace:
-      return may_hold(who, index, text(request.body_as_HoldPlace()->facility_id()), false, nullptr);
-    case wire::RequestBody::HoldEnd: {
-      auto found = workflow.holds.find(text(request.body_as_HoldEnd()->hold_id()));
-      const wire::HoldT* hold = found == workflow.holds.end() ? nullptr : &found->second;
-      return may_hold(who, index, hold ? std::string_view(hold->facility_id) : std::string_view(), true, hold);
-    }
-    case wire::RequestBody::Subscribe:
-      return may_subscribe(who, *request.body_as_Subscribe()->subscription(), workflow);
-    case wire::RequestBody::CapacityRequest:
-      return may_read_aggregates(who, text(request.body_as_CapacityRequest()->departement()),
-                                 "les agrégats de capacité sont");
-    case wire::RequestBody::ExportRequest:
-      return may_read_aggregates(who, text(request.body_as_ExportRequest()->departement()), "l'export est");
-    case wire::RequestBody::WebLogin:
-    case wire::RequestBody::WebEnrol:
-      if (&who == &Principals::local()) return {};  // a broker without CURVE trusts loopback
-      return forbidden(who, "la vérification des mots de passe est réservée à la passerelle web");
-    case wire::RequestBody::Unsubscribe:
-    case wire::RequestBody::AlertFetch:
-    case wire::RequestBody::AlertAck:
-    case wire::RequestBody::SubscriptionQuery:
-      return {};  // each principal's own subscriptions and alerts only (see alert handling)
-    default:
-      return {};  // unknown types are refused by the dispatcher
+namespace rules {
+
+Result<void> admin_only(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                        const Workflow&) {
+  if (who.role == wire::Role::admin) return {};
+  const auto type = request.body_type();
+  return forbidden(who, std::string(type == wire::RequestBody::Registration    ? "l'enregistrement d'établissements"
+                                    : type == wire::RequestBody::BackupRequest ? "la sauvegarde"
+                                                                               : "la gestion des principaux") +
+                            " est réservé(e) aux administrateurs");
+}
+
+Result<void> publish_update(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                            const Workflow&) {
+  return may_publish_for(who, text(request.body_as_AvailabilityUpdate()->facility_id()));
+}
+
+Result<void> publish_confirmation(const wire::PrincipalT& who, const wire::Request& request,
+                                  const AvailabilityIndex&, const Workflow&) {
+  return may_publish_for(who, text(request.body_as_Confirmation()->facility_id()));
+}
+
+Result<void> read_search(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                         const Workflow&) {
+  return may_read(who, text(request.body_as_SearchQuery()->departement()), "la recherche est");
+}
+
+Result<void> read_snapshot(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                           const Workflow&) {
+  return may_read(who, text(request.body_as_SnapshotRequest()->departement()), "l'état complet est");
+}
+
+Result<void> read_facility(const wire::PrincipalT& who, const wire::Request& request,
+                           const AvailabilityIndex& index, const Workflow&) {
+  const auto id = text(request.body_as_FacilityRequest()->facility_id());
+  if (who.role == wire::Role::facility) {
+    if (contains(who.facilities, id)) return {};
+    return forbidden(who, "ne peut consulter que ses propres établissements");
   }
+  const FacilityRecord* facility = index.facility(id);
+  return may_read(who, facility ? std::string_view(facility->facility.departement) : std::string_view(),
+                  "le détail d'un établissement est");
+}
+
+Result<void> open_request(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                          const Workflow&) {
+  const auto* opened = request.body_as_PlacementRequestOpen()->request();
+  if (who.role == wire::Role::hospital && opened->origin() != wire::Origin::hospital) {
+    return forbidden(who, "un hôpital ouvre des demandes d'origine « hôpital » seulement");
+  }
+  return may_handle_requests(who, opened->criteria() ? text(opened->criteria()->departement()) : std::string_view());
+}
+
+Result<void> update_request(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                            const Workflow& workflow) {
+  const auto* updated = request.body_as_PlacementRequestUpdate()->request();
+  if (auto handled = may_handle_requests(who, {}); !handled) return handled;
+  if (auto seen = may_see_request(who, workflow, text(updated->id())); !seen) return seen;
+  return may_handle_requests(who, updated->criteria() ? text(updated->criteria()->departement()) : std::string_view());
+}
+
+Result<void> cancel_request(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                            const Workflow& workflow) {
+  if (auto handled = may_handle_requests(who, {}); !handled) return handled;
+  return may_see_request(who, workflow, text(request.body_as_PlacementRequestCancel()->id()));
+}
+
+Result<void> read_requests(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                           const Workflow& workflow) {
+  const auto* query = request.body_as_PlacementRequestQuery();
+  if (query->id() != nullptr) return may_see_request(who, workflow, text(query->id()));
+  return may_list_requests(who, text(query->departement()));
+}
+
+Result<void> read_record(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                         const Workflow& workflow) {
+  return may_see_full_request(who, workflow, text(request.body_as_RecordRequest()->request_id()),
+                              "le relevé écrit d'une demande lui est fermé");
+}
+
+Result<void> place_hold(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex& index,
+                        const Workflow&) {
+  return may_hold(who, index, text(request.body_as_HoldPlace()->facility_id()), false, nullptr);
+}
+
+Result<void> end_hold(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex& index,
+                      const Workflow& workflow) {
+  auto found = workflow.holds.find(text(request.body_as_HoldEnd()->hold_id()));
+  const wire::HoldT* hold = found == workflow.holds.end() ? nullptr : &found->second;
+  return may_hold(who, index, hold ? std::string_view(hold->facility_id) : std::string_view(), true, hold);
+}
+
+Result<void> subscribe(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                       const Workflow& workflow) {
+  return may_subscribe(who, *request.body_as_Subscribe()->subscription(), workflow);
+}
+
+Result<void> read_capacity(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                           const Workflow&) {
+  return may_read_aggregates(who, text(request.body_as_CapacityRequest()->departement()),
+                             "les agrégats de capacité sont");
+}
+
+Result<void> read_export(const wire::PrincipalT& who, const wire::Request& request, const AvailabilityIndex&,
+                         const Workflow&) {
+  return may_read_aggregates(who, text(request.body_as_ExportRequest()->departement()), "l'export est");
+}
+
+Result<void> check_password(const wire::PrincipalT& who, const wire::Request&, const AvailabilityIndex&,
+                            const Workflow&) {
+  if (&who == &Principals::local()) return {};  // a broker without CURVE trusts loopback
+  return forbidden(who, "la vérification des mots de passe est réservée à la passerelle web");
+}
+
+Result<void> own_subscriptions_and_alerts(const wire::PrincipalT&, const wire::Request&,
+                                          const AvailabilityIndex&, const Workflow&) {
+  return {};  // each principal's own subscriptions and alerts only: the handlers select them by owner
+}
+
+}  // namespace rules
+
+Result<void> authorise_gateway_itself(const wire::PrincipalT& who, bool allowed) {
+  if (allowed) return {};
+  return forbidden(who, "la passerelle web n'agit que pour une personne connectée (on_behalf_of)");
+}
+
+Result<void> refuse_unknown_type(const wire::PrincipalT& who, wire::RequestBody type) {
+  return forbidden(who, "type de requête " + std::to_string(static_cast<int>(type)) +
+                            " inconnu du broker : refusé (rien n'est permis qui ne soit dans sa table des requêtes)");
+}
+
+Result<void> refuse_revoked(const wire::PrincipalT& who) {
+  if (who.revoked) return forbidden(who, "cette clé a été révoquée");
+  return {};
 }
 
 }  // namespace dispo::broker

@@ -16,10 +16,40 @@
 
 namespace dispo::broker {
 
-// May `who` make `request` at all (its role, its revocation, the facility, territory, request
-// or hold named)? Unknown ids pass here: the request itself then says they are unknown.
-Result<void> authorise(const wire::PrincipalT& who, const wire::Request& request,
-                       const AvailabilityIndex& index, const Workflow& workflow);
+// The rules of who may send which request, one per kind of request (the request table,
+// request_table.h, says which rule guards which type; `authorise` there applies them). Each
+// answers for a principal that is not revoked and is not the gateway acting as itself. Unknown
+// ids pass: the request itself then says they are unknown.
+using AuthorisationRule = Result<void> (*)(const wire::PrincipalT& who, const wire::Request& request,
+                                           const AvailabilityIndex& index, const Workflow& workflow);
+namespace rules {
+Result<void> admin_only(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> publish_update(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> publish_confirmation(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&,
+                                  const Workflow&);
+Result<void> read_search(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_snapshot(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_facility(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> open_request(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> update_request(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> cancel_request(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_requests(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_record(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> place_hold(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> end_hold(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> subscribe(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_capacity(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> read_export(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> check_password(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&, const Workflow&);
+Result<void> own_subscriptions_and_alerts(const wire::PrincipalT&, const wire::Request&, const AvailabilityIndex&,
+                                          const Workflow&);
+}  // namespace rules
+
+// The refusals every request meets before its rule: a revoked key; the gateway as itself asking
+// what it may not (`allowed` false); a type the broker does not know.
+Result<void> refuse_revoked(const wire::PrincipalT& who);
+Result<void> authorise_gateway_itself(const wire::PrincipalT& who, bool allowed);
+Result<void> refuse_unknown_type(const wire::PrincipalT& who, wire::RequestBody type);
 
 // May `who` see (and follow) this placement request in full? On-call and admin: in their
 // territory; a hospital: only the requests it opened; a judge: the court-ordered requests

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <thread>
+#include <vector>
 
 #include "alerts.h"
 #include "backup.h"
@@ -41,6 +42,7 @@ struct OutgoingReply {
   bool delimiter = false;
   std::string bytes;
   zmq::message_t request;
+  Dispatcher::Outcome outcome = Dispatcher::Outcome::stands;  // what it is to the batch's commit
 };
 
 // The connection's routing id in hex, for logs and the request context.
@@ -53,6 +55,13 @@ std::string peer_name(const zmq::message_t& routing_id) {
     name += kHex[byte & 0xf];
   }
   return name;
+}
+
+// The request id of a frame the dispatcher accepted (0 if it cannot be read).
+std::uint64_t request_id_of(const zmq::message_t& frame) {
+  auto message = wire::decode(frame.data(), frame.size(), SIZE_MAX);
+  const auto* request = message ? (*message)->body_as_Request() : nullptr;
+  return request ? request->request_id() : 0;
 }
 
 // The principal a request or subscription comes from: by its CURVE key (the User-Id our ZAP
@@ -330,7 +339,7 @@ std::optional<OutgoingReply> Broker::Impl::handle_request(std::vector<zmq::messa
     reply.bytes = refuse_rate_limited(peer, payload);
     return reply;
   }
-  reply.bytes = dispatcher->handle(peer, principal, payload.to_string_view(), *pending, now_ms, today);
+  reply.bytes = dispatcher->handle(peer, principal, payload.to_string_view(), *pending, now_ms, today, &reply.outcome);
   reply.request = std::move(frames.back());
   return reply;
 }
@@ -394,19 +403,25 @@ void Broker::Impl::roll_back_to_store(const Error& error) {
     logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
   }
   // Writes of the batch are refused; reads are answered again, from the state as reloaded, since
-  // their first answer may show a change that was never committed. Refusals stand.
+  // their first answer may show a change that was never committed; the rest stands (refusals,
+  // retries' stored replies, a backup whose checkpoint was written). Decided at dispatch.
   for (auto& reply : outgoing) {
-    auto message = wire::decode(reply.bytes.data(), reply.bytes.size(), SIZE_MAX);
-    const auto* body = message ? (*message)->body_as_Reply() : nullptr;
-    if (body == nullptr || body->status() != wire::Status::ok) continue;
-    if (body->body_type() != wire::ReplyBody::NONE) {
-      reply.bytes = dispatcher->handle(peer_name(reply.routing_id),
-                                       principal_of(reply.request, state.principals, curve()),
-                                       reply.request.to_string_view(), *pending, batch_now_ms, batch_today);
-    } else {
-      reply.bytes = encode_error(body->request_id(), storage->refusal(), state.sequence);
+    switch (reply.outcome) {
+      case Dispatcher::Outcome::write:
+        reply.bytes = encode_error(request_id_of(reply.request), storage->refusal(), state.sequence);
+        break;
+      case Dispatcher::Outcome::read:
+        reply.bytes = dispatcher->handle(peer_name(reply.routing_id),
+                                         principal_of(reply.request, state.principals, curve()),
+                                         reply.request.to_string_view(), *pending, batch_now_ms, batch_today,
+                                         &reply.outcome);
+        break;
+      case Dispatcher::Outcome::stands:
+        break;
     }
   }
+  // A report answered again may have gone to the log reader, which answers it itself.
+  std::erase_if(outgoing, [](const OutgoingReply& reply) { return reply.bytes.empty(); });
 }
 
 void Broker::Impl::refresh_storage() {

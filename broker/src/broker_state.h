@@ -70,7 +70,7 @@ struct RequestContext {
   std::string_view client_id;
   const wire::PrincipalT* principal = &Principals::local();
   std::int64_t now_ms = 0;
-  std::string today;  // "YYYY-MM-DD" (UTC)
+  std::string today;  // "YYYY-MM-DD", the broker's local date (validation.h local_date): derogations end at local midnight
   const wire::PrincipalT* via = nullptr;  // the gateway acting for `principal` (on_behalf_of), if any
 };
 

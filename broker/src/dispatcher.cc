@@ -6,35 +6,14 @@
 
 #include "dispo/schemas/printable.h"
 
-#include "authorisation.h"
-#include "capacity.h"
-#include "export_series.h"
-#include "placement_record.h"
-#include "changes.h"
-#include "holds.h"
-#include "placement_requests.h"
-#include "principal_changes.h"
 #include "logger.h"
-#include "queries.h"
 #include "replies.h"
 #include "request_fields.h"
-#include "request_views.h"
-#include "subscriptions.h"
+#include "request_table.h"
 #include "web_accounts.h"
 
 namespace dispo::broker {
 namespace {
-
-bool is_write(wire::RequestBody type) {
-  return type == wire::RequestBody::Registration || type == wire::RequestBody::AvailabilityUpdate ||
-         type == wire::RequestBody::Confirmation || type == wire::RequestBody::PrincipalGrant ||
-         type == wire::RequestBody::PrincipalRevoke || type == wire::RequestBody::PlacementRequestOpen ||
-         type == wire::RequestBody::PlacementRequestUpdate || type == wire::RequestBody::PlacementRequestCancel ||
-         type == wire::RequestBody::HoldPlace || type == wire::RequestBody::HoldEnd ||
-         type == wire::RequestBody::Subscribe || type == wire::RequestBody::Unsubscribe ||
-         type == wire::RequestBody::AlertAck || type == wire::RequestBody::WebEnrol ||
-         type == wire::RequestBody::WebAccountReset;
-}
 
 // A client id keys stored replies, owns alerts and appears in logs: visible ASCII only, bounded.
 constexpr std::size_t kMaxClientIdLength = 128;
@@ -79,6 +58,10 @@ void log_admin_action(const wire::Request& request, const RequestContext& contex
   }
 }
 
+void note(Dispatcher::Outcome* outcome, Dispatcher::Outcome value) {
+  if (outcome != nullptr) *outcome = value;
+}
+
 }  // namespace
 
 std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
@@ -91,7 +74,8 @@ std::string Dispatcher::refuse(std::string_view peer, std::uint64_t request_id, 
 
 std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& sender,
                                std::string_view frame, PendingCommit& pending, std::int64_t now_ms,
-                               const std::string& today) {
+                               const std::string& today, Outcome* outcome) {
+  note(outcome, Outcome::stands);  // refusals stand whatever the commit does
   auto message = wire::decode(frame.data(), frame.size(), max_message_bytes_);
   if (!message) return refuse(peer, 0, message.error(), sender);
   const wire::Request* envelope = (*message)->body_as_Request();
@@ -110,6 +94,13 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& se
   if (request.body_type() == wire::RequestBody::NONE) {
     return refuse(peer, request.request_id(),
                   make_error(wire::Status::malformed, "requête vide : aucune demande dans la Request (body absent)"),
+                  sender);
+  }
+  if (request_entry(request.body_type()) == nullptr) {
+    return refuse(peer, request.request_id(),
+                  make_error(wire::Status::unknown_type,
+                             "type de requête inconnu (" + std::to_string(static_cast<int>(request.body_type())) +
+                                 ") : client plus récent que le broker ?"),
                   sender);
   }
   const std::string_view client_id = request.client_id() ? request.client_id()->string_view() : "";
@@ -138,70 +129,34 @@ std::string Dispatcher::handle(std::string_view peer, const wire::PrincipalT& se
   const RequestContext context{peer, replay_key, &principal, now_ms, today,
                                &principal == &sender ? nullptr : &sender};
 
-  switch (request.body_type()) {
-    case wire::RequestBody::CapacityRequest:
+  const RequestEntry& entry = *request_entry(request.body_type());  // known: checked above
+  const HandlerInput input{*state_, *store_, request, context};
+  switch (entry.handling) {
+    case Handling::read:
       ++stats_.reads;
-      return resolve(request.request_id(), answer_capacity(*state_, request.request_id(),
-                                                           *request.body_as_CapacityRequest(), context));
-    case wire::RequestBody::ExportRequest:
+      note(outcome, Outcome::read);
+      return entry.read(input);
+    case Handling::report:
       ++stats_.reads;
-      return resolve(request.request_id(),
-                     answer_export(*state_, request.request_id(), *request.body_as_ExportRequest(), context));
-    case wire::RequestBody::RecordRequest:
-      ++stats_.reads;
-      return resolve(request.request_id(),
-                     answer_record(*state_, request.request_id(), *request.body_as_RecordRequest(), context));
-    case wire::RequestBody::SearchQuery:
-      ++stats_.reads;
-      return answer_search(*state_, request.request_id(), *request.body_as_SearchQuery(), context);
-    case wire::RequestBody::SnapshotRequest:
-      ++stats_.reads;
-      return answer_snapshot(*state_, request.request_id(), *request.body_as_SnapshotRequest(), context);
-    case wire::RequestBody::FacilityRequest:
-      ++stats_.reads;
-      return answer_facility(*state_, request.request_id(), *request.body_as_FacilityRequest());
-    case wire::RequestBody::PrincipalListRequest:
-      ++stats_.reads;
-      return answer_principal_list(*state_, request.request_id());
-    case wire::RequestBody::PlacementRequestQuery:
-      ++stats_.reads;
-      if (principal.role == wire::Role::facility) {
-        return answer_held_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
+      note(outcome, Outcome::read);
+      return resolve(request.request_id(), entry.report(input));
+    case Handling::backup: {
+      note(outcome, Outcome::stands);
+      if (!backup_) break;
+      const auto* directory = request.body_as_BackupRequest()->directory();
+      logger()->info("admin action=backup directory={} by={} client={} peer={}", directory ? directory->str() : "",
+                     principal.name, context.client_id, peer);
+      return backup_(request, peer);
+    }
+    case Handling::write:
+      if (context.client_id.empty()) {
+        return refuse(peer, request.request_id(),
+                      make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"), principal);
       }
-      return answer_requests(*state_, request.request_id(), *request.body_as_PlacementRequestQuery(), context);
-    case wire::RequestBody::SubscriptionQuery:
-      ++stats_.reads;
-      return answer_subscriptions(*state_, request.request_id(), context);
-    case wire::RequestBody::AlertFetch:
-      ++stats_.reads;
-      return answer_alerts(*state_, *store_, request.request_id(), *request.body_as_AlertFetch(), context);
-    case wire::RequestBody::BackupRequest:
-      if (backup_) {
-        const auto* directory = request.body_as_BackupRequest()->directory();
-        logger()->info("admin action=backup directory={} by={} client={} peer={}",
-                       directory ? directory->str() : "", principal.name, context.client_id, peer);
-        return backup_(request, peer);
-      }
-      break;
-    case wire::RequestBody::WebLogin:
-      ++stats_.reads;
-      return resolve(request.request_id(), answer_web_login(*state_, request.request_id(), *request.body_as_WebLogin()));
-    default:
-      break;
+      return handle_write(entry, input, pending, outcome);
   }
-  if (!is_write(request.body_type())) {
-    return refuse(peer, request.request_id(),
-                  make_error(wire::Status::unknown_type,
-                             "type de requête inconnu (" +
-                                 std::to_string(static_cast<int>(request.body_type())) +
-                                 ") : client plus récent que le broker ?"),
-                  principal);
-  }
-  if (context.client_id.empty()) {
-    return refuse(peer, request.request_id(),
-                  make_error(wire::Status::invalid, "requête d'écriture sans identifiant client"), principal);
-  }
-  return handle_write(request, pending, context);
+  return refuse(peer, request.request_id(),
+                make_error(wire::Status::unavailable, "sauvegarde impossible : ce broker n'en fait pas"), principal);
 }
 
 std::string Dispatcher::resolve(std::uint64_t request_id, Answer answer) {
@@ -216,64 +171,24 @@ std::string Dispatcher::resolve(std::uint64_t request_id, Answer answer) {
                       state_->sequence);
 }
 
-Result<Applied> Dispatcher::apply_write(const wire::Request& request, PendingCommit& pending,
-                                        const RequestContext& context) {
-  // Writes whose reply is the sequence alone.
-  auto sequence_only = [](Result<std::uint64_t> sequence) -> Result<Applied> {
-    if (!sequence) return sequence.error();
-    return Applied{*sequence, {}};
-  };
-  switch (request.body_type()) {
-    case wire::RequestBody::Registration:
-      return sequence_only(register_facilities(*state_, pending, *request.body_as_Registration(), context));
-    case wire::RequestBody::AvailabilityUpdate:
-      return sequence_only(update_availability(*state_, pending, *request.body_as_AvailabilityUpdate(), context));
-    case wire::RequestBody::Confirmation:
-      return sequence_only(confirm_current(*state_, pending, *request.body_as_Confirmation(), context));
-    case wire::RequestBody::PrincipalGrant:
-      return sequence_only(grant_principal(*state_, pending, *request.body_as_PrincipalGrant(), context));
-    case wire::RequestBody::PrincipalRevoke:
-      return sequence_only(revoke_principal(*state_, pending, *request.body_as_PrincipalRevoke(), context));
-    case wire::RequestBody::PlacementRequestOpen:
-      return open_request(*state_, pending, *request.body_as_PlacementRequestOpen(), context);
-    case wire::RequestBody::PlacementRequestUpdate:
-      return update_request(*state_, pending, *request.body_as_PlacementRequestUpdate(), context);
-    case wire::RequestBody::PlacementRequestCancel:
-      return cancel_request(*state_, pending, *request.body_as_PlacementRequestCancel(), context);
-    case wire::RequestBody::HoldPlace:
-      return place_hold(*state_, pending, *request.body_as_HoldPlace(), context);
-    case wire::RequestBody::HoldEnd:
-      return end_hold(*state_, pending, *request.body_as_HoldEnd(), context);
-    case wire::RequestBody::Subscribe:
-      return subscribe(*state_, pending, *store_, *request.body_as_Subscribe(), context);
-    case wire::RequestBody::Unsubscribe:
-      return unsubscribe(*state_, pending, *request.body_as_Unsubscribe(), context);
-    case wire::RequestBody::AlertAck:
-      return acknowledge_alerts(*state_, pending, *request.body_as_AlertAck(), context);
-    case wire::RequestBody::WebEnrol:
-      return enrol_web_account(*state_, pending, *request.body_as_WebEnrol(), context);
-    case wire::RequestBody::WebAccountReset:
-      return reset_web_account(*state_, pending, *request.body_as_WebAccountReset(), context);
-    default:
-      return make_error(wire::Status::unknown_type, "type d'écriture inconnu");
-  }
-}
-
-std::string Dispatcher::handle_write(const wire::Request& request, PendingCommit& pending,
-                                     const RequestContext& context) {
-  const std::uint64_t request_id = request.request_id();
+std::string Dispatcher::handle_write(const RequestEntry& entry, const HandlerInput& input, PendingCommit& pending,
+                                     Outcome* outcome) {
+  const RequestContext& context = input.context;
+  const std::uint64_t request_id = input.request.request_id();
   auto earlier = replies_->find(context.client_id, request_id);
   if (!earlier) return refuse(context.peer, request_id, earlier.error(), *context.principal);
   if (earlier->has_value()) {
     ++stats_.duplicates;
+    note(outcome, Outcome::stands);  // the stored reply of a write committed before
     return std::move(**earlier);
   }
   if (write_refusal_) return refuse(context.peer, request_id, *write_refusal_, *context.principal);
 
-  Result<Applied> applied = apply_write(request, pending, context);
+  Result<Applied> applied = entry.write(input, pending);
   if (!applied) return refuse(context.peer, request_id, applied.error(), *context.principal);
   ++stats_.writes;
-  log_admin_action(request, context, applied->sequence);
+  note(outcome, Outcome::write);
+  log_admin_action(input.request, context, applied->sequence);
   std::string reply = encode_reply(request_id, wire::Status::ok, {}, applied->sequence, applied->body);
   pending.batch.put_reply(context.client_id, request_id, reply);
   replies_->remember(context.client_id, request_id, reply);

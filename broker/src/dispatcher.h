@@ -14,6 +14,7 @@
 #include "changes.h"
 #include "log_read.h"
 #include "reply_cache.h"
+#include "request_table.h"
 
 namespace dispo::broker {
 
@@ -26,15 +27,23 @@ struct DispatchStats {
 
 class Dispatcher {
  public:
-  // `store` answers the reads that are not in memory (alerts, ended holds, the event log).
+  // `store` answers the reads that are not in memory (alerts, the event log).
   Dispatcher(BrokerState& state, ReplyCache& replies, const Store& store, std::size_t max_message_bytes)
       : state_(&state), replies_(&replies), store_(&store), max_message_bytes_(max_message_bytes) {}
+
+  // What a reply is to the commit of its batch, decided at dispatch (request_table.h): a write
+  // staged in the batch (refused if the commit fails), a read of the in-memory state (answered
+  // again after a failed commit, from the state reloaded), or a reply that stands whatever the
+  // commit does (a refusal, a retry's stored reply, a backup).
+  enum class Outcome : std::uint8_t { write, read, stands };
 
   // Handles one request frame from `principal` (authenticated by CURVE, or Principals::local());
   // writes are staged in `pending` and must be committed before the returned reply is sent.
   // Returns "" when the answer was handed to the log reader (set_log_reader), which answers.
+  // `outcome`, when given, receives what the reply is to the commit.
   std::string handle(std::string_view peer, const wire::PrincipalT& principal, std::string_view frame,
-                     PendingCommit& pending, std::int64_t now_ms, const std::string& today);
+                     PendingCommit& pending, std::int64_t now_ms, const std::string& today,
+                     Outcome* outcome = nullptr);
 
   const DispatchStats& stats() const { return stats_; }
 
@@ -53,9 +62,8 @@ class Dispatcher {
   void refuse_writes(std::optional<Error> reason) { write_refusal_ = std::move(reason); }
 
  private:
-  std::string handle_write(const wire::Request& request, PendingCommit& pending,
-                           const RequestContext& context);
-  Result<Applied> apply_write(const wire::Request& request, PendingCommit& pending, const RequestContext& context);
+  std::string handle_write(const RequestEntry& entry, const HandlerInput& input, PendingCommit& pending,
+                           Outcome* outcome);
   std::string resolve(std::uint64_t request_id, Answer answer);
   std::string refuse(std::string_view peer, std::uint64_t request_id, const Error& error,
                      const wire::PrincipalT& principal);

@@ -5,16 +5,12 @@
 
 namespace dispo::broker {
 
-std::string event_topic(std::string_view territory) { return "ev/" + std::string(territory) + "/"; }
-std::string heartbeat_topic(std::string_view territory) { return "hb/" + std::string(territory) + "/"; }
-std::string alert_topic(std::string_view owner) { return "al/" + std::string(owner) + "/"; }
-
 std::vector<std::string> granted_topics(const wire::PrincipalT& who, std::string_view requested) {
   if (who.revoked) return {};
   if (who.role == wire::Role::admin || who.role == wire::Role::gateway) return {std::string(requested)};
   std::vector<std::string> territories = who.departements;
   for (const auto& departement : who.departements) territories.push_back(requests_territory(departement));
-  territories.push_back("*");  // liveness heartbeats
+  territories.emplace_back(wire::kLivenessTerritory);  // liveness heartbeats
   std::vector<std::string> granted;
   if (std::string own = alert_topic(who.name); own.starts_with(requested) || requested.starts_with(own)) {
     granted.push_back(std::move(own));
@@ -22,7 +18,7 @@ std::vector<std::string> granted_topics(const wire::PrincipalT& who, std::string
   for (const auto& territory : territories) {
     if (!receives_territory(who, territory)) continue;
     for (auto topic : {event_topic(territory), heartbeat_topic(territory)}) {
-      if (territory == "*" && topic.starts_with("ev/")) continue;  // "*" has heartbeats only
+      if (territory == wire::kLivenessTerritory && topic.starts_with(wire::kEventPrefix)) continue;  // heartbeats only
       // The subscription covers the topic (a broader prefix), or names exactly this topic.
       if (topic.starts_with(requested)) granted.push_back(std::move(topic));
     }

@@ -374,12 +374,6 @@ std::uint64_t release_holds_on_removed_units(BrokerState& state, PendingCommit& 
   return sequence;
 }
 
-std::int64_t next_expiry(const BrokerState& state) {
-  std::int64_t next = std::numeric_limits<std::int64_t>::max();
-  for (const auto& [id, hold] : state.workflow.holds) next = std::min(next, hold.expires_at);
-  return next;
-}
-
 std::vector<const wire::HoldT*> holds_on(const BrokerState& state, std::string_view facility_id) {
   std::vector<const wire::HoldT*> holds;
   for (const auto& [id, hold] : state.workflow.holds) {

@@ -49,9 +49,6 @@ std::size_t expire_holds(BrokerState& state, PendingCommit& pending, const Reque
 std::uint64_t release_holds_on_removed_units(BrokerState& state, PendingCommit& pending,
                                              const RequestContext& context, const FacilityRecord& facility);
 
-// The earliest expires_at of the active holds, or INT64_MAX.
-std::int64_t next_expiry(const BrokerState& state);
-
 // The active holds on a facility's units.
 std::vector<const wire::HoldT*> holds_on(const BrokerState& state, std::string_view facility_id);
 

@@ -229,7 +229,13 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  (*broker)->run(stop_requested);
+  try {
+    (*broker)->run(stop_requested);
+  } catch (const std::exception& error) {  // ZeroMQ failing under the loop: say it, exit non-zero
+    logger->critical("event loop stopped: {}", error.what());
+    systemd.stopping();
+    return 1;
+  }
   systemd.stopping();
   logger->info("stopped cleanly");
   return 0;

@@ -175,6 +175,7 @@ Result<Applied> update_request(BrokerState& state, PendingCommit& pending,
   if (asked.waiting_since() > 0) request->waiting_since = asked.waiting_since();
   request->legal_basis = asked.legal_basis();
   request->escalate_after_s = asked.escalate_after_s();
+  if (asked.note() != nullptr) request->note = asked.note()->str();  // absent: kept as it is
   request->changed_at = context.now_ms;
   request->changed_by = actor(context);
   const std::uint64_t sequence = stage_request(state, pending, context, *request);

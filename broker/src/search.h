@@ -34,7 +34,7 @@ struct SearchContext {
   std::int64_t now_ms = 0;
   std::int64_t stale_after_ms = 12LL * 3600 * 1000;
   std::uint64_t sequence = 0;   // copied into the result
-  std::string today;            // "YYYY-MM-DD" for derogation end dates; empty = UTC date of now_ms
+  std::string today;            // "YYYY-MM-DD" for derogation end dates; empty = the local date of now_ms (local_date)
   std::vector<std::string> territories;  // non-empty: only these départements (the principal's)
 };
 

@@ -454,20 +454,6 @@ Result<std::uint64_t> Store::subscription_counter() const {
   return from_big_endian(value);
 }
 
-Result<std::vector<wire::HoldT>> Store::holds_of(std::string_view facility_id) const {
-  std::vector<wire::HoldT> holds;
-  bool corrupt = false;
-  auto status = scan_prefix(*db_, workflow_, kHoldPrefix, [&](std::string_view, const rocksdb::Slice& value) {
-    auto hold = unpack_table<wire::Hold>(value);
-    if (!hold) return !(corrupt = true);
-    if (hold->facility_id == facility_id) holds.push_back(std::move(*hold));
-    return true;
-  });
-  if (!status.ok()) return storage_error("cannot read holds", status);
-  if (corrupt) return make_error(wire::Status::storage_error, "corrupt hold record");
-  return holds;
-}
-
 Result<std::map<std::string, std::uint64_t, std::less<>>> Store::territory_sequences() const {
   std::map<std::string, std::uint64_t, std::less<>> sequences;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, meta_));

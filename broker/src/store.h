@@ -124,9 +124,6 @@ class Store {
   // The number of the last subscription id given ("S-<n>"), 0 if none: ids are never reused.
   Result<std::uint64_t> subscription_counter() const;
 
-  // Every hold of the unit's facility ever made (ended ones included), oldest first.
-  Result<std::vector<wire::HoldT>> holds_of(std::string_view facility_id) const;
-
   // Each territory's last event sequence.
   Result<std::map<std::string, std::uint64_t, std::less<>>> territory_sequences() const;
 

@@ -125,7 +125,7 @@ bool child_fits(const wire::UnitT& unit, const wire::ChildT& child) {
 }
 
 bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms, std::int64_t stale_after_ms) {
-  return availability.confirmed_at == 0 || now_ms - availability.confirmed_at > stale_after_ms;
+  return wire::is_stale(availability.confirmed_at, now_ms, stale_after_ms);
 }
 
 int unit_capacity(const UnitRecord& record) {

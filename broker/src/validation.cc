@@ -7,16 +7,15 @@
 #include <set>
 
 #include "dispo/schemas/clock.h"
+#include "dispo/schemas/placement_law.h"
 #include "dispo/schemas/text_rules.h"
 
 namespace dispo::broker {
 namespace {
 
 constexpr std::size_t kMaxIdLength = 64;
-constexpr int kMaxAge = 21;
-constexpr const char* kLaw =
-    "CASF L.221-2-3 : l'accueil d'un enfant de l'ASE à l'hôtel, en gîte, en location ou dans "
-    "un lieu non autorisé est interdit";
+constexpr int kMaxAge = wire::kMaxChildAge;
+const std::string kLaw(wire::kPlacementLaw);
 
 Error invalid(std::string message) { return make_error(wire::Status::invalid, std::move(message)); }
 
@@ -89,7 +88,7 @@ Result<void> check_unit(const wire::FacilityT& facility, const wire::UnitT& unit
   const std::string who = "unité " + unit.id + " de l'établissement " + facility.id;
   if (!valid_id(unit.id)) return invalid("établissement " + facility.id + " : identifiant d'unité vide ou invalide");
   if (unit.age_min > kMaxAge || unit.age_max > kMaxAge) {
-    return invalid(who + " : les âges doivent être compris entre 0 et 21 ans");
+    return invalid(who + " : les âges doivent être compris entre 0 et " + std::to_string(kMaxAge) + " ans");
   }
   if (unit.age_min > unit.age_max) {
     return invalid(who + " : âge minimum (" + std::to_string(unit.age_min) +
@@ -116,13 +115,6 @@ Result<void> check_past_moment(std::int64_t at_ms, std::int64_t now_ms) {
   return {};
 }
 
-std::string derogation_limit(std::string_view today) {
-  auto date = parse_date(today);
-  if (!date) return std::string(today);
-  auto limit = *date + std::chrono::months{2};
-  if (!limit.ok()) limit = limit.year() / limit.month() / std::chrono::last;
-  return format_date(limit);
-}
 
 bool is_authorised(const wire::FacilityT& facility, std::string_view today) {
   return facility.authorisation == wire::Authorisation::autorise ||
@@ -157,7 +149,7 @@ Result<void> check_query(const wire::SearchQuery& query) {
       return invalid("recherche limitée à " + std::to_string(kMaxChildren) + " enfants d'une même fratrie");
     }
     for (const auto* child : *query.children()) {
-      if (child->age() > kMaxAge) return invalid("âge d'enfant hors de 0 à 21 ans");
+      if (child->age() > kMaxAge) return invalid("âge d'enfant hors de 0 à " + std::to_string(kMaxAge) + " ans");
     }
   }
   if (query.near_lat().has_value() != query.near_lon().has_value()) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "availability_index.h"
+#include "dispo/schemas/placement_law.h"
 #include "dispo/schemas/result.h"
 
 namespace dispo::broker {
@@ -20,8 +21,8 @@ std::string local_date(std::int64_t unix_ms);
 // after `now_ms`; the refusal says which.
 Result<void> check_past_moment(std::int64_t at_ms, std::int64_t now_ms);
 
-// The last date a derogation starting `today` may run to (today + 2 months, CASF L.221-2-3).
-std::string derogation_limit(std::string_view today);
+// The last date a derogation starting `today` may run to (dispo/schemas/placement_law.h).
+using wire::derogation_limit;
 
 // Checks one facility of a registration: identity, authorisation (refuses hotels, gîtes,
 // rentals, unauthorised places and derogations that are expired or longer than two months),

@@ -18,8 +18,4 @@ bool is_pending(const wire::PlacementRequestT& request) {
   return request.state == wire::RequestState::open || request.state == wire::RequestState::proposed;
 }
 
-std::string requests_territory(std::string_view departement) {
-  return "requests:" + std::string(departement);
-}
-
 }  // namespace dispo::broker

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "dispo/schemas/feed_topics.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::broker {
@@ -38,7 +39,7 @@ struct Workflow {
 bool is_pending(const wire::PlacementRequestT& request);
 
 // The territory (feed chain and topic) that carries a département's requests and holds:
-// "requests:<département>", received by on-call and admin principals only.
-std::string requests_territory(std::string_view departement);
+// "requests:<département>" (dispo/schemas/feed_topics.h), received by on-call and admin only.
+using wire::requests_territory;
 
 }  // namespace dispo::broker

@@ -6,13 +6,13 @@
 #include <optional>
 
 #include "dispo/schemas/clock.h"
+#include "dispo/schemas/feed_topics.h"
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/json.h"
 
 namespace dispo::client {
 namespace {
 
-constexpr const char* kAlertPrefix = "al/";
 
 // The owner's alerts after `after` (after its durable cursor when absent), checked to be an
 // AlertList.
@@ -47,7 +47,7 @@ Result<void> AlertWatch::start() {
       feed_.set(zmq::sockopt::rcvhwm, 100'000);
       apply_client_keys(feed_, options_.session.keys);
       feed_.set(zmq::sockopt::subscribe,
-                options_.owner.empty() ? std::string(kAlertPrefix) : kAlertPrefix + options_.owner + "/");
+                options_.owner.empty() ? std::string(wire::kAlertPrefix) : wire::alert_topic(options_.owner));
       feed_.connect(options_.feed);
       session_.emplace(*context_, options_.session);
     } catch (const zmq::error_t& error) {

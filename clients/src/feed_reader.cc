@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "dispo/schemas/feed_topics.h"
+
 namespace dispo::client {
 
 FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
@@ -14,12 +16,12 @@ FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
   socket_.set(zmq::sockopt::rcvhwm, high_water_mark);
   apply_client_keys(socket_, keys);
   if (departement.empty()) {
-    socket_.set(zmq::sockopt::subscribe, "ev/");
-    socket_.set(zmq::sockopt::subscribe, "hb/");
+    socket_.set(zmq::sockopt::subscribe, std::string(wire::kEventPrefix));
+    socket_.set(zmq::sockopt::subscribe, std::string(wire::kHeartbeatPrefix));
   } else {
-    socket_.set(zmq::sockopt::subscribe, "ev/" + departement + "/");
-    socket_.set(zmq::sockopt::subscribe, "hb/" + departement + "/");
-    socket_.set(zmq::sockopt::subscribe, "hb/*/");
+    socket_.set(zmq::sockopt::subscribe, wire::event_topic(departement));
+    socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(departement));
+    socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(wire::kLivenessTerritory));
   }
   socket_.connect(endpoint);
 }

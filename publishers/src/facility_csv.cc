@@ -93,7 +93,6 @@ class RegistrationBuilder {
     if (parsed) attach(record.line, std::move(*parsed));
   }
 
-  std::size_t facility_count() const { return facilities_.size(); }
   wire::RegistrationT take() { return std::move(registration_); }
 
  private:

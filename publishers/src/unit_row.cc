@@ -8,15 +8,15 @@
 #include <set>
 
 #include "dispo/schemas/names.h"
+#include "dispo/schemas/placement_law.h"
 #include "dispo/schemas/printable.h"
 #include "dispo/schemas/text_rules.h"
 
 namespace dispo::publishers {
 namespace {
 
-constexpr std::string_view kLaw =
-    "CASF L.221-2-3 : l'accueil à l'hôtel, en gîte ou en location est interdit";
-constexpr int kMaxAge = 21;
+constexpr std::string_view kLaw = wire::kPlacementLaw;
+constexpr int kMaxAge = wire::kMaxChildAge;
 constexpr int kMaxInstalled = wire::kMaxInstalledPlaces;
 constexpr int kMaxSiblings = wire::kMaxSiblingGroup;
 // Any column: a person's spreadsheet cell, not a text to store.
@@ -67,13 +67,6 @@ std::string format_date(std::chrono::year_month_day date) {
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return text;
-}
-
-// Two months after `today`, clamped to the end of a shorter month (31 Dec → 28/29 Feb).
-std::chrono::year_month_day two_months_after(std::chrono::year_month_day today) {
-  auto later = today + std::chrono::months{2};
-  if (!later.ok()) later = std::chrono::year_month_day_last{later.year(), std::chrono::month_day_last{later.month()}};
-  return later;
 }
 
 // Collects the problems of one row; each check reads one column.
@@ -191,13 +184,13 @@ class RowChecker {
               " : date de fin de dérogation attendue, au format derogatoire:AAAA-MM-JJ");
       return;
     }
-    const auto limit = two_months_after(today_);
+    const std::string limit = wire::derogation_limit(format_date(today_));
     if (std::chrono::sys_days{*date} < std::chrono::sys_days{today_}) {
       problem("dérogation expirée le " + format_date(*date) + " : la place ne peut plus être enregistrée (" +
               std::string(kLaw) + ")");
-    } else if (std::chrono::sys_days{*date} > std::chrono::sys_days{limit}) {
+    } else if (format_date(*date) > limit) {
       problem("dérogation jusqu'au " + format_date(*date) + " : au plus deux mois, soit le " +
-              format_date(limit) + " au plus tard (CASF L.221-2-3)");
+              limit + " au plus tard (CASF L.221-2-3)");
     }
     f.authorisation = wire::Authorisation::derogatoire;
     f.derogation_end = format_date(*date);

@@ -33,4 +33,14 @@ std::string request_state_label(RequestState state) {
   return "?";
 }
 
+std::string request_state_explained(RequestState state) {
+  switch (state) {
+    case RequestState::open: return "ouverte, en attente d'une place";
+    case RequestState::proposed: return "proposée (une place est réservée)";
+    case RequestState::admitted: return "admise (l'enfant est accueilli)";
+    case RequestState::cancelled: return "annulée";
+  }
+  return "dans un état inconnu";
+}
+
 }  // namespace dispo::wire

@@ -8,9 +8,6 @@ std::optional<FacilityKind> facility_kind_from_name(std::string_view name) {
 std::optional<UnitSex> unit_sex_from_name(std::string_view name) {
   return enum_from_name(name, EnumValuesUnitSex(), &EnumNameUnitSex);
 }
-std::optional<ChildSex> child_sex_from_name(std::string_view name) {
-  return enum_from_name(name, EnumValuesChildSex(), &EnumNameChildSex);
-}
 std::optional<Specialty> specialty_from_name(std::string_view name) {
   return enum_from_name(name, EnumValuesSpecialty(), &EnumNameSpecialty);
 }

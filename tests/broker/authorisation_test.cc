@@ -3,6 +3,7 @@
 // requests behind the holds on its units; and every refusal gives its real reason — never "not in
 // its territory" to a principal whose territory is the one asked for.
 #include "authorisation.h"
+#include "request_table.h"
 
 #include <functional>
 

@@ -135,3 +135,66 @@ TEST_F(DispatcherTest, AClientIdWithControlCharactersIsRefused) {
 
 }  // namespace
 }  // namespace dispo::broker
+
+namespace dispo::broker {
+namespace {
+
+// Issue #12: what a reply is to its batch's commit is decided at dispatch. A failed commit then
+// refuses exactly the batch's writes and answers its reads again (broker.cc roll_back_to_store):
+// a backup (its checkpoint is written outside the batch) and a retry's stored reply stand.
+TEST_F(DispatcherTest, EachReplyKnowsWhatItIsToTheCommitOfItsBatch) {
+  dispatcher->set_backup_handler([&](const wire::Request& request, std::string_view) {
+    return encode_reply(request.request_id(), wire::Status::ok, {}, state.sequence, {});  // no body, like a backup
+  });
+  auto frame = [](wire::RequestBodyUnion body, std::uint64_t id) {
+    wire::RequestT request;
+    request.request_id = id;
+    request.client_id = "commit-test";
+    request.body = std::move(body);
+    return wire::pack(request);
+  };
+  auto outcome_of = [&](const std::string& bytes) {
+    Dispatcher::Outcome outcome = Dispatcher::Outcome::read;
+    const std::string reply =
+        dispatcher->handle("test", Principals::local(), bytes, *pending, 1'790'000'000'000, "2026-09-21", &outcome);
+    auto message = wire::decode(reply.data(), reply.size());
+    EXPECT_TRUE(message);
+    return std::pair{outcome, message ? (*message)->body_as_Reply()->status() : wire::Status::malformed};
+  };
+  wire::RegistrationT registration;
+  registration.facilities.push_back(std::make_unique<wire::FacilityT>(testing::plain_facility()));
+  wire::RequestBodyUnion register_body;
+  register_body.Set(std::move(registration));
+  const std::string update = frame(std::move(register_body), 1);
+  wire::BackupRequestT backup;
+  backup.directory = (dir / "backup").string();
+  wire::RequestBodyUnion backup_body;
+  backup_body.Set(std::move(backup));
+  wire::RequestBodyUnion search_body;
+  search_body.Set(wire::SearchQueryT{});
+  wire::RequestBodyUnion unknown_facility;
+  wire::FacilityRequestT facility;
+  facility.facility_id = "590009999";
+  unknown_facility.Set(std::move(facility));
+
+  EXPECT_EQ(outcome_of(update), std::pair(Dispatcher::Outcome::write, wire::Status::ok));
+  EXPECT_EQ(outcome_of(frame(std::move(backup_body), 2)), std::pair(Dispatcher::Outcome::stands, wire::Status::ok))
+      << "a backup has no reply body, yet it is not a write of the batch";
+  EXPECT_EQ(outcome_of(frame(std::move(search_body), 3)), std::pair(Dispatcher::Outcome::read, wire::Status::ok));
+  EXPECT_EQ(outcome_of(update), std::pair(Dispatcher::Outcome::stands, wire::Status::ok)) << "a retry's stored reply";
+  EXPECT_EQ(outcome_of(frame(std::move(unknown_facility), 4)),
+            std::pair(Dispatcher::Outcome::read, wire::Status::unknown_facility))
+      << "a read answered with an error is still a read: answered again from the reloaded state";
+  wire::RequestT anonymous_write;  // refused before any handler: stands
+  anonymous_write.request_id = 5;
+  wire::AvailabilityUpdateT update_body;
+  update_body.facility_id = "590000001";
+  update_body.unit_id = "u1";
+  update_body.available = 2;
+  anonymous_write.body.Set(std::move(update_body));
+  EXPECT_EQ(outcome_of(wire::pack(anonymous_write)), std::pair(Dispatcher::Outcome::stands, wire::Status::invalid))
+      << "a refusal stands";
+}
+
+}  // namespace
+}  // namespace dispo::broker

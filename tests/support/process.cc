@@ -136,7 +136,7 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   auto c_args = c_strings(args);
   auto c_env = c_strings(env);
   pid_t pid = -1;
-  const int error = ::posix_spawn(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
+  const int error = ::posix_spawnp(&pid, c_args[0], &actions, nullptr, c_args.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "dispo/schemas/feed_topics.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/wire.h"
 
@@ -242,13 +243,12 @@ void EventHub::drain_alerts(zmq::socket_t& alerts) {
     auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
     const wire::Alert* alert = message ? (*message)->body_as_Alert() : nullptr;
     if (alert == nullptr) continue;
-    std::string owner = topic.to_string();  // "al/<owner>/"
-    if (owner.size() < 4) continue;
-    owner = owner.substr(3, owner.size() - 4);
+    const auto owner = wire::alert_owner(topic.to_string_view());
+    if (!owner) continue;
     const auto text = std::make_shared<const std::string>(sse_event(0, "alert", one_line(wire::to_json(alert, "Alert"))));
     std::lock_guard lock(mutex_);
     for (auto& [pointer, sink] : sinks_) {
-      if (sink->person().name == owner) sink->deliver(text);
+      if (sink->person().name == *owner) sink->deliver(text);
     }
   }
 }
@@ -262,7 +262,7 @@ void EventHub::run() {
   alerts.set(zmq::sockopt::linger, 0);
   alerts.set(zmq::sockopt::rcvhwm, 10'000);
   client::apply_client_keys(alerts, options_.board.keys);
-  alerts.set(zmq::sockopt::subscribe, "al/");
+  alerts.set(zmq::sockopt::subscribe, std::string(wire::kAlertPrefix));
   alerts.connect(options_.board.feed);
 
   if (auto started = board.start(); !started) {

@@ -255,11 +255,13 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
   void end_stream(bool cut_off) {
     if (ended_) return;
     ended_ = true;
-    (void)cut_off;
     server_.hub->detach(this);
     queue_.clear();
     queued_bytes_ = 0;
     beast::error_code ignored;
+    // A reader too slow is cut off at once (reset): what the kernel still holds for it would
+    // otherwise keep the connection, and its FIN, waiting behind data it does not read.
+    if (cut_off) beast::get_lowest_layer(stream_).socket().set_option(asio::socket_base::linger(true, 0), ignored);
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(stream_).close();
   }

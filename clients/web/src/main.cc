@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
 
   zmq::context_t context;
   auto session_options = client::session_options(connection, "dispo-web-" + client::random_client_id());
-  web::WebSessions sessions(std::chrono::seconds(*idle), std::chrono::seconds(*absolute));
+  web::WebSessions sessions{std::chrono::seconds(*idle), std::chrono::seconds(*absolute)};
   web::LoginLimiter limiter(flags.login_failures_account, flags.login_failures_address, std::chrono::seconds(*window));
   web::BrokerPool pool(context, session_options, static_cast<std::size_t>(flags.broker_threads), 4096);
   web::HubOptions hub_options;

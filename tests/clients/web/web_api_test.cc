@@ -119,7 +119,7 @@ TEST_F(WebApiTest, EveryResponseCarriesTheSecurityHeaders) {
     EXPECT_EQ(response.header("strict-transport-security"), "") << "no HSTS without TLS";
   }
   const auto index = http_request(gateway_.port(), "GET", "/");
-  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.status, 200) << index.body << "\n" << gateway_.web_log();
   EXPECT_NE(index.body.find("<title>dispo</title>"), std::string::npos);
 }
 

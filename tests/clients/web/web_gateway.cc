@@ -62,6 +62,7 @@ std::vector<std::string> WebGateway::web_command(int port, std::vector<std::stri
 }
 
 void WebGateway::start_web(std::vector<std::string> flags) {
+  std::filesystem::create_directories(dir_ / "assets");
   {
     std::ofstream index(dir_ / "assets" / "index.html");
     index << "<!doctype html><title>dispo</title><p>dispo</p>\n";

@@ -94,7 +94,8 @@ class Broker {
  public:
   // Errors: storage_error (RocksDB cannot open, e.g. another broker holds the lock),
   // invalid (an endpoint cannot be bound, with ZeroMQ's reason; without CURVE, an endpoint beyond
-  // loopback, or TCP loopback without insecure_tcp_loopback). French messages.
+  // loopback, or TCP loopback without insecure_tcp_loopback). French messages. Throws nothing
+  // but std::bad_alloc.
   static Result<std::unique_ptr<Broker>> open(const BrokerOptions& options);
   ~Broker();
   Broker(const Broker&) = delete;
@@ -103,6 +104,9 @@ class Broker {
   const StartupReport& startup() const;
 
   // Serves requests until `stop` is true (checked at least every heartbeat period).
+  // Throws zmq::error_t only when ZeroMQ itself fails under the loop (polling fails for another
+  // reason than a signal): nothing is then acknowledged that was not committed, and the caller
+  // should log it and exit non-zero (dispo-broker does). Bad input never throws.
   void run(const std::atomic<bool>& stop);
 
  private:

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "dispo/schemas/placement_law.h"
 #include "dispo/schemas/wire.h"
 
 namespace dispo::client {
@@ -13,9 +14,7 @@ namespace dispo::client {
 // never-confirmed data is stale.
 inline bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms,
                      std::uint32_t stale_after_s) {
-  if (availability.confirmed_at == 0) return true;
-  if (stale_after_s == 0) return false;
-  return now_ms - availability.confirmed_at > static_cast<std::int64_t>(stale_after_s) * 1000;
+  return wire::is_stale(availability.confirmed_at, now_ms, static_cast<std::int64_t>(stale_after_s) * 1000);
 }
 
 }  // namespace dispo::client

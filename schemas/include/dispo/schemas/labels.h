@@ -12,5 +12,7 @@ namespace dispo::wire {
 std::string origin_label(Origin origin);              // "astreinte", "hôpital", "tribunal", "service ASE"
 std::string legal_basis_label(LegalBasis basis);      // "OPP", "jugement (art. 375)", …
 std::string request_state_label(RequestState state);  // "ouverte", "place proposée", "admise", "annulée"
+// The same state said in a sentence, for alerts: "ouverte, en attente d'une place", …
+std::string request_state_explained(RequestState state);
 
 }  // namespace dispo::wire

@@ -44,7 +44,6 @@ std::string enum_names(const E (&values)[N], const char* (*name_of)(E)) {
 
 std::optional<FacilityKind> facility_kind_from_name(std::string_view name);
 std::optional<UnitSex> unit_sex_from_name(std::string_view name);
-std::optional<ChildSex> child_sex_from_name(std::string_view name);
 std::optional<Specialty> specialty_from_name(std::string_view name);
 std::optional<Authorisation> authorisation_from_name(std::string_view name);
 

@@ -295,12 +295,20 @@ export default {
           });
           requestId = (opened.request ?? opened).id;
         }
-        const placement = match.placements?.[0];
-        const placed = await post('/holds', {
-          facility_id: match.facility_id, unit_id: placement.unit_id, request_id: requestId,
-          duration_s: Number(values.duration_s),
-        });
-        const hold = placed.hold ?? placed;
+        // One hold per unit of the proposal, each for the children it takes (issue #10: a
+        // sibling group spread over two houses of a village holds a place in each).
+        const placements = match.placements ?? [];
+        const several = placements.length > 1;
+        const holds = [];
+        for (const placement of placements) {
+          const placed = await post('/holds', {
+            facility_id: match.facility_id, unit_id: placement.unit_id, request_id: requestId,
+            duration_s: Number(values.duration_s),
+            ...(several && placement.children ? { children: placement.children } : {}),
+          });
+          holds.push(placed.hold ?? placed);
+        }
+        const hold = holds[0];
         state.holds.set(k, hold);
         state.heldMatches.set(k, match);
         announce(`Option ${hold.id} posée chez ${match.name}.`);
