@@ -151,30 +151,17 @@ constexpr std::array<RequestEntry, kTypes> kTable = {
           }),
 };
 
-// Every union member has its entry, in its place, with the handler its handling needs. A new
-// member of RequestBody makes kTable one longer: its last entry is then empty and this fails.
-constexpr bool complete(const std::array<RequestEntry, kTypes>& table) {
+// Every union member has its entry, in its place. A new member of RequestBody makes kTable one
+// longer: its last entry is then empty and the build fails here. (That each entry has the handler
+// its handling needs is checked by RequestTableTest: comparing function addresses is not a
+// constant expression under the sanitizers.)
+constexpr bool in_union_order(const std::array<RequestEntry, kTypes>& table) {
   for (std::size_t i = 1; i < table.size(); ++i) {
-    const RequestEntry& entry = table[i];
-    if (static_cast<std::size_t>(entry.type) != i || entry.authorise == nullptr) return false;
-    switch (entry.handling) {
-      case Handling::read:
-        if (entry.read == nullptr) return false;
-        break;
-      case Handling::write:
-        if (entry.write == nullptr) return false;
-        break;
-      case Handling::report:
-        if (entry.report == nullptr) return false;
-        break;
-      case Handling::backup:
-        break;
-    }
+    if (static_cast<std::size_t>(table[i].type) != i) return false;
   }
   return true;
 }
-
-static_assert(complete(kTable), "every member of wire::RequestBody needs its entry in kTable, in union order");
+static_assert(in_union_order(kTable), "every member of wire::RequestBody needs its entry in kTable, in union order");
 
 }  // namespace
 

@@ -3,7 +3,8 @@
 // answered by the log reader off the event loop, or the backup), which authorisation rule guards
 // it, whether the web gateway may send it as itself, and its handler. The dispatcher reads
 // nothing else: a type without an entry is refused, and `authorise` fails closed. Adding a union
-// member without its entry fails to build (static_assert in request_table.cc).
+// member without its entry fails to build (static_assert in request_table.cc); that each entry
+// has its handler is checked by RequestTableTest.
 // Pure data and functions; thread-safe.
 #pragma once
 

@@ -29,6 +29,12 @@ TEST(RequestTableTest, EveryRequestTypeHasItsEntryAndNothingElseHasOne) {
     ASSERT_NE(entry, nullptr) << wire::EnumNameRequestBody(static_cast<Body>(value));
     EXPECT_EQ(entry->type, static_cast<Body>(value));
     EXPECT_NE(entry->authorise, nullptr);
+    switch (entry->handling) {
+      case Handling::read: EXPECT_NE(entry->read, nullptr); break;
+      case Handling::write: EXPECT_NE(entry->write, nullptr); break;
+      case Handling::report: EXPECT_NE(entry->report, nullptr); break;
+      case Handling::backup: break;
+    }
   }
   EXPECT_EQ(request_entry(static_cast<Body>(static_cast<int>(Body::MAX) + 1)), nullptr);
   EXPECT_EQ(request_entry(static_cast<Body>(250)), nullptr);
