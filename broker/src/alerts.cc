@@ -323,6 +323,37 @@ void on_availability_changed(BrokerState& state, PendingCommit& pending, const R
   raise_place_matches(state, pending, facility, unit, sequence, context.now_ms, owners);
 }
 
+namespace {
+
+// Where a sibling group stands, for an alert about a request still waiting: "2 enfants admis,
+// 1 avec une place réservée". Empty for one child, or once the request is closed.
+std::string group_standing(const wire::PlacementRequestT& request) {
+  if (request.placements.size() < 2) return {};
+  if (request.state != wire::RequestState::open && request.state != wire::RequestState::proposed) return {};
+  std::size_t admitted = 0, held = 0, waiting = 0;
+  for (const auto& child : request.placements) {
+    if (!child) continue;
+    if (child->state == wire::ChildState::admitted) ++admitted;
+    else if (child->state == wire::ChildState::held) ++held;
+    else ++waiting;
+  }
+  std::vector<std::string> parts;
+  if (admitted > 0) parts.push_back(std::to_string(admitted) + " admis");
+  if (held > 0) parts.push_back(std::to_string(held) + " avec une place réservée");
+  if (waiting > 0) parts.push_back(std::to_string(waiting) + " en attente d'une place");
+  std::string words;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) words += i + 1 == parts.size() ? " et " : ", ";
+    words += parts[i];
+  }
+  // "enfants" after the first count: "2 enfants admis", "1 enfant avec une place réservée".
+  const std::size_t first = admitted > 0 ? admitted : held > 0 ? held : waiting;
+  const std::size_t gap = words.find(' ');
+  return words.substr(0, gap) + (first == 1 ? " enfant" : " enfants") + words.substr(gap);
+}
+
+}  // namespace
+
 void on_request_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,
                         const wire::PlacementRequestT& request, std::uint64_t sequence) {
   AlertMatcher& matcher = state.alert_matcher;
@@ -339,10 +370,13 @@ void on_request_changed(BrokerState& state, PendingCommit& pending, const Reques
   alert.sequence = sequence;
   alert.request_id = request.id;
   alert.departement = request.criteria ? request.criteria->departement : std::string();
+  const std::string standing = group_standing(request);
   alert.message = "demande " + request.id + " " +
                   (opened && request.state == wire::RequestState::open ? wire::request_state_explained(wire::RequestState::open)
-                   : moved ? "désormais " + wire::request_state_explained(request.state)
-                           : "modifiée (toujours " + wire::request_state_explained(request.state) + ")");
+                   : moved ? "désormais " + wire::request_state_explained(request.state) +
+                                 (standing.empty() ? "" : " : " + standing)
+                   : standing.empty() ? "modifiée (" + wire::request_state_label(request.state) + ")"
+                                      : "modifiée : " + standing);
   alert_request_people(state, pending, request, alert);
 }
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "dispo/schemas/labels.h"
+#include "dispo/schemas/printable.h"
 
 #include "alerts.h"
 #include "logger.h"
@@ -194,7 +195,7 @@ Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wir
     return make_error(wire::Status::invalid,
                       "cette réservation séparerait la fratrie de la demande " + request->id + " (déjà : " + places +
                           ") : le Code civil (art. 371-5) ne sépare des frères et sœurs que si vivre ensemble est "
-                          "impossible ou contraire à leur intérêt ; dites pourquoi (--split-reason) — rien n'a été réservé");
+                          "impossible ou contraire à leur intérêt ; dites pourquoi dans le motif de séparation — rien n'a été réservé");
   }
   const auto places = static_cast<std::uint16_t>(children->size());
   if (unit->availability.available < places) {
@@ -265,7 +266,7 @@ std::uint64_t give_back(BrokerState& state, PendingCommit& pending, const Reques
   return sequence;
 }
 
-Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire::HoldEnd& end,
+Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const Store& store, const wire::HoldEnd& end,
                          const RequestContext& context) {
   const std::string hold_id = end.hold_id()->str();
   const auto outcome = end.outcome();
@@ -281,10 +282,16 @@ Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire:
   }
   auto active = state.workflow.holds.find(hold_id);
   if (active == state.workflow.holds.end()) {
-    const bool known = hold_id.starts_with("H-");
-    return make_error(known ? wire::Status::conflict : wire::Status::unknown_request,
-                      known ? "la réservation " + hold_id + " n'est pas (ou plus) active : expirée, libérée ou admise"
-                            : "réservation " + hold_id + " inconnue");
+    // Ended holds are read from the store. One ended earlier in the batch being committed is not
+    // there yet: it is then said to be unknown (a race of milliseconds between two people).
+    auto ended = store.hold(hold_id);
+    if (!ended) return ended.error();
+    if (!*ended) {
+      return make_error(wire::Status::unknown_request,
+                        "réservation " + wire::quoted(hold_id) + " inconnue : aucune réservation n'a ce numéro");
+    }
+    return conflict("la réservation " + hold_id + " est déjà terminée (" + wire::hold_state_label((*ended)->state) +
+                    ") : rien n'a changé");
   }
   if (context.principal->role == wire::Role::facility && outcome == wire::HoldState::released) {
     return make_error(wire::Status::forbidden,

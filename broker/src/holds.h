@@ -31,8 +31,9 @@ inline constexpr std::uint32_t kMaxHoldSeconds = 72 * 3600;
 Result<Applied> place_hold(BrokerState& state, PendingCommit& pending, const wire::HoldPlace& place,
                            const RequestContext& context);
 
-// Reply: HoldResult. Errors: unknown_request (no such hold), conflict (already ended).
-Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const wire::HoldEnd& end,
+// Reply: HoldResult. Errors: unknown_request (no such hold), conflict (already ended: the
+// message says how, read from `store`).
+Result<Applied> end_hold(BrokerState& state, PendingCommit& pending, const Store& store, const wire::HoldEnd& end,
                          const RequestContext& context);
 
 // Ends `hold_id` (active) as released, expired or declined without further checks, giving its

@@ -101,7 +101,8 @@ std::string describe_children(const wire::PlacementRequest& now, const wire::Pla
   const bool waits = now.state() == wire::RequestState::open || now.state() == wire::RequestState::proposed;
   if (waits && now.children_waiting() != before.children_waiting && now.children_waiting() > 0 &&
       !before.placements.empty()) {
-    add(std::to_string(now.children_waiting()) + " enfant(s) sans admission encore");
+    add(now.children_waiting() == 1 ? std::string("1 enfant sans admission encore")
+                                    : std::to_string(now.children_waiting()) + " enfants sans admission encore");
   }
   return what;
 }

@@ -105,7 +105,7 @@ constexpr std::array<RequestEntry, kTypes> kTable = {
           }),
     write(Body::HoldEnd, rules::end_hold,
           [](const HandlerInput& in, PendingCommit& pending) {
-            return end_hold(in.state, pending, *in.request.body_as_HoldEnd(), in.context);
+            return end_hold(in.state, pending, in.store, *in.request.body_as_HoldEnd(), in.context);
           }),
     write(Body::Subscribe, rules::subscribe,
           [](const HandlerInput& in, PendingCommit& pending) {

@@ -474,6 +474,16 @@ Result<std::uint64_t> Store::last_sequence() const {
   return from_big_endian(value);
 }
 
+Result<std::optional<wire::HoldT>> Store::hold(std::string_view id) const {
+  std::string value;
+  auto status = db_->Get({}, workflow_, std::string(kHoldPrefix) + std::string(id), &value);
+  if (status.IsNotFound()) return std::optional<wire::HoldT>();
+  if (!status.ok()) return storage_error("cannot read a stored hold", status);
+  auto hold = unpack_table<wire::Hold>(value);
+  if (!hold) return storage_error("a stored hold is unreadable", rocksdb::Status::Corruption(std::string(id)));
+  return hold;
+}
+
 Result<std::optional<std::string>> Store::reply(std::string_view client_id,
                                                 std::uint64_t request_id) const {
   std::string value;

@@ -130,6 +130,9 @@ class Store {
   // Last committed sequence number (0 for a new database).
   Result<std::uint64_t> last_sequence() const;
 
+  // A hold as last stored (ended ones included), if it ever existed.
+  Result<std::optional<wire::HoldT>> hold(std::string_view id) const;
+
   // The stored reply to (client, request), if that request was applied.
   Result<std::optional<std::string>> reply(std::string_view client_id, std::uint64_t request_id) const;
 

@@ -37,10 +37,21 @@ std::string request_state_explained(RequestState state) {
   switch (state) {
     case RequestState::open: return "ouverte, en attente d'une place";
     case RequestState::proposed: return "proposée (une place est réservée)";
-    case RequestState::admitted: return "admise (l'enfant est accueilli)";
+    case RequestState::admitted: return "admise (enfants accueillis)";
     case RequestState::cancelled: return "annulée";
   }
   return "dans un état inconnu";
+}
+
+std::string hold_state_label(HoldState state) {
+  switch (state) {
+    case HoldState::active: return "active";
+    case HoldState::admitted: return "admission";
+    case HoldState::released: return "libérée";
+    case HoldState::expired: return "expirée";
+    case HoldState::declined: return "refusée par l'établissement";
+  }
+  return "?";
 }
 
 }  // namespace dispo::wire

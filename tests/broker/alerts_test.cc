@@ -270,7 +270,7 @@ class HoldAlertsTest : public AlertsTest {
     end.reason = wire::RefusalReason::siblings;
     flatbuffers::FlatBufferBuilder builder;
     builder.Finish(wire::HoldEnd::Pack(builder, &end));
-    auto ended = end_hold(state_, *pending_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()), as(by));
+    auto ended = end_hold(state_, *pending_, *store_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()), as(by));
     EXPECT_TRUE(ended) << (ended ? "" : ended.error().message);
   }
 

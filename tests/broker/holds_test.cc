@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "dispo/schemas/wire.h"
+
 #include "changes.h"
 #include "placement_requests.h"
 #include "temp_dir.h"
@@ -146,7 +150,7 @@ class HoldsTest : public ::testing::Test {
     ending.reason = reason;
     flatbuffers::FlatBufferBuilder builder;
     builder.Finish(wire::HoldEnd::Pack(builder, &ending));
-    auto ended = end_hold(state_, *pending_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()), context());
+    auto ended = end_hold(state_, *pending_, *store_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()), context());
     if (ended) commit();
     return ended;
   }
@@ -415,6 +419,51 @@ TEST_F(HoldsTest, CancellingASplitGroupReleasesEveryHold) {
   EXPECT_EQ(request(id).state, wire::RequestState::cancelled);
   EXPECT_EQ(request(id).children_waiting, 0);
   EXPECT_TRUE(reloaded().holds.empty());
+}
+
+// Ending a hold twice says how it already ended; a number no hold ever had is unknown.
+TEST_F(HoldsTest, EndingAHoldThatIsNotActiveSaysWhetherItEndedOrNeverExisted) {
+  const std::string id = open("E59-0701", {8});
+  const std::string hold_id = hold("grands", id);
+  ASSERT_TRUE(end(hold_id, wire::HoldState::admitted));
+  const auto occupied = unit("grands").occupied;
+
+  auto again = end(hold_id, wire::HoldState::released);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().status, wire::Status::conflict);
+  EXPECT_NE(again.error().message.find("déjà terminée (admission)"), std::string::npos) << again.error().message;
+
+  auto unknown = end("H-999999", wire::HoldState::admitted);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().status, wire::Status::unknown_request);
+  EXPECT_NE(unknown.error().message.find("inconnue"), std::string::npos) << unknown.error().message;
+  EXPECT_EQ(unit("grands").occupied, occupied);
+  EXPECT_EQ(request(id).state, wire::RequestState::admitted);
+}
+
+// The person following a split group is told where each child stands, not "modified".
+TEST_F(HoldsTest, AnAlertAboutASplitGroupSaysWhereEachChildStands) {
+  const std::string id = open("E59-0801", {4, 7, 10});
+  const std::string together = hold("grands", id, {1, 2});
+  hold("petits", id, {0}, "aucune unité n'accueille 4 et 10 ans ensemble cette nuit");
+  wire::HoldEndT ending;
+  ending.hold_id = together;
+  ending.outcome = wire::HoldState::admitted;
+  flatbuffers::FlatBufferBuilder builder;
+  builder.Finish(wire::HoldEnd::Pack(builder, &ending));
+  auto ended = end_hold(state_, *pending_, *store_, *flatbuffers::GetRoot<wire::HoldEnd>(builder.GetBufferPointer()),
+                        context());
+  ASSERT_TRUE(ended) << ended.error().message;
+  std::vector<std::string> words;
+  for (const auto& staged : pending_->alerts) {
+    auto message = wire::decode(staged.bytes.data(), staged.bytes.size());
+    if (message && (*message)->body_as_Alert() && (*message)->body_as_Alert()->message()) {
+      words.push_back((*message)->body_as_Alert()->message()->str());
+    }
+  }
+  const std::string expected = "demande " + id + " modifiée : 2 enfants admis et 1 avec une place réservée";
+  EXPECT_NE(std::find(words.begin(), words.end(), expected), words.end()) << ::testing::PrintToString(words);
+  commit();
 }
 
 // A request and its hold written before issue #10 (no placements, a hold without children):

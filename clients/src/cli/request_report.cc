@@ -27,16 +27,6 @@ std::string refusal_reason_label(wire::RefusalReason reason) {
   return "?";
 }
 
-std::string hold_state_label(wire::HoldState state) {
-  switch (state) {
-    case wire::HoldState::active: return "active";
-    case wire::HoldState::admitted: return "admission";
-    case wire::HoldState::released: return "libérée";
-    case wire::HoldState::expired: return "expirée";
-    case wire::HoldState::declined: return "refusée par l'établissement";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -178,7 +168,7 @@ std::string format_hold_result(const wire::HoldResultT& result) {
     if (hold.state == wire::HoldState::active) {
       out += "Place réservée : " + hold_text(hold) + "\n";
     } else {
-      out += "Réservation " + hold.id + " terminée : " + hold_state_label(hold.state) + "\n";
+      out += "Réservation " + hold.id + " terminée : " + wire::hold_state_label(hold.state) + "\n";
     }
   }
   if (result.availability) {
@@ -192,7 +182,9 @@ std::string format_hold_result(const wire::HoldResultT& result) {
     const std::size_t count = request.criteria ? request.criteria->children.size() : 0;
     if ((request.state == wire::RequestState::open || request.state == wire::RequestState::proposed) &&
         request.placements.size() == count && count > 1) {
-      out += " — " + count_of(request.children_waiting, "enfant attend", "enfants attendent") + " encore leur admission";
+      out += " — " + (request.children_waiting == 1 ? std::string("1 enfant attend encore son admission")
+                                                   : std::to_string(request.children_waiting) +
+                                                         " enfants attendent encore leur admission");
       const auto uncovered = std::count_if(request.placements.begin(), request.placements.end(),
                                            [](const auto& p) { return p->state == wire::ChildState::waiting; });
       if (uncovered > 0) out += " (" + count_of(uncovered, "sans réservation", "sans réservation") + ")";

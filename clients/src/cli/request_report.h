@@ -11,7 +11,6 @@ namespace dispo::cli {
 
 using wire::legal_basis_label, wire::origin_label, wire::request_state_label;  // dispo/schemas/labels.h
 std::string refusal_reason_label(wire::RefusalReason reason);
-std::string hold_state_label(wire::HoldState state);
 
 // Several lines: id, state, child reference, origin, basis, children, criteria, waiting time,
 // matches now, the active hold and every refusal.

@@ -57,6 +57,10 @@ test.beforeAll(async () => {
     DISPO_BROKER_KEY: join(dir, 'keys/broker.pub'), DISPO_KEY: join(dir, 'keys/admin-e2e.key'), DISPO_CLIENT_ID: 'e2e' };
   await startBroker();
   await publish('register', join(source, 'ops/examples/facilities-59.csv'));
+  // One example facility with places for the three siblings (3–12 years, up to 4 together):
+  // the simulator never touches it, so the "taken elsewhere" flow controls it alone.
+  await publish('update', '590002101', 'u2', '--available', '3', '--occupied', '9');
+  await publish('update', '590003238', 'u1', '--available', '2', '--occupied', '6');  // the board flow's unit
   await run(bin.admin, ['grant', 'dispo-web', '--role', 'gateway', '--out', join(dir, 'keys')], { env });
   web = await startProcess(bin.web, ['--broker', env.DISPO_BROKER, '--feed', env.DISPO_FEED, '--key', join(dir, 'keys/dispo-web.key'),
     '--broker-key', env.DISPO_BROKER_KEY, '--listen', '127.0.0.1:0', '--assets', process.env.DISPO_WEB_APP_DIR], /à l'écoute sur (http:\/\/[\d.:]+)/);
@@ -67,6 +71,11 @@ test.beforeAll(async () => {
   await webAccount('juge-lille', '--role', 'judge', '--dept', '59');
 });
 test.afterAll(async () => {
+  // A server that died during the flows says why (its own output), rather than "connection refused".
+  for (const [name, handle] of [['dispo-web', web], ['dispo-broker', broker], ['dispo-sim', sim]]) {
+    const gone = handle?.process?.signalCode ?? handle?.process?.exitCode;
+    if (gone !== null && gone !== undefined) console.log(`${name} s'est arrêté (${gone}) :\n${handle.output().slice(-4000)}`);
+  }
   await stopProcess(sim);
   await stopProcess(web);
   await stopProcess(broker);
@@ -89,26 +98,35 @@ test('on call holds a place for three siblings; the facility admits on its phone
   const page = await onCall.newPage();
   await signIn(page, base, 'astreinte-59', PASSWORD, 'astreinte');
   await searchThreeSiblings(page);
-  const first = page.locator('.result').first();
+  // The first result, pinned by its place (facility and units): live changes may redraw the list.
+  const key = await page.locator('.result').first().getAttribute('data-key');
+  const first = page.locator(`.results:not(.held) .result[data-key="${key}"]`);
   await expect(first).toContainText('toute la fratrie ensemble');
   await expect(first.locator('a[href^="tel:"]')).toBeVisible();
   await screenshots(page, 'reel-astreinte');
   const facilityId = await first.getAttribute('data-facility');
   await first.getByRole('button', { name: 'Poser une option' }).click();
   await first.getByLabel("Référence de l'enfant").fill('E59-E2E-0001');
+  // A proposal over two houses of a village separates the group: the form asks why.
+  const units = (await first.locator('.result-units').textContent()).match(/unité /g).length;
+  if (units > 1) await first.getByLabel('Motif de la séparation').fill("pas de maison libre pour les trois cette nuit");
   await first.getByRole('button', { name: "Confirmer l'option" }).click();
   const held = page.locator('.results.held .result');
-  await expect(held.locator('.hold-status')).toContainText(/Option H-\d+ posée pour la demande R-\d+/);
-  const holdId = await held.locator('.hold-status').getAttribute('data-hold-id');
+  await expect(held.locator('.hold-status')).toContainText(/Options? .*posées? pour la demande R-\d+/);
+  const holdIds = (await held.locator('.hold-status').getAttribute('data-hold-ids')).split(' ');
+  expect(holdIds).toHaveLength(units);
 
   await webAccount('etab-e2e', '--role', 'facility', '--facility', facilityId);
   const facility = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
   const phone = await facility.newPage();
   await signIn(phone, base, 'etab-e2e', PASSWORD, 'etablissement');
-  const hold = phone.locator(`.hold-card[data-hold="${holdId}"]`);
-  await expect(hold).toBeVisible();
+  await expect(phone.locator(`.hold-card[data-hold="${holdIds[0]}"]`)).toBeVisible();
   await screenshots(phone, 'reel-etablissement');
-  await hold.getByRole('button', { name: 'Admettre' }).click();
+  for (const holdId of holdIds) {
+    const hold = phone.locator(`.hold-card[data-hold="${holdId}"]`);
+    await hold.getByRole('button', { name: 'Admettre' }).click();
+    await expect(hold).toBeHidden();
+  }
   await expect(held.locator('.hold-status')).toContainText("Admission confirmée par l'établissement");
   await facility.close();
   await onCall.close();
@@ -119,6 +137,7 @@ test('a place taken elsewhere leaves an open search with a notice', async ({ pag
   await searchThreeSiblings(page);
   // A facility of the example CSV (the simulator does not touch them), taken by its own publisher.
   const card = page.locator('.results:not(.held) .result:not([data-facility^="59S"])').first();
+  await expect(card).toBeVisible();
   const facilityId = await card.getAttribute('data-facility');
   const unit = (await card.locator('.result-units').textContent()).match(/unité (\S+?)\b/)[1];
   await publish('update', facilityId, unit, '--available', '0');

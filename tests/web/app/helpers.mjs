@@ -27,7 +27,8 @@ export function startProcess(command, args, ready, { timeoutMs = 20_000, env = {
 }
 
 export function stopProcess(handle) {
-  if (!handle?.process || handle.process.exitCode !== null) return Promise.resolve();
+  // Already gone (exited, or killed by a signal: then exitCode stays null).
+  if (!handle?.process || handle.process.exitCode !== null || handle.process.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => { handle.process.once('exit', resolve); handle.process.kill('SIGTERM'); });
 }
 

@@ -14,5 +14,6 @@ std::string legal_basis_label(LegalBasis basis);      // "OPP", "jugement (art. 
 std::string request_state_label(RequestState state);  // "ouverte", "place proposée", "admise", "annulée"
 // The same state said in a sentence, for alerts: "ouverte, en attente d'une place", …
 std::string request_state_explained(RequestState state);
+std::string hold_state_label(HoldState state);  // "active", "admission", "libérée", "expirée", "refusée par l'établissement"
 
 }  // namespace dispo::wire

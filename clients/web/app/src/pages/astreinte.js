@@ -20,7 +20,7 @@ export default {
   async render(main) {
     const state = {
       children: [EMPTY_CHILD()], result: null, shown: new Map(), taken: new Map(), fresh: new Set(),
-      criteria: null, holds: new Map(), heldMatches: new Map(), at: 0,
+      criteria: null, holds: new Map(), heldMatches: new Map(), at: 0, order: new Map(),
     };
     render(main, html`
       <h1>Trouver une place</h1>
@@ -154,7 +154,14 @@ export default {
     const key = (m) => `${m.facility_id}|${(m.placements ?? []).map((p) => p.unit_id).join('+')}`;
     const compare = (result, live) => {
       const now = new Map([...(result.matches ?? []), ...(result.split ?? [])].map((m) => [key(m), m]));
-      if (!live) { state.taken.clear(); state.fresh.clear(); state.shown = now; return; }
+      if (!live) {
+        state.taken.clear(); state.fresh.clear(); state.shown = now;
+        state.order = new Map([...now.keys()].map((k, i) => [k, i]));
+        return;
+      }
+      // A live change never moves a card under the reader's finger: places already shown keep
+      // their order, new ones come after them (badged), a new search ranks everything again.
+      for (const k of now.keys()) if (!state.order.has(k)) state.order.set(k, state.order.size);
       const gone = [...state.shown.entries()].filter(([k]) => !now.has(k) && !state.taken.has(k));
       for (const [k, m] of gone) state.taken.set(k, { match: m, at: Date.now() });
       for (const k of now.keys()) {
@@ -194,10 +201,12 @@ export default {
       </li>`;
     };
 
-    const holdStatus = (hold) => html`<div class="hold-status" data-hold-id="${hold.id}">
+    const holdStatus = (hold) => html`<div class="hold-status" data-hold-id="${hold.id}" data-hold-ids="${(hold.all ?? [hold]).map((h) => h.id).join(' ')}">
       ${hold.state === 'admitted' ? successBox(`Admission confirmée par l'établissement (option ${hold.id}, demande ${hold.request_id}).`)
         : hold.state === 'declined' ? errorBox(`L'établissement a refusé l'option ${hold.id}${hold.reason ? ` : ${label(REFUSALS, hold.reason)}` : ''}.`)
-        : hold.state === 'active' ? infoBox(`Option ${hold.id} posée pour la demande ${hold.request_id}, ${until(hold.expires_at)}. L'établissement la voit et peut admettre.`)
+        : hold.state === 'active' ? infoBox(hold.all?.length > 1
+          ? `Options posées pour la demande ${hold.request_id}, ${until(hold.expires_at)} : ${hold.all.map((h) => `${h.id} (unité ${h.unit_id}${h.state === 'active' ? '' : ` : ${label(HOLD_STATES, h.state)}`})`).join(', ')}. L'établissement les voit et peut admettre.`
+          : `Option ${hold.id} posée pour la demande ${hold.request_id}, ${until(hold.expires_at)}. L'établissement la voit et peut admettre.`)
         : infoBox(`Option ${hold.id} : ${label(HOLD_STATES, hold.state)}.`)}
       <a class="fr-link" href="#/demandes/${hold.request_id}">Ouvrir la demande ${hold.request_id}</a></div>`;
 
@@ -207,10 +216,17 @@ export default {
       if (!r) return;
       const held = new Set(state.holds.keys());
       const free = (m) => !held.has(key(m));
-      const matches = (r.matches ?? []).filter(free);
-      const split = (r.split ?? []).filter(free);
+      const shownOrder = (a, b) => (state.order.get(key(a)) ?? Infinity) - (state.order.get(key(b)) ?? Infinity);
+      const matches = (r.matches ?? []).filter(free).sort(shownOrder);
+      const split = (r.split ?? []).filter(free).sort(shownOrder);
       const taken = [...state.taken.entries()].filter(([k]) => !held.has(k));
       const n = state.criteria.children.length;
+      // A live change redraws the list; an option form being filled in must survive it, with what
+      // was typed and the focus (it moves into the redrawn card of the same place).
+      const open = new Map([...box.querySelectorAll('.hold-panel')].filter((p) => p.firstElementChild)
+        .map((p) => [p.dataset.panel, p]));
+      const focused = document.activeElement;
+      const selection = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : null;
       render(box, html`
         ${held.size ? html`<h3 class="fr-h6">Vos options</h3><ol class="results held">${[...state.heldMatches.entries()].map(([, m]) => card(m, '✓'))}</ol>` : ''}
         <p class="results-summary">${matches.length === 0 && split.length === 0 ? 'Aucune place ne correspond maintenant.' : ''}
@@ -219,6 +235,16 @@ export default {
           <span class="results-time">Résultat ${moment(state.at)}, mis à jour en direct.</span></p>
         <ol class="results">${[...matches.map((m, i) => card(m, i + 1)), ...split.map((m, i) => card(m, matches.length + i + 1, { split: true })),
           ...taken.map(([, t]) => card(t.match, '×', { taken: t }))]}</ol>`);
+      for (const [k, panel] of open) {
+        const again = box.querySelector(`[data-panel="${CSS.escape(k)}"]`);
+        if (!again || state.holds.has(k)) continue;
+        again.replaceChildren(...panel.childNodes);
+        again.closest('.result')?.querySelector('[data-hold]')?.setAttribute('aria-expanded', 'true');
+      }
+      if (focused && focused !== document.activeElement && box.contains(focused)) {
+        focused.focus({ preventScroll: true });
+        if (selection) try { focused.setSelectionRange(...selection); } catch { /* not a text field */ }
+      }
       map.show([
         ...matches.map((m, i) => ({ lat: m.lat, lon: m.lon, number: i + 1, tone: m.stale ? 'stale' : 'ok', label: `${i + 1}. ${m.name}` })),
         ...split.map((m, i) => ({ lat: m.lat, lon: m.lon, number: matches.length + i + 1, tone: 'split', label: `${matches.length + i + 1}. ${m.name}` })),
@@ -251,6 +277,8 @@ export default {
 
     const openHoldPanel = async (k) => {
       const panel = results.querySelector(`[data-panel="${CSS.escape(k)}"]`);
+      const units = (state.shown.get(k)?.placements ?? []).length;
+      const several = units > 1;
       let list = [];
       try { list = requestList(await get(`/requests${query({ dept: state.criteria.dept, state: 'open' })}`)).map((s) => s.request); } catch { list = []; }
       render(panel, html`<form class="hold-form" data-key="${k}">
@@ -266,6 +294,9 @@ export default {
           <input class="fr-input" id="hold-child" name="child_ref" autocomplete="off"></div>
         <div class="fr-select-group"><label class="fr-label" for="hold-basis">Cadre (nouvelle demande)</label>
           <select class="fr-select" id="hold-basis" name="legal_basis">${Object.entries(BASES).map(([b, v]) => html`<option value="${b}">${v}</option>`)}</select></div>
+        ${several ? html`<div class="fr-input-group"><label class="fr-label" for="hold-split">Motif de la séparation (obligatoire)
+            <span class="fr-hint-text">Cette proposition répartit la fratrie sur ${units} unités. Le Code civil (art. 371-5) ne sépare des frères et sœurs que si vivre ensemble est impossible ou contraire à leur intérêt : dites pourquoi.</span></label>
+          <textarea class="fr-input" id="hold-split" name="split_reason" rows="2" maxlength="500"></textarea></div>` : ''}
         <div class="fr-select-group"><label class="fr-label" for="hold-duration">Durée de l'option</label>
           <select class="fr-select" id="hold-duration" name="duration_s"><option value="3600">1 h</option><option value="7200" selected>2 h</option><option value="14400">4 h</option></select></div>
         <div class="hold-error"></div>
@@ -297,21 +328,38 @@ export default {
         }
         // One hold per unit of the proposal, each for the children it takes (issue #10: a
         // sibling group spread over two houses of a village holds a place in each).
+        // The units after the first separate the group: they carry the reason (Code civil 371-5).
         const placements = match.placements ?? [];
         const several = placements.length > 1;
+        const reason = (values.split_reason ?? '').trim();
+        if (several && !reason) {
+          render(errorEl, errorBox('Dites pourquoi la fratrie est répartie sur plusieurs unités (motif de la séparation).'));
+          form.querySelector('#hold-split')?.focus();
+          return;
+        }
         const holds = [];
-        for (const placement of placements) {
-          const placed = await post('/holds', {
-            facility_id: match.facility_id, unit_id: placement.unit_id, request_id: requestId,
-            duration_s: Number(values.duration_s),
-            ...(several && placement.children ? { children: placement.children } : {}),
-          });
-          holds.push(placed.hold ?? placed);
+        try {
+          for (const placement of placements) {
+            const placed = await post('/holds', {
+              facility_id: match.facility_id, unit_id: placement.unit_id, request_id: requestId,
+              duration_s: Number(values.duration_s),
+              ...(several && placement.children ? { children: placement.children } : {}),
+              ...(holds.length > 0 ? { split_reason: reason } : {}),
+            });
+            holds.push(placed.hold ?? placed);
+          }
+        } catch (error) {
+          if (!holds.length) throw error;
+          // Some units held, one refused (taken meanwhile): say exactly what is held.
+          const held = holds.map((h) => `${h.id} (unité ${h.unit_id})`).join(', ');
+          render(errorEl, errorBox(`Options posées : ${held} ; la suivante est refusée : ${error.message} `
+            + `Les options posées restent actives : ouvrez la demande ${requestId} pour compléter ou les libérer.`));
+          return;
         }
         const hold = holds[0];
-        state.holds.set(k, hold);
+        state.holds.set(k, { ...hold, all: holds });
         state.heldMatches.set(k, match);
-        announce(`Option ${hold.id} posée chez ${match.name}.`);
+        announce(`${holds.length > 1 ? `Options ${holds.map((h) => h.id).join(' et ')} posées` : `Option ${hold.id} posée`} chez ${match.name}.`);
         drawResults();
       } catch (error) {
         render(errorEl, errorBox(error.message));
@@ -324,8 +372,12 @@ export default {
       if (type === 'hold') {
         const hold = data.hold ?? data.change?.hold ?? data;
         for (const [k, h] of state.holds) {
-          if (h.id === hold.id) {
-            state.holds.set(k, { ...h, ...hold });
+          const all = (h.all ?? [h]).map((one) => (one.id === hold.id ? { ...one, ...hold } : one));
+          if (all.some((one) => one.id === hold.id)) {
+            // Several units: admitted once every unit admitted; declined as soon as one declines.
+            const merged = all.every((one) => one.state === 'admitted') ? 'admitted'
+              : all.some((one) => one.state === 'declined') ? 'declined' : all.find((one) => one.state !== 'admitted')?.state;
+            state.holds.set(k, { ...h, ...(hold.id === h.id ? hold : {}), all, state: merged });
             if (hold.state === 'admitted') announce(`L'établissement a admis (option ${hold.id}).`);
             if (hold.state === 'declined') announce(`L'établissement a refusé l'option ${hold.id}.`);
             drawResults();
