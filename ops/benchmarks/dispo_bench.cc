@@ -9,6 +9,7 @@
 
 int main(int argc, char** argv) {
   using namespace dispo::bench;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is measured, even into a file
   int seconds = 10;
   std::size_t events = 1'000'000;
   int feed_rate = 10'000;

@@ -15,7 +15,7 @@
 
 #include "../broker_state.h"
 #include "../store.h"
-#include "exposition.h"
+#include "dispo/schemas/prometheus.h"
 
 namespace dispo::broker {
 

@@ -111,6 +111,11 @@ void EventHub::detach(const StreamSink* sink) {
   sinks_.erase(sink);
 }
 
+std::int64_t EventHub::broker_unreachable_since() const {
+  std::lock_guard lock(mutex_);
+  return reachable_ ? 0 : unreachable_since_;
+}
+
 std::size_t EventHub::streams() const {
   std::lock_guard lock(mutex_);
   return sinks_.size();

@@ -62,6 +62,8 @@ class EventHub {
   std::size_t streams() const;
   std::uint64_t sequence() const;   // last event passed on
   bool in_sync() const { return in_sync_; }
+  // Unix ms since when the broker does not answer the hub; 0 while it answers.
+  std::int64_t broker_unreachable_since() const;
 
  private:
   struct Entry {

@@ -13,6 +13,9 @@
 #include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include "dispo/schemas/clock.h"
+#include "web_probe.h"
+
 namespace dispo::web {
 
 namespace asio = boost::asio;
@@ -53,12 +56,16 @@ struct HttpServer::Impl {
   asio::io_context io{std::max(1, options.threads)};
   std::optional<ssl::context> tls;
   std::optional<tcp::acceptor> acceptor;
+  std::optional<tcp::acceptor> metrics_acceptor;
+  WebProbe probe;
   asio::signal_set signals{io, SIGINT, SIGTERM};
   std::vector<std::thread> threads;
 
   Impl(ServerOptions o, Api& a, EventHub& h, const StaticFiles& f)
       : options(std::move(o)), api(&a), hub(&h), files(&f) {}
   void accept();
+  void accept_metrics();
+  HttpResponse metrics_answer(const HttpRequest& request) const;
 };
 
 namespace {
@@ -66,8 +73,8 @@ namespace {
 template <typename Stream>
 class Connection : public StreamSink, public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(HttpServer::Impl& server, Stream stream, std::string address)
-      : server_(server), stream_(std::move(stream)), address_(std::move(address)) {}
+  Connection(HttpServer::Impl& server, Stream stream, std::string address, bool metrics_only = false)
+      : server_(server), stream_(std::move(stream)), address_(std::move(address)), metrics_only_(metrics_only) {}
 
   void start() {
     if constexpr (kTls) {
@@ -141,6 +148,13 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
     request.content_type = std::string(message[http::field::content_type]);
     request.address = address_;
     request.tls = kTls;
+    started_ = std::chrono::steady_clock::now();
+    family_ = route_family(request.path);
+
+    if (metrics_only_) {
+      family_.clear();  // the metrics listener does not measure itself
+      return write(server_.metrics_answer(request));
+    }
 
     if (request.path == "/api/v1/events" && request.method == "GET") return open_stream(std::move(request));
     if (request.path.starts_with("/api/")) {
@@ -157,6 +171,10 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
   }
 
   void write(HttpResponse response) {
+    if (!family_.empty()) {
+      server_.probe.answered(family_, static_cast<int>(response.status),
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    }
     auto message = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), 11);
     bool own_policy = false;
     for (const auto& [name, value] : response.headers) {
@@ -212,6 +230,7 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
                                beast::get_lowest_layer(self->stream_).expires_never();
                                // Attached first: a browser that reads the welcome receives every later event.
                                self->server_.hub->attach(self, last_event_id);
+                               self->server_.probe.stream_opened();
                                self->enqueue(std::make_shared<const std::string>("retry: 3000\n: bienvenue\n\n"));
                                self->watch_for_close();
                              });
@@ -228,6 +247,7 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
     if (queued_bytes_ + text->size() > server_.options.stream_buffer) {
       spdlog::warn("dispo-web: stream of person={} address={} cut off: {} bytes waiting (reads too slowly)",
                    person_.name, address_, queued_bytes_);
+      server_.probe.stream_cut();
       return end_stream(true);
     }
     queued_bytes_ += text->size();
@@ -297,6 +317,9 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
+  bool metrics_only_ = false;
+  std::string family_;  // the route family of the request being answered (WebProbe); empty: not measured
+  std::chrono::steady_clock::time_point started_;
   // event stream
   Person person_;
   std::string session_token_;
@@ -332,6 +355,47 @@ void HttpServer::Impl::accept() {
     }
     accept();
   });
+}
+
+void HttpServer::Impl::accept_metrics() {
+  metrics_acceptor->async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+    if (error == asio::error::operation_aborted) return;
+    if (!error) {
+      std::make_shared<PlainConnection>(*this, beast::tcp_stream(std::move(socket)), "metrics", true)->start();
+    }
+    accept_metrics();
+  });
+}
+
+HttpResponse HttpServer::Impl::metrics_answer(const HttpRequest& request) const {
+  auto plain = [](int status, std::string body) {
+    HttpResponse response;
+    response.status = status;
+    response.content_type = "text/plain; charset=utf-8";
+    response.body = std::move(body);
+    return response;
+  };
+  if (request.method != "GET" && request.method != "HEAD") return plain(405, "GET seulement\n");
+  const std::int64_t unreachable_since = hub->broker_unreachable_since();
+  if (request.path == "/metrics") {
+    WebGauges gauges;
+    gauges.streams = hub->streams();
+    gauges.sessions = api->sessions().size();
+    gauges.sequence = hub->sequence();
+    gauges.broker_reachable = unreachable_since == 0;
+    gauges.unreachable_since_ms = unreachable_since;
+    gauges.now_ms = wire::now_ms();
+    HttpResponse response = plain(200, probe.render(gauges));
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return response;
+  }
+  if (request.path == "/healthz") return plain(200, "ok\n");
+  if (request.path == "/readyz") {
+    if (unreachable_since != 0) return plain(503, "le broker ne répond pas à la passerelle\n");
+    if (!hub->in_sync()) return plain(503, "le tableau en direct n'est pas à jour : (re)connexion au broker en cours\n");
+    return plain(200, "prêt\n");
+  }
+  return plain(404, "inconnu : /metrics, /healthz ou /readyz\n");
 }
 
 HttpServer::HttpServer(ServerOptions options, Api& api, EventHub& hub, const StaticFiles& files)
@@ -371,6 +435,22 @@ Result<void> HttpServer::listen() {
                                                  std::to_string(options.port) + " : " + error.message());
   }
   impl_->accept();
+  if (!options.metrics_address.empty()) {
+    const auto metrics_ip = asio::ip::make_address(
+        options.metrics_address == "localhost" ? "127.0.0.1" : options.metrics_address, error);
+    if (error) return make_error(wire::Status::invalid, "adresse des métriques invalide : " + options.metrics_address);
+    const tcp::endpoint metrics_endpoint(metrics_ip, options.metrics_port);
+    impl_->metrics_acceptor.emplace(impl_->io);
+    impl_->metrics_acceptor->open(metrics_endpoint.protocol(), error);
+    if (!error) impl_->metrics_acceptor->set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) impl_->metrics_acceptor->bind(metrics_endpoint, error);
+    if (!error) impl_->metrics_acceptor->listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      return make_error(wire::Status::invalid, "impossible de servir les métriques sur " + options.metrics_address +
+                                                   ":" + std::to_string(options.metrics_port) + " : " + error.message());
+    }
+    impl_->accept_metrics();
+  }
   impl_->signals.async_wait([this](beast::error_code error, int) {
     if (!error) impl_->io.stop();
   });
@@ -380,6 +460,11 @@ Result<void> HttpServer::listen() {
 std::uint16_t HttpServer::port() const {
   beast::error_code ignored;
   return impl_->acceptor ? impl_->acceptor->local_endpoint(ignored).port() : 0;
+}
+
+std::uint16_t HttpServer::metrics_port() const {
+  beast::error_code ignored;
+  return impl_->metrics_acceptor ? impl_->metrics_acceptor->local_endpoint(ignored).port() : 0;
 }
 
 void HttpServer::run() {

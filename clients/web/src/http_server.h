@@ -4,6 +4,8 @@
 // /api/ paths through the Api, and the rest from the asset folder; every response carries the
 // security headers (strict CSP, nosniff, frame-ancestors 'none', no-referrer, HSTS under TLS).
 // An event stream has a bounded queue: a browser that reads too slowly is cut off, never waited for.
+// With a metrics address, a second listener answers /metrics (WebProbe), /healthz (the gateway
+// answers) and /readyz (the broker answers and the live board is loaded), and nothing else.
 // Thread-safe; run() blocks on the calling thread plus `threads - 1` more until stop().
 #pragma once
 
@@ -27,6 +29,10 @@ struct ServerOptions {
   std::size_t body_limit = 64 * 1024;         // bytes of a request body (413 beyond)
   std::size_t stream_buffer = 256 * 1024;     // bytes queued for one event stream before it is cut off
   int threads = 2;
+  // Prometheus /metrics, /healthz and /readyz on a listener of their own (nothing else there);
+  // empty: none.
+  std::string metrics_address;
+  std::uint16_t metrics_port = 0;            // 0 = any free port (see metrics_port())
 };
 
 class HttpServer {
@@ -39,6 +45,7 @@ class HttpServer {
   // Loads the TLS files and binds; `invalid` (French) for a bad address, files or a busy port.
   Result<void> listen();
   std::uint16_t port() const;   // the bound port
+  std::uint16_t metrics_port() const;   // the metrics listener's bound port (0: none)
   void run();
   void stop();                  // from any thread (signal handlers: through asio::signal_set)
 

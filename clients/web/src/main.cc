@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <tuple>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -42,10 +44,28 @@ struct Flags {
   std::size_t login_failures_address = 20;
   std::string login_window = "15m";
   std::string log_level = "info";
+  std::string metrics;
   bool print_routes = false;
 };
 
 int usage(const std::string& message) { return client::report_usage(kProgram, message); }
+
+// "HOST:PORT" (IPv6 in brackets) for `flag`; the message names the flag and what was given.
+Result<std::pair<std::string, std::uint16_t>> host_port(const std::string& text, const std::string& flag) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return make_error(wire::Status::invalid, flag + " : adresse:port attendu, reçu « " + text + " »");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  try {
+    const int port = std::stoi(text.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    return std::pair{host, static_cast<std::uint16_t>(port)};
+  } catch (const std::exception&) {
+    return make_error(wire::Status::invalid, flag + " : port invalide dans « " + text + " »");
+  }
+}
 
 }  // namespace
 
@@ -82,6 +102,8 @@ int main(int argc, char** argv) {
   app.add_option("--login-window", flags.login_window, "Fenêtre des échecs de connexion")->capture_default_str();
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--metrics", flags.metrics,
+                 "HÔTE:PORT où servir les métriques Prometheus, /healthz et /readyz (ex. 127.0.0.1:9402 ; aucun par défaut)");
   app.add_flag("--print-routes", flags.print_routes, "Affiche les routes de l'API (méthode et chemin) et sort");
   try {
     app.parse(argc, argv);
@@ -101,17 +123,14 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
-  const auto colon = flags.listen.rfind(':');
-  if (colon == std::string::npos) return usage("--listen : adresse:port attendu, reçu « " + flags.listen + " »");
   web::ServerOptions server;
-  server.address = flags.listen.substr(0, colon);
-  if (server.address.size() > 2 && server.address.front() == '[') server.address = server.address.substr(1, server.address.size() - 2);
-  try {
-    const int port = std::stoi(flags.listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    server.port = static_cast<std::uint16_t>(port);
-  } catch (const std::exception&) {
-    return usage("--listen : port invalide dans « " + flags.listen + " »");
+  auto listen = host_port(flags.listen, "--listen");
+  if (!listen) return usage(listen.error().message);
+  std::tie(server.address, server.port) = *listen;
+  if (!flags.metrics.empty()) {
+    auto metrics = host_port(flags.metrics, "--metrics");
+    if (!metrics) return usage(metrics.error().message);
+    std::tie(server.metrics_address, server.metrics_port) = *metrics;
   }
   const bool tls = !flags.tls_cert.empty() || !flags.tls_key.empty();
   if (!tls && !web::is_loopback_address(server.address)) {
@@ -152,6 +171,10 @@ int main(int argc, char** argv) {
   hub.start();
   std::printf("dispo-web : à l'écoute sur %s://%s:%u (broker %s, flux %s)\n", tls ? "https" : "http",
               server.address.c_str(), static_cast<unsigned>(http.port()), connection.broker.c_str(), flags.feed.c_str());
+  if (!server.metrics_address.empty()) {
+    std::printf("dispo-web : métriques sur http://%s:%u/metrics\n", server.metrics_address.c_str(),
+                static_cast<unsigned>(http.metrics_port()));
+  }
   std::fflush(stdout);
   http.run();
   spdlog::info("dispo-web: stopping");

@@ -225,7 +225,8 @@ std::optional<SseEvent> SseStream::next(std::chrono::milliseconds deadline) {
       if (any && !event.event.empty()) return event;
       continue;
     }
-    if (Clock::now() >= until || !fill(until)) return std::nullopt;
+    // One read even when the deadline has passed: a zero deadline takes what has already arrived.
+    if (!fill(until)) return std::nullopt;
   }
 }
 

@@ -1,10 +1,10 @@
-#include "exposition.h"
+#include "dispo/schemas/prometheus.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace dispo::broker::metrics {
+namespace dispo::metrics {
 namespace {
 
 void append_number(std::string& out, double value) {
@@ -109,4 +109,4 @@ void Exposition::histogram(std::string_view name, const Labels& labels, const Hi
   sample(std::string(name) + "_count", labels, static_cast<double>(histogram.count()));
 }
 
-}  // namespace dispo::broker::metrics
+}  // namespace dispo::metrics

@@ -1,6 +1,6 @@
 // Exposition: writes the Prometheus text format (version 0.0.4) — HELP and TYPE lines, samples
 // with escaped label values, histograms with cumulative buckets, _sum and _count. Knows nothing of
-// the broker: BrokerProbe decides what is measured. Not thread-safe (one per rendering).
+// what is measured: the broker's BrokerProbe and dispo-web's WebProbe decide. Not thread-safe (one per rendering).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace dispo::broker::metrics {
+namespace dispo::metrics {
 
 using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
 
@@ -48,4 +48,4 @@ class Exposition {
   std::string text_;
 };
 
-}  // namespace dispo::broker::metrics
+}  // namespace dispo::metrics

@@ -2,9 +2,9 @@
 // escaped values, and histograms with cumulative buckets.
 #include <gtest/gtest.h>
 
-#include "metrics/exposition.h"
+#include "dispo/schemas/prometheus.h"
 
-namespace dispo::broker::metrics {
+namespace dispo::metrics {
 namespace {
 
 TEST(ExpositionTest, WritesFamiliesAndSamplesWithEscapedLabels) {
@@ -38,4 +38,4 @@ TEST(ExpositionTest, HistogramBucketsAreCumulativeWithSumAndCount) {
 }
 
 }  // namespace
-}  // namespace dispo::broker::metrics
+}  // namespace dispo::metrics
