@@ -7,12 +7,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "broker_state.h"
-#include "changes.h"
+#include "state/broker_state.h"
+#include "writes/changes.h"
 #include "dispo/clients/session.h"
 #include "scenarios.h"
-#include "store.h"
-#include "validation.h"
+#include "storage/store.h"
+#include "matching/validation.h"
 
 namespace dispo::bench {
 namespace {

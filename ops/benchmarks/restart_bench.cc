@@ -5,8 +5,8 @@
 
 #include "dispo/broker/broker.h"
 #include "dispo/clients/session.h"
-#include "history.h"
-#include "store.h"
+#include "reports/history.h"
+#include "storage/store.h"
 
 namespace dispo::bench {
 namespace {

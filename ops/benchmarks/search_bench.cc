@@ -4,9 +4,9 @@
 #include <random>
 
 #include "dispo/clients/session.h"
-#include "search.h"
-#include "store.h"
-#include "validation.h"
+#include "matching/search.h"
+#include "storage/store.h"
+#include "matching/validation.h"
 
 namespace dispo::bench {
 namespace {

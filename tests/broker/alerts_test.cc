@@ -1,12 +1,12 @@
 // The alert hooks on a real store and state, without sockets: request matching (keep_together),
 // request_changed recipients, capacity_low edges, and the time tick (escalation, first tick).
-#include "alerts.h"
+#include "writes/alerts.h"
 
 #include <gtest/gtest.h>
 
-#include "changes.h"
-#include "holds.h"
-#include "placement_requests.h"
+#include "writes/changes.h"
+#include "writes/holds.h"
+#include "writes/placement_requests.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

@@ -2,8 +2,8 @@
 // the court-ordered requests of their territory and their written record; a facility reads the
 // requests behind the holds on its units; and every refusal gives its real reason — never "not in
 // its territory" to a principal whose territory is the one asked for.
-#include "authorisation.h"
-#include "request_table.h"
+#include "access/authorisation.h"
+#include "server/request_table.h"
 
 #include <functional>
 

@@ -7,8 +7,8 @@
 
 #include <filesystem>
 
-#include "data_format.h"
-#include "store.h"
+#include "storage/data_format.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

@@ -1,6 +1,6 @@
 // The Dispatcher on the inputs that once broke it (kept in tests/fuzz/regressions, found by
 // tests/fuzz/dispatcher_fuzz): each gets a refusal reply and changes nothing.
-#include "dispatcher.h"
+#include "server/dispatcher.h"
 
 #include <gtest/gtest.h>
 
@@ -143,7 +143,7 @@ namespace {
 // refuses exactly the batch's writes and answers its reads again (broker.cc roll_back_to_store):
 // a backup (its checkpoint is written outside the batch) and a retry's stored reply stand.
 TEST_F(DispatcherTest, EachReplyKnowsWhatItIsToTheCommitOfItsBatch) {
-  dispatcher->set_backup_handler([&](const wire::Request& request, std::string_view) {
+  dispatcher->set_backup_handler([&](const wire::Request& request, const RequestOrigin&) {
     return encode_reply(request.request_id(), wire::Status::ok, {}, state.sequence, {});  // no body, like a backup
   });
   auto frame = [](wire::RequestBodyUnion body, std::uint64_t id) {

@@ -1,4 +1,4 @@
-#include "endpoints.h"
+#include "access/endpoints.h"
 
 #include <sys/stat.h>
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "facility_state.h"
-#include "store.h"
+#include "model/facility_state.h"
+#include "storage/store.h"
 
 namespace dispo::broker::testing_history {
 

@@ -1,12 +1,12 @@
 // The history replay and the aggregates rebuilt from it (capacity at a past moment, the export
 // series), on a known history written straight into a real RocksDB event log.
-#include "history.h"
+#include "reports/history.h"
 
 #include <gtest/gtest.h>
 
-#include "capacity.h"
+#include "reports/capacity.h"
 #include "event_log_builder.h"
-#include "export_series.h"
+#include "reports/export_series.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

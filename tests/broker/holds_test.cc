@@ -3,7 +3,7 @@
 // is admitted only once every child is; a split needs its reason (Code civil art. 371-5); a
 // release reopens its own children only; every refusal changes nothing; and what was committed
 // is what a restart reads back.
-#include "holds.h"
+#include "writes/holds.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 
 #include "dispo/schemas/wire.h"
 
-#include "changes.h"
-#include "placement_requests.h"
+#include "writes/changes.h"
+#include "writes/placement_requests.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

@@ -1,4 +1,4 @@
-#include "peer_turns.h"
+#include "access/peer_turns.h"
 
 #include <gtest/gtest.h>
 

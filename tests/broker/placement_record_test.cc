@@ -1,13 +1,13 @@
 // The written record through the Dispatcher, on a known event log: every unit of the
 // département listed with its reason, "none suitable" when none is, the history from the log,
 // and the same record again when asked at the sequence and time it said it stood at.
-#include "placement_record.h"
+#include "reports/placement_record.h"
 
 #include <gtest/gtest.h>
 
-#include "dispatcher.h"
+#include "server/dispatcher.h"
 #include "event_log_builder.h"
-#include "history.h"
+#include "reports/history.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

@@ -1,4 +1,4 @@
-#include "reply_cache.h"
+#include "storage/reply_cache.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // check_request_fields (issue #11): every text and count field of every request body is checked
 // against the contract's rules before anything reads it; a refusal names the request, the field
 // and the rule, and never repeats raw client bytes or a child reference.
-#include "request_fields.h"
+#include "model/request_fields.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // request matrix written once in broker/README.md is what the broker does — each request type is
 // sent as each role through the real Dispatcher (a real store in a temporary directory) and the
 // answer is compared with the matrix: forbidden where it says "–", anything else where it says "✔".
-#include "request_table.h"
+#include "server/request_table.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "dispatcher.h"
+#include "server/dispatcher.h"
 #include "dispo/schemas/curve_keys.h"
 #include "hostile_text.h"
 #include "temp_dir.h"
@@ -309,7 +309,7 @@ class RequestMatrixTest : public ::testing::Test {
       known.web = true;
       state.principals.put(std::move(known));
     }
-    dispatcher->set_backup_handler([this](const wire::Request& request, std::string_view) {
+    dispatcher->set_backup_handler([this](const wire::Request& request, const RequestOrigin&) {
       return encode_error(request.request_id(), make_error(wire::Status::storage_error, "pas de sauvegarde ici"),
                           state.sequence);
     });

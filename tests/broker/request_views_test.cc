@@ -1,11 +1,11 @@
 // A facility's view of the requests held on its units (request_views.cc): the reference, legal
 // basis, state and children (age, sex, needs) — no note, creator, origin, near point, waiting
 // time, refusals or another facility's hold.
-#include "request_views.h"
+#include "reports/request_views.h"
 
 #include <gtest/gtest.h>
 
-#include "replies.h"
+#include "model/replies.h"
 
 namespace dispo::broker {
 namespace {

@@ -1,4 +1,4 @@
-#include "search.h"
+#include "matching/search.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "storage/store.h"
 
 #include <gtest/gtest.h>
 

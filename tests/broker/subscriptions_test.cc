@@ -1,11 +1,11 @@
 // Subscriptions (subscriptions.cc) on a real store and state, without sockets: asking twice for
 // the same thing gives back the existing subscription (same id, nothing staged, no duplicate),
 // and anything different is a new one.
-#include "subscriptions.h"
+#include "writes/subscriptions.h"
 
 #include <gtest/gtest.h>
 
-#include "store.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace dispo::broker {

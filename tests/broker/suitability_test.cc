@@ -1,13 +1,13 @@
 // The per-unit verdict shared by search and the written record: one reason per unit, the first
 // that applies in the documented order, and agreement with search on what suits.
-#include "suitability.h"
+#include "matching/suitability.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "event_log_builder.h"
-#include "search.h"
+#include "matching/search.h"
 
 namespace dispo::broker {
 namespace {

@@ -1,4 +1,4 @@
-#include "validation.h"
+#include "matching/validation.h"
 
 #include <gtest/gtest.h>
 

@@ -13,8 +13,8 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "dispatcher.h"
-#include "store.h"
+#include "server/dispatcher.h"
+#include "storage/store.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
-#include "store.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 

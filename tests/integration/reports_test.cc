@@ -8,7 +8,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "report_time.h"
-#include "store.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 #include "watchers.h"
 #include "wire_helpers.h"

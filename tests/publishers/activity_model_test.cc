@@ -2,9 +2,9 @@
 // accepted; the counts always add up; each kind of event moves the counts the way it says.
 #include <gtest/gtest.h>
 
-#include "availability_index.h"
+#include "model/availability_index.h"
 #include "dispo/publishers/simulator.h"
-#include "validation.h"
+#include "matching/validation.h"
 
 namespace dispo::publishers {
 namespace {

@@ -10,8 +10,8 @@
 #include "dispo/publishers/facility_csv.h"
 #include "dispo/publishers/simulator.h"
 #include "dispo/schemas/json.h"
-#include "request_fields.h"
-#include "validation.h"
+#include "model/request_fields.h"
+#include "matching/validation.h"
 
 namespace dispo::publishers {
 namespace {

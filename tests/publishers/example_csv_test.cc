@@ -8,8 +8,8 @@
 
 #include "dispo/clients/communes.h"
 #include "dispo/publishers/facility_csv.h"
-#include "request_fields.h"
-#include "validation.h"
+#include "model/request_fields.h"
+#include "matching/validation.h"
 
 namespace dispo::publishers {
 namespace {

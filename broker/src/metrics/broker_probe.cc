@@ -4,7 +4,7 @@
 
 #include <system_error>
 
-#include "../alert_matcher.h"
+#include "state/alert_matcher.h"
 #include "dispo/schemas/wire.h"
 
 #ifndef DISPO_VERSION

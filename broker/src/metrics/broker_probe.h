@@ -13,8 +13,8 @@
 #include <string_view>
 #include <utility>
 
-#include "../broker_state.h"
-#include "../store.h"
+#include "state/broker_state.h"
+#include "storage/store.h"
 #include "dispo/schemas/prometheus.h"
 
 namespace dispo::broker {

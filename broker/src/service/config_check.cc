@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "dispo/schemas/curve_keys.h"
-#include "../endpoints.h"
+#include "access/endpoints.h"
 
 namespace dispo::broker {
 namespace {

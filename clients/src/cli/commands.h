@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -37,9 +39,23 @@ Command add_unsubscribe_command(CLI::App& parent, const GlobalOptions& global);
 Command add_subscriptions_command(CLI::App& parent, const GlobalOptions& global);
 Command add_watch_command(CLI::App& parent, const GlobalOptions& global);
 
+// The broker names what is missing as people say it ("le motif de séparation"), for every client;
+// on the command line, the flag that gives it follows: "(--split-reason)".
+inline Error with_flag_names(Error error) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"motif de séparation", " (--split-reason)"},
+  };
+  for (const auto& [words, flag] : kFlags) {
+    if (const auto at = error.message.find(words); at != std::string::npos) {
+      error.message.insert(at + words.size(), flag);
+    }
+  }
+  return error;
+}
+
 // Prints "dispo : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, any other refusal → 1).
-inline int fail(const Error& error) { return client::report_failure("dispo", error); }
+inline int fail(const Error& error) { return client::report_failure("dispo", with_flag_names(error)); }
 // Prints "dispo : <message>" on stderr and returns kUsage.
 inline int usage_error(const std::string& message) { return client::report_usage("dispo", message); }
 
