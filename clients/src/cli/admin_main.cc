@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "dispo/clients/command_line.h"
+#include "command_line_flags.h"
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/json.h"

@@ -13,7 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client_identity.h"
-#include "dispo/clients/command_line.h"
+#include "command_line_flags.h"
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/result.h"

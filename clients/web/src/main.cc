@@ -13,7 +13,7 @@
 
 #include "api.h"
 #include "broker_pool.h"
-#include "dispo/clients/command_line.h"
+#include "command_line_flags.h"
 #include "event_hub.h"
 #include "http_server.h"
 #include "static_files.h"

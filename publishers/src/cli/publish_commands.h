@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "dispo/clients/command_line.h"
+#include "command_line_flags.h"
 #include "dispo/publishers/publisher.h"
 
 namespace dispo::publishers::cli {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "dispo/clients/command_line.h"
+#include "command_line_flags.h"
 
 namespace dispo::sim {
 

@@ -121,6 +121,8 @@ test('on call holds a place for three siblings; the facility admits on its phone
   const phone = await facility.newPage();
   await signIn(phone, base, 'etab-e2e', PASSWORD, 'etablissement');
   await expect(phone.locator(`.hold-card[data-hold="${holdIds[0]}"]`)).toBeVisible();
+  // The night educator sees for whom: ages, the legal basis and the pseudonymous reference.
+  await expect(phone.locator(`.hold-card[data-hold="${holdIds[0]}"] .hold-for`)).toContainText(/Pour : .*ans.*réf\. E59-E2E-0001/s);
   await screenshots(phone, 'reel-etablissement');
   for (const holdId of holdIds) {
     const hold = phone.locator(`.hold-card[data-hold="${holdId}"]`);

@@ -1,14 +1,13 @@
 // What every dispo command line shares (`dispo`, `dispo-publish`, `dispo-sim`): exit codes, the
-// one-line French error a person sees, and opening a session from the common flags.
+// one-line French error a person sees, and opening a session from the common flags. No command
+// line library here: the CLI11 side (flags, French parse errors, subcommands) is
+// clients/src/flags/command_line_flags.h, in dispo::command_line.
 // Pure functions apart from printing on stderr; thread-safe.
 #pragma once
 
-#include <functional>
-#include <span>
 #include <string>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
 #include <zmq.hpp>
 
 #include "dispo/clients/session.h"
@@ -30,36 +29,11 @@ struct ConnectionOptions {
   ClientKeys keys;                      // from --key and --broker-key (or $DISPO_KEY, $DISPO_BROKER_KEY)
 };
 
-// Adds --broker (defaulting to $DISPO_BROKER), --timeout, and the CURVE key files --key (this
-// client's key pair, $DISPO_KEY) and --broker-key (the broker's public key file, $DISPO_BROKER_KEY)
-// to `app`. A key file that cannot be read is a usage error naming the file.
-void add_connection_options(CLI::App& app, ConnectionOptions& options);
-
 // Session options for `options` (two attempts of timeout_s), with `client_id` (empty = random).
 SessionOptions session_options(const ConnectionOptions& options, std::string client_id = {});
 
 // A Session to options.broker; the error (French) says the endpoint is malformed.
 Result<Session> open_session(zmq::context_t& context, const SessionOptions& options);
-
-// Makes `app` (named `program`) speak French — help labels, -h/--help, --version — see
-// dispo/schemas/cli_french.h. Call right after constructing it, before adding anything.
-void prepare_command_line(CLI::App& app, std::string_view program);
-
-// CLI11's parse errors are English; this says them again in French, in one line. `app` is the
-// application that failed to parse; `commands` lists its subcommands ("find, facility ou board").
-std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std::string_view commands);
-
-// A subcommand and what to run once the command line is parsed.
-struct Subcommand {
-  CLI::App* app = nullptr;
-  std::function<int()> run;
-};
-
-// Parses `argc/argv` for `app` and runs the subcommand given. --help and --version print and return 0; a parse
-// error is one French line and kUsage (`names` lists the subcommands: "find, facility ou board");
-// an exception escaping a subcommand is "erreur interne" and kRefused, never a crash.
-int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
-                    int argc, char** argv);
 
 // Prints "<program> : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, unauthenticated → 5, any other refusal → 1).

@@ -178,7 +178,17 @@ export default {
       return `unité ${p.unit_id}${who ? ` (${who})` : ''} : ${plural(p.availability?.available ?? 0, 'place libre', 'places libres')}`;
     }).join(' ; ');
 
-    const card = (m, rank, { taken = null, split = false } = {}) => {
+    // "2 enfants sur 3 ici (enfants 2 et 3)": a place for part of the group says for whom.
+    const partOfGroup = (m) => {
+      const here = (m.placements ?? []).flatMap((p) => p.children ?? []).sort((a, b) => a - b);
+      const n = state.criteria.children.length;
+      if (n < 2 || here.length === 0) return 'une partie de la fratrie';
+      const who = here.map((i) => i + 1);
+      const names = who.length === 1 ? `enfant ${who[0]}` : `enfants ${who.slice(0, -1).join(', ')} et ${who[who.length - 1]}`;
+      return `${here.length} ${here.length > 1 ? 'enfants' : 'enfant'} sur ${n} ici (${names}) : la fratrie serait séparée`;
+    };
+
+    const card = (m, rank, { taken = null } = {}) => {
       const k = key(m);
       const hold = state.holds.get(k);
       return html`
@@ -191,7 +201,7 @@ export default {
         ${!taken && state.fresh.has(k) ? html`<p class="fr-badge fr-badge--success">Nouvelle place</p>` : ''}
         <p class="result-facts">
           ${label(KINDS, m.kind)} · ${m.distance_km !== undefined && m.distance_km !== null ? km(m.distance_km) : `dép. ${m.departement}`}
-          · ${m.whole_group ? html`<strong>toute la fratrie ensemble</strong>` : split ? 'une partie de la fratrie' : 'fratrie séparée'}
+          · ${m.whole_group ? html`<strong>toute la fratrie ensemble</strong>` : partOfGroup(m)}
         </p>
         <p class="result-units">${placementText(m)}</p>
         <p class="result-age ${m.stale ? 'stale' : ''}">Mis à jour ${ago((m.age_s ?? 0) + (Date.now() - state.at) / 1000)}${m.stale ? ' — données périmées, à confirmer' : ''}</p>
@@ -233,7 +243,7 @@ export default {
           ${r.whole_group_found ? plural(matches.filter((m) => m.whole_group).length, 'établissement accueille', 'établissements accueillent') + (n > 1 ? ' toute la fratrie.' : " l'enfant.") : n > 1 && matches.length + split.length ? 'Aucun établissement ne prend toute la fratrie : voici les places les plus proches.' : ''}
           ${r.stale_excluded ? ` ${plural(r.stale_excluded, 'unité aux données périmées est écartée', 'unités aux données périmées sont écartées')}.` : ''}
           <span class="results-time">Résultat ${moment(state.at)}, mis à jour en direct.</span></p>
-        <ol class="results">${[...matches.map((m, i) => card(m, i + 1)), ...split.map((m, i) => card(m, matches.length + i + 1, { split: true })),
+        <ol class="results">${[...matches.map((m, i) => card(m, i + 1)), ...split.map((m, i) => card(m, matches.length + i + 1)),
           ...taken.map(([, t]) => card(t.match, '×', { taken: t }))]}</ol>`);
       for (const [k, panel] of open) {
         const again = box.querySelector(`[data-panel="${CSS.escape(k)}"]`);

@@ -6,17 +6,36 @@ import { me } from '../context.js';
 import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { announce } from '../notify.js';
-import { agoMs, label, UNIT_SEX, until } from '../format.js';
+import { agoMs, BASES, label, NEEDS, UNIT_SEX, until, years } from '../format.js';
 import { errorBox, every, formValues, successBox, throttle } from './common.js';
 import { feedChange, isStale } from './feed.js';
 import { declineForm } from './request.js';
+import { requestList } from './requests.js';
+
+// For whom a hold is: the children it covers (age, sex, needs), the legal basis and the
+// pseudonymous reference — what the broker shows a facility of a request held on its units.
+function forWhom(hold, request) {
+  if (!request) return '';
+  const children = request.criteria?.children ?? [];
+  const covered = hold.children?.length ? hold.children : children.map((_, i) => i);
+  const who = covered.map((i) => {
+    const c = children[i];
+    if (!c) return `enfant ${i + 1}`;
+    const sex = c.sex === 'fille' ? ', fille' : c.sex === 'garcon' ? ', garçon' : '';
+    const needs = (c.needs ?? []).map((n) => label(NEEDS, n)).join(', ');
+    return `${years(c.age)}${sex}${needs ? ` (${needs})` : ''}`;
+  });
+  const groupNeeds = (request.criteria?.needs ?? []).map((n) => label(NEEDS, n)).join(', ');
+  return html`<p class="hold-for">Pour : <strong>${who.join(' ; ')}</strong>${covered.length < children.length ? ` — ${covered.length} enfant(s) d'une fratrie de ${children.length}` : ''}
+    <br>${label(BASES, request.legal_basis)} · réf. ${request.child_ref}${groupNeeds ? ` · besoins : ${groupNeeds}` : ''}</p>`;
+}
 
 export default {
   title: 'Mes places',
   roles: ['facility'],
   async render(main) {
     const ids = me()?.facilities ?? [];
-    const state = { facilities: new Map(), holds: [], sequence: 0, message: null };
+    const state = { facilities: new Map(), holds: [], requests: new Map(), sequence: 0, message: null };
     render(main, html`<h1>Mes places</h1><div id="message" aria-live="polite"></div><div id="facilities"></div>
       <section aria-labelledby="holds-title" class="fr-mt-3w"><h2 id="holds-title">Options posées sur mes places</h2><div id="holds"></div></section>`);
 
@@ -39,6 +58,10 @@ export default {
         } catch { all.push(...(state.facilities.get(id)?.holds ?? [])); }
       }
       state.holds = all.filter((h) => h.state === 'active');
+      // The requests behind those holds, as the broker shows them to a facility (restricted view).
+      try {
+        state.requests = new Map(requestList(await get('/requests')).map((s) => [s.request.id, s.request]));
+      } catch { state.requests = new Map(); }
     };
 
     const draw = () => {
@@ -63,6 +86,7 @@ export default {
         </section>`));
       render(main.querySelector('#holds'), state.holds.length ? html`<ul class="hold-list">${state.holds.map((h) => html`
         <li class="hold-card" data-hold="${h.id}"><p><strong>Option ${h.id}</strong> : unité ${h.unit_id}, demande <span class="nowrap">${h.request_id}</span>, ${until(h.expires_at)}</p>
+          ${forWhom(h, state.requests.get(h.request_id))}
           <button class="fr-btn fr-btn--lg admit-button" data-admit="${h.id}">Admettre</button>
           ${declineForm(h.id)}</li>`)}</ul>` : html`<p>Aucune option en cours.</p>`);
     };
