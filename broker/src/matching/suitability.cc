@@ -128,12 +128,14 @@ bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms, std:
   return wire::is_stale(availability.confirmed_at, now_ms, stale_after_ms);
 }
 
-int unit_capacity(const UnitRecord& record) {
-  return std::min<int>(record.availability.available, std::max<int>(1, record.unit.max_siblings));
-}
+int siblings_together(const wire::UnitT& unit) { return std::max<int>(1, unit.max_siblings); }
+
+int group_capacity(const wire::UnitT& unit, int available) { return std::min<int>(available, siblings_together(unit)); }
+
+int unit_capacity(const UnitRecord& record) { return group_capacity(record.unit, record.availability.available); }
 
 int unit_capacity(const UnitRecord& record, const SuitabilityCriteria& criteria) {
-  return std::min<int>(availability_of(record, criteria).available, std::max<int>(1, record.unit.max_siblings));
+  return group_capacity(record.unit, availability_of(record, criteria).available);
 }
 
 std::optional<wire::RefusalReason> facility_refusal(const wire::FacilityT& facility,

@@ -60,7 +60,12 @@ bool needs_offered(const wire::UnitT& unit, const wire::ChildT& child);
 bool child_fits(const wire::UnitT& unit, const wire::ChildT& child);
 // Never confirmed, or confirmed more than stale_after_ms before now_ms.
 bool is_stale(const wire::AvailabilityT& availability, std::int64_t now_ms, std::int64_t stale_after_ms);
-// Children a unit takes together: min(available, max(1, max_siblings)).
+// Children of one sibling group a unit takes together: its max_siblings (at least one child).
+// The one rule for search, holds and alerts.
+int siblings_together(const wire::UnitT& unit);
+// Children of one group a unit can take now: its free places, at most siblings_together().
+int group_capacity(const wire::UnitT& unit, int available);
+// group_capacity() of a unit record (with its availability as the criteria see it).
 int unit_capacity(const UnitRecord& record);
 int unit_capacity(const UnitRecord& record, const SuitabilityCriteria& criteria);  // with availability_of
 

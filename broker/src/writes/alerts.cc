@@ -10,6 +10,7 @@
 #include "changes.h"
 #include "model/logger.h"
 #include "matching/search.h"
+#include "matching/suitability.h"
 #include "matching/validation.h"
 
 namespace dispo::broker {
@@ -59,8 +60,8 @@ bool newly_fits(const FacilityRecord& facility, const UnitRecord& unit, const wi
     return true;
   }
   // A group: the unit must now take more children together than before, or have become fresh.
-  const int capacity_now = std::min<int>(unit.availability.available, std::max<int>(1, unit.unit.max_siblings));
-  const int capacity_before = std::min<int>(before.available, std::max<int>(1, unit.unit.max_siblings));
+  const int capacity_now = group_capacity(unit.unit, unit.availability.available);
+  const int capacity_before = group_capacity(unit.unit, before.available);
   if (capacity_now <= capacity_before && unit_may_match(unit, before, query, context)) return false;
   auto now = fit_facility(facility, query, context);
   if (!now || (whole_group && !now->whole_group)) return false;

@@ -77,7 +77,7 @@ Result<void> check_unit_takes(const UnitRecord& unit, std::string_view facility_
     }
   }
   const int together = children_in_unit(request, facility_id, unit.unit.id) + static_cast<int>(children.size());
-  const int largest = std::max<int>(1, unit.unit.max_siblings);
+  const int largest = siblings_together(unit.unit);
   if (children.size() > 1 || together > 1) {
     if (together > largest) {
       return make_error(wire::Status::invalid, where + " accueille au plus " + std::to_string(largest) +

@@ -286,11 +286,13 @@ export default {
     });
 
     const openHoldPanel = async (k) => {
-      const panel = results.querySelector(`[data-panel="${CSS.escape(k)}"]`);
       const units = (state.shown.get(k)?.placements ?? []).length;
       const several = units > 1;
       let list = [];
       try { list = requestList(await get(`/requests${query({ dept: state.criteria.dept, state: 'open' })}`)).map((s) => s.request); } catch { list = []; }
+      // Looked up after the wait: a live change may have redrawn the card meanwhile.
+      const panel = results.querySelector(`[data-panel="${CSS.escape(k)}"]`);
+      if (!panel) return;
       render(panel, html`<form class="hold-form" data-key="${k}">
         <fieldset class="fr-fieldset"><legend class="fr-fieldset__legend fr-text--regular">Pour quelle demande ?</legend>
         <div class="fr-select-group">

@@ -1,0 +1,1 @@
+// Compiles the precompiled header the test programs share (tests/support/CMakeLists.txt).
