@@ -13,6 +13,7 @@
 
 #include "broker_process.h"
 #include "dispo/clients/session.h"
+#include "parsed_metrics.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -50,24 +51,6 @@ HttpReply http(int port, const std::string& method, const std::string& path) {
   return reply;
 }
 
-// The exposition as python3-prometheus-client's parser understood it.
-nlohmann::json parse(const TempDir& dir, const std::string& text) {
-  const auto file = dir / "metrics.txt";
-  std::ofstream(file) << text;
-  const auto parsed = run_command({DISPO_PYTHON, DISPO_PARSE_METRICS, file.string()});
-  EXPECT_EQ(parsed.exit_code, 0) << parsed.err << "\n" << text;
-  return parsed.exit_code == 0 ? nlohmann::json::parse(parsed.out) : nlohmann::json::object();
-}
-
-// The value of the sample with this name and these labels (all of them given), or NaN.
-double value_of(const nlohmann::json& parsed, const std::string& name, const nlohmann::json& labels = {}) {
-  if (!parsed.contains("samples")) return std::nan("");
-  for (const auto& sample : parsed["samples"]) {
-    if (sample["name"] == name && (labels.is_null() || sample["labels"] == labels)) return sample["value"];
-  }
-  return std::nan("");
-}
-
 TEST(MetricsTest, ServesWhatTheBrokerDidInAFormatPrometheusParses) {
   TempDir dir;
   const int port = free_port();
@@ -91,30 +74,30 @@ TEST(MetricsTest, ServesWhatTheBrokerDidInAFormatPrometheusParses) {
     text = http(port, "GET", "/metrics").body;
     if (text.find("status=\"unknown_unit\"") != std::string::npos) break;
   } while (std::chrono::steady_clock::now() < deadline);
-  parsed = parse(dir, text);
+  parsed = parse_exposition(dir, text);
   ASSERT_TRUE(parsed.contains("families")) << text;
 
   EXPECT_EQ(parsed["families"]["dispo_commit_seconds"], "histogram");
   EXPECT_EQ(parsed["families"]["dispo_free_places"], "gauge");
-  EXPECT_EQ(value_of(parsed, "dispo_requests_total", {{"type", "Registration"}, {"status", "ok"}}), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_requests_total", {{"type", "AvailabilityUpdate"}, {"status", "ok"}}), 2);
-  EXPECT_EQ(value_of(parsed, "dispo_requests_total", {{"type", "AvailabilityUpdate"}, {"status", "unknown_unit"}}), 1);
-  EXPECT_GE(value_of(parsed, "dispo_commit_seconds_count"), 3);
-  EXPECT_EQ(value_of(parsed, "dispo_commit_batch_requests_bucket", {{"le", "+Inf"}}),
-            value_of(parsed, "dispo_commit_seconds_count"));
-  EXPECT_EQ(value_of(parsed, "dispo_feed_events_total"), 3);
-  EXPECT_EQ(value_of(parsed, "dispo_facilities", {{"departement", "59"}}), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_units"), 3);
-  EXPECT_EQ(value_of(parsed, "dispo_free_places", {{"departement", "59"}, {"kind", "mecs"}}), 6);
-  EXPECT_EQ(value_of(parsed, "dispo_free_emergency_places", {{"departement", "59"}}), 2);
-  EXPECT_EQ(value_of(parsed, "dispo_facilities_stale", {{"departement", "59"}}), 0);
-  EXPECT_EQ(value_of(parsed, "dispo_facilities_silent_24h", {{"departement", "59"}}), 0);
-  EXPECT_EQ(value_of(parsed, "dispo_placement_requests", {{"state", "open"}}), 0);
-  EXPECT_EQ(value_of(parsed, "dispo_holds", {{"state", "active"}}), 0);
-  EXPECT_EQ(value_of(parsed, "dispo_writes_refused"), 0);
-  EXPECT_GE(value_of(parsed, "dispo_sequence"), 3);
-  EXPECT_GE(value_of(parsed, "dispo_rocksdb_memtable_bytes", {{"column_family", "events"}}), 1);
-  EXPECT_GT(value_of(parsed, "dispo_data_disk_free_bytes"), 0);
+  EXPECT_EQ(sample_value(parsed, "dispo_requests_total", {{"type", "Registration"}, {"status", "ok"}}), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_requests_total", {{"type", "AvailabilityUpdate"}, {"status", "ok"}}), 2);
+  EXPECT_EQ(sample_value(parsed, "dispo_requests_total", {{"type", "AvailabilityUpdate"}, {"status", "unknown_unit"}}), 1);
+  EXPECT_GE(sample_value(parsed, "dispo_commit_seconds_count"), 3);
+  EXPECT_EQ(sample_value(parsed, "dispo_commit_batch_requests_bucket", {{"le", "+Inf"}}),
+            sample_value(parsed, "dispo_commit_seconds_count"));
+  EXPECT_EQ(sample_value(parsed, "dispo_feed_events_total"), 3);
+  EXPECT_EQ(sample_value(parsed, "dispo_facilities", {{"departement", "59"}}), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_units"), 3);
+  EXPECT_EQ(sample_value(parsed, "dispo_free_places", {{"departement", "59"}, {"kind", "mecs"}}), 6);
+  EXPECT_EQ(sample_value(parsed, "dispo_free_emergency_places", {{"departement", "59"}}), 2);
+  EXPECT_EQ(sample_value(parsed, "dispo_facilities_stale", {{"departement", "59"}}), 0);
+  EXPECT_EQ(sample_value(parsed, "dispo_facilities_silent_24h", {{"departement", "59"}}), 0);
+  EXPECT_EQ(sample_value(parsed, "dispo_placement_requests", {{"state", "open"}}), 0);
+  EXPECT_EQ(sample_value(parsed, "dispo_holds", {{"state", "active"}}), 0);
+  EXPECT_EQ(sample_value(parsed, "dispo_writes_refused"), 0);
+  EXPECT_GE(sample_value(parsed, "dispo_sequence"), 3);
+  EXPECT_GE(sample_value(parsed, "dispo_rocksdb_memtable_bytes", {{"column_family", "events"}}), 1);
+  EXPECT_GT(sample_value(parsed, "dispo_data_disk_free_bytes"), 0);
 
   // The alert rules and the Grafana dashboard of ops/monitoring use only metrics served here.
   const auto references = run_command({DISPO_PYTHON, DISPO_MONITORING "/check_references.py", (dir / "metrics.txt").string(),
@@ -144,8 +127,8 @@ TEST(MetricsTest, NotReadyWhileWritesAreRefused) {
   EXPECT_EQ(ready.status, 503);
   EXPECT_NE(ready.body.find("écritures refusées"), std::string::npos) << ready.body;
   EXPECT_EQ(http(port, "GET", "/healthz").status, 200) << "alive, even when not ready";
-  const auto parsed = parse(dir, http(port, "GET", "/metrics").body);
-  EXPECT_EQ(value_of(parsed, "dispo_writes_refused"), 1);
+  const auto parsed = parse_exposition(dir, http(port, "GET", "/metrics").body);
+  EXPECT_EQ(sample_value(parsed, "dispo_writes_refused"), 1);
   ASSERT_EQ(broker.stop(), 0);
 }
 

@@ -7,28 +7,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "parsed_metrics.h"
 #include "web_gateway.h"
 
 namespace dispo::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-nlohmann::json parse(const TempDir& dir, const std::string& text) {
-  const auto file = dir / "metrics.txt";
-  std::ofstream(file) << text;
-  const auto parsed = run_command({DISPO_PYTHON, DISPO_PARSE_METRICS, file.string()});
-  EXPECT_EQ(parsed.exit_code, 0) << parsed.err << "\n" << text;
-  return parsed.exit_code == 0 ? nlohmann::json::parse(parsed.out) : nlohmann::json::object();
-}
-
-double value_of(const nlohmann::json& parsed, const std::string& name, const nlohmann::json& labels = {}) {
-  if (!parsed.contains("samples")) return std::nan("");
-  for (const auto& sample : parsed["samples"]) {
-    if (sample["name"] == name && (labels.is_null() || sample["labels"] == labels)) return sample["value"];
-  }
-  return std::nan("");
-}
 
 // Polls `target` on the metrics port until its status is `status` (the broker's state reaches
 // the gateway within its heartbeat), or the deadline passes; returns the last answer.
@@ -54,15 +39,15 @@ TEST(WebMetricsTest, TheGatewayCountsItsAnswersAndIsReadyOnlyWhileTheBrokerAnswe
   EXPECT_EQ(poll_until(metrics, "/readyz", 200).status, 200);
   const auto scraped = http_request(metrics, "GET", "/metrics");
   ASSERT_EQ(scraped.status, 200);
-  const auto parsed = parse(dir, scraped.body);
-  EXPECT_EQ(value_of(parsed, "dispo_web_http_responses_total", {{"route", "find"}, {"status", "200"}, {"class", "2xx"}}), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_web_http_responses_total", {{"route", "autre"}, {"status", "404"}, {"class", "4xx"}}), 1)
+  const auto parsed = parse_exposition(dir, scraped.body);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_http_responses_total", {{"route", "find"}, {"status", "200"}, {"class", "2xx"}}), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_http_responses_total", {{"route", "autre"}, {"status", "404"}, {"class", "4xx"}}), 1)
       << "an unknown path is counted under one label, never its own";
-  EXPECT_GE(value_of(parsed, "dispo_web_http_response_seconds_count"), 3);
-  EXPECT_EQ(value_of(parsed, "dispo_web_event_streams"), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_web_event_streams_opened_total"), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_web_sessions"), 1);
-  EXPECT_EQ(value_of(parsed, "dispo_web_broker_up"), 1);
+  EXPECT_GE(sample_value(parsed, "dispo_web_http_response_seconds_count"), 3);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_event_streams"), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_event_streams_opened_total"), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_sessions"), 1);
+  EXPECT_EQ(sample_value(parsed, "dispo_web_broker_up"), 1);
   EXPECT_EQ(parsed["families"].value("dispo_web_http_response_seconds", ""), "histogram");
 
   EXPECT_EQ(http_request(gateway.port(), "GET", "/metrics").status, 404) << "not on the web listener";
@@ -75,7 +60,7 @@ TEST(WebMetricsTest, TheGatewayCountsItsAnswersAndIsReadyOnlyWhileTheBrokerAnswe
   const auto until = std::chrono::steady_clock::now() + 15s;
   double up = 1;
   while (up != 0 && std::chrono::steady_clock::now() < until) {
-    up = value_of(parse(dir, http_request(metrics, "GET", "/metrics").body), "dispo_web_broker_up");
+    up = sample_value(parse_exposition(dir, http_request(metrics, "GET", "/metrics").body), "dispo_web_broker_up");
   }
   EXPECT_EQ(up, 0);
   const auto unready = http_request(metrics, "GET", "/readyz");
