@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 namespace dispo::client {
 

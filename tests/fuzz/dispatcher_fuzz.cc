@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "dispo/schemas/spdlog.h"
 #include <spdlog/sinks/null_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "server/dispatcher.h"
 #include "storage/store.h"

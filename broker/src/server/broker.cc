@@ -1,7 +1,7 @@
 #include "dispo/broker/broker.h"
 #include "dispo/broker/metrics.h"
 
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include <zmq.hpp>
 #include <zmq_addon.hpp>

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include "dispo/schemas/printable.h"
 

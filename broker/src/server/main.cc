@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
+#include "dispo/schemas/spdlog.h"
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "dispo/broker/broker.h"
 #include "dispo/schemas/cli_french.h"

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include <spdlog/logger.h>
+#include "dispo/schemas/spdlog.h"
 
 namespace dispo::broker {
 

@@ -1,6 +1,6 @@
 #include "api.h"
 
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/web_secrets.h"

@@ -1,7 +1,7 @@
 // Session routes: sign in (password checked by the broker), who am I, sign out, enrolment (a
 // one-time code and a new password). Failed sign-ins are rate-limited per account and per
 // address, and logged without the password.
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include "dispo/schemas/feed_topics.h"
 #include "dispo/schemas/json.h"

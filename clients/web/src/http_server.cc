@@ -11,7 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include "dispo/schemas/clock.h"
 #include "web_probe.h"

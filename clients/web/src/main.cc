@@ -9,7 +9,7 @@
 #include <utility>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include "dispo/schemas/spdlog.h"
 
 #include "api.h"
 #include "broker_pool.h"

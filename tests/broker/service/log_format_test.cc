@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <sstream>
 
 #include "service/log_format.h"
+
+#include <spdlog/sinks/ostream_sink.h>
 
 namespace dispo::broker {
 namespace {
