@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "dispo/schemas/calendar.h"
 #include "dispo/schemas/names.h"
 #include "dispo/schemas/placement_law.h"
 #include "dispo/schemas/printable.h"
@@ -47,26 +48,6 @@ std::optional<double> parse_decimal(std::string_view text) {
   const double value = std::strtod(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size()) return std::nullopt;
   return value;
-}
-
-std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto year = parse_int(text.substr(0, 4));
-  auto month = parse_int(text.substr(5, 2));
-  auto day = parse_int(text.substr(8, 2));
-  if (!year || !month || !day) return std::nullopt;
-  std::chrono::year_month_day date{std::chrono::year{*year},
-                                   std::chrono::month{static_cast<unsigned>(*month)},
-                                   std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
-
-std::string format_date(std::chrono::year_month_day date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
 }
 
 // Collects the problems of one row; each check reads one column.
@@ -178,22 +159,22 @@ class RowChecker {
 
   void derogation(std::string_view rest) {
     auto& f = out_.facility;
-    const auto date = rest.size() > 1 && rest[0] == ':' ? parse_date(rest.substr(1)) : std::nullopt;
+    const auto date = rest.size() > 1 && rest[0] == ':' ? wire::parse_iso_date(rest.substr(1)) : std::nullopt;
     if (!date) {
       problem("authorisation " + in_guillemets(at(Column::authorisation)) +
               " : date de fin de dérogation attendue, au format derogatoire:AAAA-MM-JJ");
       return;
     }
-    const std::string limit = wire::derogation_limit(format_date(today_));
+    const std::string limit = wire::derogation_limit(wire::format_iso_date(today_));
     if (std::chrono::sys_days{*date} < std::chrono::sys_days{today_}) {
-      problem("dérogation expirée le " + format_date(*date) + " : la place ne peut plus être enregistrée (" +
+      problem("dérogation expirée le " + wire::format_iso_date(*date) + " : la place ne peut plus être enregistrée (" +
               std::string(kLaw) + ")");
-    } else if (format_date(*date) > limit) {
-      problem("dérogation jusqu'au " + format_date(*date) + " : au plus deux mois, soit le " +
+    } else if (wire::format_iso_date(*date) > limit) {
+      problem("dérogation jusqu'au " + wire::format_iso_date(*date) + " : au plus deux mois, soit le " +
               limit + " au plus tard (CASF L.221-2-3)");
     }
     f.authorisation = wire::Authorisation::derogatoire;
-    f.derogation_end = format_date(*date);
+    f.derogation_end = wire::format_iso_date(*date);
   }
 
   void unit_columns() {

@@ -1,5 +1,7 @@
 #include "validation.h"
 
+#include "dispo/schemas/calendar.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,24 +21,6 @@ const std::string kLaw(wire::kPlacementLaw);
 
 Error invalid(std::string message) { return make_error(wire::Status::invalid, std::move(message)); }
 
-std::string format_date(std::chrono::year_month_day date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
-std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
-  int year = 0;
-  unsigned month = 0, day = 0;
-  if (text.size() != 10 || std::sscanf(std::string(text).c_str(), "%4d-%2u-%2u", &year, &month, &day) != 3) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month),
-                                   std::chrono::day(day)};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxIdLength) return false;
@@ -53,7 +37,7 @@ Result<void> check_authorisation(const wire::FacilityT& facility, std::string_vi
     case Authorisation::autorise:
       return {};
     case Authorisation::derogatoire: {
-      auto end = parse_date(facility.derogation_end);
+      auto end = wire::parse_iso_date(facility.derogation_end);
       if (!end) {
         return make_error(wire::Status::unauthorised_place,
                           who + " : une dérogation doit porter une date de fin AAAA-MM-JJ valide (" +
@@ -119,7 +103,7 @@ Result<void> check_past_moment(std::int64_t at_ms, std::int64_t now_ms) {
 bool is_authorised(const wire::FacilityT& facility, std::string_view today) {
   return facility.authorisation == wire::Authorisation::autorise ||
          (facility.authorisation == wire::Authorisation::derogatoire &&
-          parse_date(facility.derogation_end).has_value() && facility.derogation_end >= today);
+          wire::parse_iso_date(facility.derogation_end).has_value() && facility.derogation_end >= today);
 }
 
 Result<void> check_facility(const wire::FacilityT& facility, std::string_view today) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "dispo/broker/metrics.h"
+#include "dispo/schemas/host_port.h"
 
 namespace dispo::broker {
 namespace {
@@ -114,19 +115,12 @@ struct MetricsServer::Impl {
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& address,
                                                             std::shared_ptr<const MetricsBoard> board,
                                                             std::chrono::seconds stall_after) {
-  const auto colon = address.rfind(':');
-  std::string host = colon == std::string::npos ? std::string{} : address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned long port = 0;
-  try {
-    std::size_t used = 0;
-    const std::string port_text = colon == std::string::npos ? std::string{} : address.substr(colon + 1);
-    port = std::stoul(port_text, &used);
-    if (used != port_text.size() || port > 65535) throw std::invalid_argument("port");
-  } catch (const std::exception&) {
+  const auto host_port = wire::parse_host_port(address);
+  if (!host_port) {
     return make_error(wire::Status::invalid,
                       "adresse des métriques illisible : « " + address + " » (attendu HÔTE:PORT, ex. 127.0.0.1:9401)");
   }
+  const std::string& host = host_port->host;
   auto impl = std::make_unique<Impl>();
   impl->board = std::move(board);
   impl->stall_after = stall_after;
@@ -136,7 +130,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& a
     return make_error(wire::Status::invalid,
                       "adresse des métriques illisible : « " + host + " » n'est pas une adresse IP");
   }
-  const tcp::endpoint endpoint(ip, static_cast<std::uint16_t>(port));
+  const tcp::endpoint endpoint(ip, host_port->port);
   impl->acceptor.open(endpoint.protocol(), error);
   if (!error) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
   if (!error) impl->acceptor.bind(endpoint, error);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "access/authorisation.h"
+#include "dispo/schemas/calendar.h"
 #include "capacity.h"
 #include "history.h"
 #include "model/replies.h"
@@ -22,22 +23,13 @@ constexpr std::int64_t kDayMs = 86'400'000;
 
 // Unix ms of the UTC midnight starting `date` ("YYYY-MM-DD"), or nothing.
 std::optional<std::int64_t> day_start(const std::string& date) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days{ymd}.time_since_epoch() / std::chrono::milliseconds(1);
+  const auto day = wire::parse_iso_date(date);
+  if (!day) return std::nullopt;
+  return std::chrono::sys_days{*day}.time_since_epoch() / std::chrono::milliseconds(1);
 }
 
 std::string utc_date(std::int64_t start_ms) {
-  const std::chrono::sys_days days{std::chrono::days{start_ms / kDayMs}};
-  const std::chrono::year_month_day ymd{days};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
+  return wire::format_iso_date(std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{start_ms / kDayMs}}});
 }
 
 bool counted(std::string_view departement, const std::vector<std::string>& departements) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "dispo/schemas/calendar.h"
 #include "export_csv.h"
 #include "find_query.h"
 
@@ -21,13 +22,9 @@ struct ExportOptions {
 };
 
 std::optional<std::chrono::sys_days> parse_day(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!day.ok()) return std::nullopt;
-  return std::chrono::sys_days{day};
+  const auto day = wire::parse_iso_date(text);
+  if (!day) return std::nullopt;
+  return std::chrono::sys_days{*day};
 }
 
 int run_export(const GlobalOptions& global, const ExportOptions& options) {

@@ -334,6 +334,26 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
 using PlainConnection = Connection<beast::tcp_stream>;
 using TlsConnection = Connection<beast::ssl_stream<beast::tcp_stream>>;
 
+// Opens `acceptor` listening on address:port ("localhost" is 127.0.0.1); `what` names it in the
+// French error ("l'écoute", "les métriques").
+Result<void> open_listener(asio::io_context& io, std::optional<tcp::acceptor>& acceptor, const std::string& address,
+                           std::uint16_t port, const std::string& what) {
+  beast::error_code error;
+  const auto ip = asio::ip::make_address(address == "localhost" ? "127.0.0.1" : address, error);
+  if (error) return make_error(wire::Status::invalid, "adresse invalide pour " + what + " : " + address);
+  const tcp::endpoint endpoint(ip, port);
+  acceptor.emplace(io);
+  acceptor->open(endpoint.protocol(), error);
+  if (!error) acceptor->set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor->bind(endpoint, error);
+  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return make_error(wire::Status::invalid, "impossible d'ouvrir " + what + " sur " + address + ":" +
+                                                 std::to_string(port) + " : " + error.message());
+  }
+  return {};
+}
+
 }  // namespace
 
 void HttpServer::Impl::accept() {
@@ -421,33 +441,15 @@ Result<void> HttpServer::listen() {
                                                    options.tls_key + ") : " + error.what());
     }
   }
-  beast::error_code error;
-  const auto address = asio::ip::make_address(options.address == "localhost" ? "127.0.0.1" : options.address, error);
-  if (error) return make_error(wire::Status::invalid, "adresse d'écoute invalide : " + options.address);
-  const tcp::endpoint endpoint(address, options.port);
-  impl_->acceptor.emplace(impl_->io);
-  impl_->acceptor->open(endpoint.protocol(), error);
-  if (!error) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) impl_->acceptor->bind(endpoint, error);
-  if (!error) impl_->acceptor->listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return make_error(wire::Status::invalid, "impossible d'écouter sur " + options.address + ":" +
-                                                 std::to_string(options.port) + " : " + error.message());
+  if (auto opened = open_listener(impl_->io, impl_->acceptor, options.address, options.port, "l'écoute"); !opened) {
+    return opened.error();
   }
   impl_->accept();
   if (!options.metrics_address.empty()) {
-    const auto metrics_ip = asio::ip::make_address(
-        options.metrics_address == "localhost" ? "127.0.0.1" : options.metrics_address, error);
-    if (error) return make_error(wire::Status::invalid, "adresse des métriques invalide : " + options.metrics_address);
-    const tcp::endpoint metrics_endpoint(metrics_ip, options.metrics_port);
-    impl_->metrics_acceptor.emplace(impl_->io);
-    impl_->metrics_acceptor->open(metrics_endpoint.protocol(), error);
-    if (!error) impl_->metrics_acceptor->set_option(asio::socket_base::reuse_address(true), error);
-    if (!error) impl_->metrics_acceptor->bind(metrics_endpoint, error);
-    if (!error) impl_->metrics_acceptor->listen(asio::socket_base::max_listen_connections, error);
-    if (error) {
-      return make_error(wire::Status::invalid, "impossible de servir les métriques sur " + options.metrics_address +
-                                                   ":" + std::to_string(options.metrics_port) + " : " + error.message());
+    if (auto opened = open_listener(impl_->io, impl_->metrics_acceptor, options.metrics_address, options.metrics_port,
+                                    "les métriques");
+        !opened) {
+      return opened.error();
     }
     impl_->accept_metrics();
   }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <CLI/CLI.hpp>
+#include "dispo/schemas/host_port.h"
 #include "dispo/schemas/spdlog.h"
 
 #include "api.h"
@@ -52,19 +53,12 @@ int usage(const std::string& message) { return client::report_usage(kProgram, me
 
 // "HOST:PORT" (IPv6 in brackets) for `flag`; the message names the flag and what was given.
 Result<std::pair<std::string, std::uint16_t>> host_port(const std::string& text, const std::string& flag) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos) {
+  if (text.find(':') == std::string::npos) {
     return make_error(wire::Status::invalid, flag + " : adresse:port attendu, reçu « " + text + " »");
   }
-  std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  try {
-    const int port = std::stoi(text.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    return std::pair{host, static_cast<std::uint16_t>(port)};
-  } catch (const std::exception&) {
-    return make_error(wire::Status::invalid, flag + " : port invalide dans « " + text + " »");
-  }
+  const auto read = wire::parse_host_port(text);
+  if (!read) return make_error(wire::Status::invalid, flag + " : port invalide dans « " + text + " »");
+  return std::pair{read->host, read->port};
 }
 
 }  // namespace
