@@ -4,15 +4,10 @@
 #include <atomic>
 #include <cstdio>
 #include <random>
-#include <stdexcept>
 #include <thread>
 
-#include "state/broker_state.h"
-#include "writes/changes.h"
 #include "dispo/clients/session.h"
 #include "scenarios.h"
-#include "storage/store.h"
-#include "matching/validation.h"
 
 namespace dispo::bench {
 namespace {
@@ -144,55 +139,6 @@ void alerts_scenario(BenchBroker& broker, int subscriptions, int background_rate
   std::printf("alerts  change-to-alert on the feed, %d subscriptions, background %d updates/s: %s (%d missed)\n",
               subscriptions + 1, background_rate, latencies.summary().c_str(), missed);
   ingest_scenario(broker, 8, 64, ingest_duration);
-}
-
-namespace {
-
-// Seconds spent applying `updates` updates (index, staged batch, hooks) to `state`, no commit.
-double apply_updates(broker::BrokerState& state, broker::Store& store, int updates, std::size_t& alerts) {
-  broker::PendingCommit pending(store.batch());
-  const std::int64_t now = wire::now_ms();
-  const std::string today = broker::local_date(now);
-  const broker::RequestContext context{"bench", "bench-publisher", &broker::Principals::local(), now, today};
-  const auto started = Clock::now();
-  for (int i = 0; i < updates; ++i) {
-    flatbuffers::FlatBufferBuilder builder(256);
-    auto body = update_for((i * 7) % (kFacilities * kUnitsPerFacility), i + i / 9973);  // values vary per unit
-    builder.Finish(wire::AvailabilityUpdate::Pack(builder, body.AsAvailabilityUpdate()));
-    auto applied = broker::update_availability(
-        state, pending, *flatbuffers::GetRoot<wire::AvailabilityUpdate>(builder.GetBufferPointer()), context);
-    if (!applied) throw std::runtime_error(applied.error().message);
-    if (i % 1000 == 999) {
-      alerts += pending.alerts.size();
-      pending.clear();
-    }
-  }
-  alerts += pending.alerts.size();
-  return std::chrono::duration<double>(Clock::now() - started).count();
-}
-
-}  // namespace
-
-void alerts_in_broker_scenario(const std::filesystem::path& data_dir, int updates) {
-  auto store = broker::Store::open(data_dir);
-  if (!store) {
-    std::printf("alerts  cannot open %s: %s\n", data_dir.c_str(), store.error().message.c_str());
-    return;
-  }
-  broker::BrokerState state;
-  if (!(*store)->load(state.index) || !broker::load_bookkeeping(**store, state)) return;
-  const std::size_t subscriptions = state.workflow.subscriptions.size();
-  std::size_t alerts = 0;
-  (void)apply_updates(state, **store, updates, alerts);  // warm-up: every unit confirmed once
-  alerts = 0;
-  const double with = apply_updates(state, **store, updates, alerts);
-  const std::size_t raised = alerts;
-  state.workflow.subscriptions.clear();
-  state.alert_matcher.invalidate();
-  const double without = apply_updates(state, **store, updates, alerts);
-  std::printf("alerts  in the broker's loop, no I/O (update_availability + hooks): %.2f us/update with %zu "
-              "subscriptions (%zu alerts raised for %d updates), %.2f us/update with none\n",
-              with / updates * 1e6, subscriptions, raised, updates, without / updates * 1e6);
 }
 
 }  // namespace dispo::bench

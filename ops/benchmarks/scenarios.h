@@ -17,23 +17,21 @@ void ingest_scenario(BenchBroker& broker, int publishers, int window, std::chron
 // Publish-to-subscriber latency on the feed at `rate` updates/s.
 void feed_scenario(BenchBroker& broker, int rate, std::chrono::seconds duration);
 
-// Search latency over the 10,000 units: in the broker's own search function, and round trip.
+// Durable ingest of exactly `count` updates by 8 publishers × 64 in flight; the seconds it took.
+double send_updates(BenchBroker& broker, std::uint64_t count);
+
+// Search latency over the 10,000 units, round trip through the api socket.
 void search_scenario(BenchBroker& broker, int queries);
 
-// Search latency of the broker's own search function over the index stored in `data_dir`.
-void search_in_broker_scenario(const std::filesystem::path& data_dir, int queries);
-
-// Restart time with 10,000 units and `events` logged events.
+// With 10,000 units and `events` logged events (published through the api socket first): a
+// report of a past moment (capacity --at, which replays the log), Broker::open in process, and
+// the dispo-broker process from exec to its first answer.
 void restart_scenario(std::size_t events);
 
 // Alerts: `subscriptions` standing subscriptions, then the change-to-alert latency (`samples`
 // toggles of a probe unit under `background_rate` updates/s) and durable ingest with them.
 void alerts_scenario(BenchBroker& broker, int subscriptions, int background_rate, int samples,
                      std::chrono::seconds ingest_duration);
-
-// The same updates applied in-process to the state stored in `data_dir` (its subscriptions
-// included), with and without the subscriptions: what the matcher costs per update, without I/O.
-void alerts_in_broker_scenario(const std::filesystem::path& data_dir, int updates);
 
 // dispo-web in front of the broker: search through it against direct, change → event received
 // by `streams` open event streams (`samples` changes), and the gateway's RSS with them open.

@@ -4,9 +4,6 @@
 #include <random>
 
 #include "dispo/clients/session.h"
-#include "matching/search.h"
-#include "storage/store.h"
-#include "matching/validation.h"
 
 namespace dispo::bench {
 namespace {
@@ -45,31 +42,6 @@ void search_scenario(BenchBroker& broker, int queries) {
     if (!reply) std::printf("search failed: %s\n", reply.error().message.c_str());
   }
   std::printf("search  round trip through the api socket: %s\n", round_trip.summary().c_str());
-}
-
-void search_in_broker_scenario(const std::filesystem::path& data_dir, int queries) {
-  auto store = broker::Store::open(data_dir);
-  if (!store) {
-    std::printf("search  cannot open %s: %s\n", data_dir.c_str(), store.error().message.c_str());
-    return;
-  }
-  broker::AvailabilityIndex index;
-  if (auto loaded = (*store)->load(index); !loaded) return;
-  broker::SearchContext context;
-  context.now_ms = wire::now_ms();
-  context.today = broker::local_date(wire::now_ms());
-  std::mt19937 random(7);
-  Latencies latencies;
-  std::size_t matches = 0;
-  for (int q = 0; q < queries; ++q) {
-    const auto query = random_query(random);
-    const auto started = std::chrono::steady_clock::now();
-    const auto result = broker::search(index, query, context);
-    latencies.add(std::chrono::steady_clock::now() - started);
-    matches += result.matches.size();
-  }
-  std::printf("search  at the broker over %zu units (search() on the loaded index): %s, %.1f matches/query\n",
-              index.unit_count(), latencies.summary().c_str(), static_cast<double>(matches) / queries);
 }
 
 }  // namespace dispo::bench

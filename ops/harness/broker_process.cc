@@ -11,7 +11,15 @@
 
 namespace dispo::testing {
 
-std::string broker_binary() { return DISPO_BROKER_BIN; }
+namespace {
+std::string& broker_binary_override() {
+  static std::string path;
+  return path;
+}
+}  // namespace
+
+std::string broker_binary() { return broker_binary_override().empty() ? DISPO_BROKER_BIN : broker_binary_override(); }
+void use_broker_binary(std::string path) { broker_binary_override() = std::move(path); }
 std::string publish_binary() { return DISPO_PUBLISH_BIN; }
 std::string sim_binary() { return DISPO_SIM_BIN; }
 std::string dispo_binary() { return DISPO_CLI_BIN; }

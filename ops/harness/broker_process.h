@@ -15,6 +15,9 @@ namespace dispo::testing {
 
 // Paths of the binaries under test (set by CMake).
 std::string broker_binary();
+// Runs `path` instead of this build's dispo-broker from now on (dispo-bench --broker: the same
+// measurements on another build). Call before starting any broker.
+void use_broker_binary(std::string path);
 std::string publish_binary();
 std::string sim_binary();
 std::string dispo_binary();

@@ -12,7 +12,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
-#include "storage/store.h"
+#include "dispo/broker/broker.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -106,10 +106,8 @@ TEST(BackupTest, BackupUnderLoadRestoresEveryWriteUpToItsSequence) {
   EXPECT_EQ((*snapshot)->sequence(), backup_sequence);
   ASSERT_EQ(restored_broker.stop(), 0);
 
-  auto store = broker::Store::open(restored_dir);
-  ASSERT_TRUE(store) << store.error().message;
   std::map<std::uint64_t, std::pair<std::string, int>> logged;
-  ASSERT_TRUE((*store)->for_each_event(1, [&](std::uint64_t sequence, std::string_view bytes) {
+  ASSERT_TRUE(broker::for_each_event_in(restored_dir, 1, [&](std::uint64_t sequence, std::string_view bytes) {
     auto message = wire::decode(bytes.data(), bytes.size());
     const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
     if (event != nullptr && event->change_as_AvailabilityChanged() != nullptr) {

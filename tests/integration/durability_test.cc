@@ -6,7 +6,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
-#include "storage/store.h"
+#include "dispo/broker/broker.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -65,12 +65,10 @@ TEST(DurabilityTest, AcknowledgedUpdatesSurviveKill9MidLoadInOrder) {
 
   // Every acknowledged update is in the event log at the sequence it was acknowledged with,
   // and the log is gap-free and ordered.
-  auto store = broker::Store::open(broker.data_dir());
-  ASSERT_TRUE(store) << store.error().message;
   std::uint64_t expected = 1;
   std::size_t matched = 0;
   std::map<std::string, int> last_logged;
-  auto visited = (*store)->for_each_event(1, [&](std::uint64_t sequence, std::string_view bytes) {
+  auto visited = broker::for_each_event_in(broker.data_dir(), 1, [&](std::uint64_t sequence, std::string_view bytes) {
     EXPECT_EQ(sequence, expected++);
     auto message = wire::decode(bytes.data(), bytes.size());
     EXPECT_TRUE(message);
@@ -92,7 +90,7 @@ TEST(DurabilityTest, AcknowledgedUpdatesSurviveKill9MidLoadInOrder) {
     }
     return true;
   });
-  ASSERT_TRUE(visited);
+  ASSERT_TRUE(visited) << visited.error().message;
   EXPECT_EQ(matched, acknowledged.size()) << "some acknowledged updates are missing";
   EXPECT_EQ(expected - 1, restarted_sequence);
 }

@@ -13,7 +13,7 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
-#include "storage/store.h"
+#include "dispo/broker/broker.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -125,11 +125,9 @@ TEST(Kill9LoopTest, AcknowledgedUpdatesSurviveRepeatedKill9AndRetriesApplyOnce) 
   ASSERT_EQ(broker.stop(), 0);
 
   const auto acks = publishers.acks();
-  auto store = broker::Store::open(broker.data_dir());
-  ASSERT_TRUE(store) << store.error().message;
   std::map<std::string, int> last;
   std::size_t matched = 0;
-  auto visited = (*store)->for_each_event(1, [&](std::uint64_t sequence, std::string_view bytes) {
+  auto visited = broker::for_each_event_in(broker.data_dir(), 1, [&](std::uint64_t sequence, std::string_view bytes) {
     auto message = wire::decode(bytes.data(), bytes.size());
     const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
     EXPECT_NE(event, nullptr) << "unreadable event " << sequence;
@@ -148,7 +146,7 @@ TEST(Kill9LoopTest, AcknowledgedUpdatesSurviveRepeatedKill9AndRetriesApplyOnce) 
     }
     return true;
   });
-  ASSERT_TRUE(visited);
+  ASSERT_TRUE(visited) << visited.error().message;
   EXPECT_EQ(matched, acks.size()) << "acknowledged updates missing from the event log";
 }
 

@@ -60,8 +60,4 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
   return report;
 }
 
-Result<std::uint64_t> last_sequence_of(const std::filesystem::path& data_dir) {
-  return Store::last_sequence_in(data_dir);
-}
-
 }  // namespace dispo::broker

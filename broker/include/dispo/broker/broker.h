@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "dispo/schemas/result.h"
 
@@ -89,6 +90,14 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
 // directory or of a backup, read without changing it (ops/restore uses it). Errors: storage_error
 // when DIR holds no dispo database.
 Result<std::uint64_t> last_sequence_of(const std::filesystem::path& data_dir);
+
+// The event log of a stopped broker's data directory: calls `visit(sequence, event)` for each
+// event from `from` on, in sequence order, with its Message{FeedEvent} bytes, until `visit` returns
+// false. For checking a data directory after the fact (the durability tests do). The database is
+// opened as the broker opens it (RocksDB may add its own files): read a backup through a copy.
+// Errors: storage_error, as last_sequence_of (also when DIR holds no dispo database).
+Result<void> for_each_event_in(const std::filesystem::path& data_dir, std::uint64_t from,
+                               const std::function<bool(std::uint64_t sequence, std::string_view event)>& visit);
 
 class Broker {
  public:

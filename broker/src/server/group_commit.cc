@@ -1,0 +1,155 @@
+#include "group_commit.h"
+
+#include "access/feed_topics.h"
+#include "matching/validation.h"
+#include "model/logger.h"
+#include "model/replies.h"
+
+namespace dispo::broker {
+namespace {
+
+// The request id of a frame the dispatcher accepted (0 if it cannot be read).
+std::uint64_t request_id_of(const zmq::message_t& frame) {
+  auto message = wire::decode(frame.data(), frame.size(), SIZE_MAX);
+  const auto* request = message ? (*message)->body_as_Request() : nullptr;
+  return request ? request->request_id() : 0;
+}
+
+Reply route_back(const LogReader::Route& route, std::string bytes) {
+  Reply reply;
+  reply.routing_id = zmq::message_t(route.routing_id);
+  reply.delimiter = route.delimiter;
+  reply.bytes = std::move(bytes);
+  return reply;
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(Parts parts, Commit commit)
+    : parts_(parts), commit_(std::move(commit)), pending_(parts.store.batch()) {}
+
+Result<void> GroupCommit::load() {
+  if (auto loaded = parts_.store.load(parts_.state.index); !loaded) return loaded.error();
+  if (auto loaded = load_bookkeeping(parts_.store, parts_.state); !loaded) return loaded.error();
+  committed_sequence_ = parts_.state.sequence;
+  return {};
+}
+
+void GroupCommit::begin(std::int64_t now_ms) {
+  now_ms_ = now_ms;
+  today_ = local_date(now_ms);
+}
+
+std::string GroupCommit::dispatch(const AdmittedRequest& request, Dispatcher::Outcome* outcome) {
+  return parts_.dispatcher.handle(request.origin(),
+                                  principal_of(request.payload, parts_.state.principals, parts_.curve),
+                                  request.payload.to_string_view(), pending_, now_ms_, today_, outcome);
+}
+
+void GroupCommit::answer(AdmittedRequest request) {
+  Waiting waiting;
+  waiting.bytes = dispatch(request, &waiting.outcome);
+  if (waiting.bytes.empty()) return;  // a read of the log: the log reader answers it
+  if (parts_.probe) parts_.probe->on_request(request.payload.to_string_view(), waiting.bytes);
+  bytes_ += request.payload.size() + waiting.bytes.size();
+  waiting.request = std::move(request);
+  waiting_.push_back(std::move(waiting));
+}
+
+void GroupCommit::add(Reply reply) {
+  if (parts_.probe) parts_.probe->on_request({}, reply.bytes);
+  bytes_ += reply.bytes.size();
+  keep(std::move(reply));
+}
+
+void GroupCommit::keep(Reply reply) {
+  Waiting waiting;
+  waiting.request.routing_id = std::move(reply.routing_id);
+  waiting.request.delimiter = reply.delimiter;
+  waiting.bytes = std::move(reply.bytes);
+  waiting_.push_back(std::move(waiting));
+}
+
+bool GroupCommit::defer_log_read(const RequestOrigin& origin, std::uint64_t request_id, LogRead read) {
+  if (parts_.log_reader.in_flight() + deferred_reads_.size() >= LogReader::kMaxInFlight) return false;
+  LogReader::Route route{std::string(origin.routing_id), origin.delimiter, request_id};
+  deferred_reads_.emplace_back(std::move(route), std::move(read));
+  return true;
+}
+
+GroupCommit::Closed GroupCommit::close() {
+  Closed closed;
+  if (!pending_.empty()) {
+    if (!pending_.events.empty()) pending_.batch.set_last_sequence(parts_.state.sequence);
+    const auto started = std::chrono::steady_clock::now();
+    auto committed = commit_(pending_.batch);
+    if (parts_.probe) {
+      parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - started,
+                              static_cast<bool>(committed));
+    }
+    if (!committed) {
+      roll_back(committed.error());
+    } else {
+      committed_sequence_ = parts_.state.sequence;
+      parts_.replies.trim();
+    }
+  }
+  for (auto& [route, read] : deferred_reads_) parts_.log_reader.submit(std::move(route), std::move(read));
+  deferred_reads_.clear();
+  for (auto& waiting : waiting_) {
+    closed.replies.push_back(
+        Reply{std::move(waiting.request.routing_id), waiting.request.delimiter, std::move(waiting.bytes)});
+  }
+  waiting_.clear();
+  bytes_ = 0;
+  for (auto& event : pending_.events) {
+    closed.publications.push_back({event_topic(event.territory), std::move(event.bytes)});
+  }
+  for (auto& alert : pending_.alerts) {
+    closed.publications.push_back({alert_topic(alert.owner), std::move(alert.bytes)});
+  }
+  if (parts_.probe) parts_.probe->on_published(pending_.events.size(), pending_.alerts.size());
+  closed.events = !pending_.events.empty();
+  pending_.events.clear();
+  pending_.alerts.clear();
+  closed.close_feed = parts_.state.feed_rebind_needed;
+  parts_.state.feed_rebind_needed = false;
+  return closed;
+}
+
+void GroupCommit::roll_back(const Error& error) {
+  logger()->error("commit failed, nothing acknowledged: {}", error.message);
+  parts_.state.feed_rebind_needed = false;
+  parts_.storage.on_commit_failed(parts_.store.last_write_failure(), std::chrono::steady_clock::now());
+  parts_.dispatcher.refuse_writes(parts_.storage.refusal());
+  for (auto& [route, read] : deferred_reads_) {
+    keep(route_back(route, encode_error(route.request_id, parts_.storage.refusal(), committed_sequence_)));
+  }
+  deferred_reads_.clear();
+  // The in-memory state ran ahead of the store: rebuild it from the durable truth.
+  parts_.replies.clear();
+  pending_.clear();
+  if (auto reloaded = load(); !reloaded) {
+    logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
+  }
+  // Writes of the batch are refused; reads are answered again, from the state as reloaded, since
+  // their first answer may show a change that was never committed; the rest stands.
+  for (auto& waiting : waiting_) {
+    switch (waiting.outcome) {
+      case Dispatcher::Outcome::write:
+        waiting.bytes =
+            encode_error(request_id_of(waiting.request.payload), parts_.storage.refusal(), parts_.state.sequence);
+        break;
+      case Dispatcher::Outcome::read:
+        waiting.bytes = dispatch(waiting.request, &waiting.outcome);
+        break;
+      case Dispatcher::Outcome::stands:
+        break;
+    }
+  }
+  // A report answered again may have gone to the log reader, which answers it itself; the
+  // dispatcher refuses writes meanwhile, so nothing was staged again.
+  std::erase_if(waiting_, [](const Waiting& waiting) { return waiting.bytes.empty(); });
+}
+
+}  // namespace dispo::broker

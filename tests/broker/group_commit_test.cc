@@ -1,0 +1,176 @@
+// GroupCommit over a real store in a temporary directory: a batch's replies leave only once its
+// writes are durable, and a commit failure injected into a batch holding an update, a search and a
+// backup refuses the update, answers the search again from the state reloaded from the store, and
+// lets the backup stand (its checkpoint was written).
+#include "server/group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "hostile_text.h"
+#include "model/replies.h"
+#include "storage/backup.h"
+#include "temp_dir.h"
+
+namespace dispo::broker {
+namespace {
+
+class GroupCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Store::open(dir / "data");
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    replies = std::make_unique<ReplyCache>(*store);
+    dispatcher = std::make_unique<Dispatcher>(state, *replies, *store, 1u << 20);
+    storage = std::make_unique<StorageGuard>(dir / "data", 0, std::chrono::milliseconds(1000));
+    log_reader = std::make_unique<LogReader>(*store);
+    batch = std::make_unique<GroupCommit>(
+        GroupCommit::Parts{state, *store, *replies, *dispatcher, *storage, *log_reader, nullptr, false},
+        [this](Store::Batch& staged) -> Result<void> {
+          ++commits;
+          if (fail_next_commit) {
+            fail_next_commit = false;
+            return make_error(wire::Status::storage_error, "panne injectée par le test");
+          }
+          return store->commit(staged);
+        });
+    ASSERT_TRUE(batch->load());
+    dispatcher->set_backup_handler([this](const wire::Request& request, const RequestOrigin& origin) {
+      return answer_backup(*store, batch->committed_sequence(), request, origin.from_loopback);
+    });
+
+    wire::RegistrationT registration;
+    registration.facilities.push_back(std::make_unique<wire::FacilityT>(testing::plain_facility()));
+    wire::RequestBodyUnion body;
+    body.Set(std::move(registration));
+    batch->begin(wire::now_ms());
+    batch->answer(request("register", std::move(body)));
+    const auto closed = batch->close();
+    ASSERT_EQ(closed.replies.size(), 1u);
+    ASSERT_EQ(status_of(closed.replies[0]), wire::Status::ok);
+    registered_sequence = batch->committed_sequence();
+    ASSERT_GT(registered_sequence, 0u);
+  }
+
+  // A request admitted from the peer named `route` (also its routing id).
+  AdmittedRequest request(const std::string& route, wire::RequestBodyUnion body) {
+    wire::RequestT request;
+    request.request_id = ++request_id;
+    request.client_id = "group-commit-test";
+    request.body = std::move(body);
+    const std::string bytes = wire::pack(request);
+    AdmittedRequest admitted;
+    admitted.routing_id = zmq::message_t(route.data(), route.size());
+    admitted.payload = zmq::message_t(bytes.data(), bytes.size());
+    admitted.peer = route;
+    return admitted;
+  }
+
+  AdmittedRequest update(int available) {
+    wire::AvailabilityUpdateT update;
+    update.facility_id = "590000001";
+    update.unit_id = "u1";
+    update.available = static_cast<std::uint16_t>(available);
+    wire::RequestBodyUnion body;
+    body.Set(std::move(update));
+    return request("update", std::move(body));
+  }
+
+  AdmittedRequest search() {
+    wire::RequestBodyUnion body;
+    body.Set(wire::SearchQueryT{});
+    return request("search", std::move(body));
+  }
+
+  AdmittedRequest backup() {
+    wire::BackupRequestT backup;
+    backup.directory = (dir / "backup").string();
+    wire::RequestBodyUnion body;
+    body.Set(std::move(backup));
+    return request("backup", std::move(body));
+  }
+
+  static wire::Status status_of(const Reply& reply) {
+    auto message = wire::decode(reply.bytes.data(), reply.bytes.size());
+    return message ? (*message)->body_as_Reply()->status() : wire::Status::malformed;
+  }
+
+  static std::size_t matches_of(const Reply& reply) {
+    auto message = wire::decode(reply.bytes.data(), reply.bytes.size());
+    const auto* result = message ? (*message)->body_as_Reply()->body_as_SearchResult() : nullptr;
+    return result && result->matches() ? result->matches()->size() : 0;
+  }
+
+  // The batch's replies by route.
+  static std::map<std::string, Reply> by_route(GroupCommit::Closed& closed) {
+    std::map<std::string, Reply> replies;
+    for (auto& reply : closed.replies) replies[reply.routing_id.to_string()] = std::move(reply);
+    return replies;
+  }
+
+  testing::TempDir dir;
+  BrokerState state;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ReplyCache> replies;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<StorageGuard> storage;
+  std::unique_ptr<LogReader> log_reader;
+  std::unique_ptr<GroupCommit> batch;
+  std::uint64_t request_id = 0;
+  std::uint64_t registered_sequence = 0;
+  int commits = 0;
+  bool fail_next_commit = false;
+};
+
+TEST_F(GroupCommitTest, ASearchInTheBatchSeesItsUpdateOnceCommitted) {
+  batch->begin(wire::now_ms());
+  batch->answer(update(3));
+  batch->answer(search());
+  const int before = commits;
+  auto closed = batch->close();
+  EXPECT_EQ(commits, before + 1) << "one commit for the batch";
+  auto replies = by_route(closed);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(status_of(replies["update"]), wire::Status::ok);
+  EXPECT_EQ(matches_of(replies["search"]), 1u) << "the search sees the update staged before it";
+  EXPECT_GT(batch->committed_sequence(), registered_sequence);
+  EXPECT_FALSE(closed.publications.empty()) << "the update's event is published once durable";
+}
+
+TEST_F(GroupCommitTest, AFailedCommitRefusesTheUpdateAnswersTheSearchAgainAndTheBackupStands) {
+  batch->begin(wire::now_ms());
+  batch->answer(update(3));
+  batch->answer(search());
+  batch->answer(backup());
+  fail_next_commit = true;
+  auto closed = batch->close();
+
+  auto replies = by_route(closed);
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(status_of(replies["update"]), wire::Status::storage_error) << "the write was never durable";
+  EXPECT_EQ(status_of(replies["search"]), wire::Status::ok);
+  EXPECT_EQ(matches_of(replies["search"]), 0u)
+      << "answered again from the store: the place the failed update opened does not exist";
+  EXPECT_EQ(status_of(replies["backup"]), wire::Status::ok) << "the checkpoint was written: not a storage error";
+  EXPECT_TRUE(std::filesystem::exists(dir / "backup"));
+  EXPECT_TRUE(closed.publications.empty()) << "nothing of a failed commit is published";
+  EXPECT_EQ(batch->committed_sequence(), registered_sequence);
+  EXPECT_EQ(state.sequence, registered_sequence) << "the state is reloaded from the store";
+  EXPECT_TRUE(storage->degraded()) << "writes are refused until the store resumes";
+
+  // The next write is refused before anything is applied; a read is answered.
+  batch->begin(wire::now_ms());
+  batch->answer(update(4));
+  batch->answer(search());
+  closed = batch->close();
+  replies = by_route(closed);
+  EXPECT_EQ(status_of(replies["update"]), wire::Status::storage_error);
+  EXPECT_EQ(matches_of(replies["search"]), 0u);
+  EXPECT_EQ(batch->committed_sequence(), registered_sequence);
+}
+
+}  // namespace
+}  // namespace dispo::broker
