@@ -31,6 +31,10 @@ void BrokerPool::stop() {
     if (worker.joinable()) worker.join();
   }
   workers_.clear();
+  // Jobs never run hold their connections: released now, while the server that owns their
+  // sockets still exists (the pool outlives it in dispo-web's main).
+  std::lock_guard lock(mutex_);
+  jobs_.clear();
 }
 
 void BrokerPool::work(client::SessionOptions options) {

@@ -231,8 +231,11 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
                                // Attached first: a browser that reads the welcome receives every later event.
                                self->server_.hub->attach(self, last_event_id);
                                self->server_.probe.stream_opened();
-                               self->enqueue(std::make_shared<const std::string>("retry: 3000\n: bienvenue\n\n"));
+                               // The watch is armed while the expiry is "never": started after the
+                               // first write, it would inherit that write's timeout and close every
+                               // stream after kWriteTimeout.
                                self->watch_for_close();
+                               self->enqueue(std::make_shared<const std::string>("retry: 3000\n: bienvenue\n\n"));
                              });
   }
 
@@ -261,12 +264,16 @@ class Connection : public StreamSink, public std::enable_shared_from_this<Connec
       return;
     }
     writing_ = true;
+    // The write owns its bytes: end_stream() may empty the queue before the write completes (the
+    // browser left, the stream was cut off or revoked meanwhile), and its completion then finds
+    // the stream ended and touches the queue no more.
+    auto text = queue_.front();
     beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
-    asio::async_write(stream_, asio::buffer(*queue_.front()),
-                      [self = this->shared_from_this()](beast::error_code error, std::size_t) {
-                        if (error) return self->end_stream(false);
+    asio::async_write(stream_, asio::buffer(*text),
+                      [self = this->shared_from_this(), text](beast::error_code error, std::size_t) {
+                        if (error || self->ended_) return self->end_stream(false);
                         beast::get_lowest_layer(self->stream_).expires_never();
-                        self->queued_bytes_ -= self->queue_.front()->size();
+                        self->queued_bytes_ -= text->size();
                         self->queue_.pop_front();
                         self->write_next();
                       });
