@@ -37,7 +37,8 @@ void restart_scenario(std::size_t events) {
     return;
   }
   const auto& report = (*broker)->startup();
-  std::printf("restart %zu units, %llu logged events: Broker::open %.1f ms (index rebuild %.1f ms)\n", report.units,
+  std::printf("restart %zu units, %llu logged events: Broker::open of this build's library %.1f ms (index rebuild %.1f ms)\n",
+              report.units,
               static_cast<unsigned long long>(report.sequence), opened, report.load_time.count() / 1000.0);
   broker->reset();
 
