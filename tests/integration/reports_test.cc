@@ -8,7 +8,6 @@
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "report_time.h"
-#include "storage/store.h"
 #include "temp_dir.h"
 #include "watchers.h"
 #include "wire_helpers.h"
@@ -193,41 +192,41 @@ TEST_F(ReportsTest, RecordOfARequestWithNoMatch) {
 // LogReader::kMaxInFlight such reports at once instead of queueing without bound.
 class LongHistoryTest : public ::testing::Test {
  protected:
-  static constexpr std::size_t kEvents = 300'000;
+  static constexpr std::size_t kEvents = 150'000;
   static constexpr int kUnits = 100;
 
-  void SetUp() override {
-    {  // The facility registered through the broker (a FacilityRegistered event), then stopped.
-      BrokerProcess first(dir_ / "data");
-      first.start();
-      client::Session admin(context_, client::SessionOptions{first.api(), std::chrono::seconds(5), 2, "admin"});
-      ASSERT_TRUE(admin.call(registration_of(make_facility("590000001", kUnits, 10))));
-      ASSERT_EQ(first.stop(), 0);
-    }
-    auto store = broker::Store::open(dir_ / "data");
-    ASSERT_TRUE(store) << store.error().message;
-    auto last = (*store)->last_sequence();
-    ASSERT_TRUE(last);
-    auto batch = (*store)->batch();
-    const std::int64_t start = wire::now_ms() - 3'600'000;
-    for (std::size_t sequence = *last + 1; sequence <= *last + kEvents; ++sequence) {
-      flatbuffers::FlatBufferBuilder builder(256);
-      wire::AvailabilityT availability;
-      availability.installed = 10;
-      availability.available = static_cast<std::uint16_t>(sequence % 10);
-      availability.confirmed_at = start;
-      auto change = wire::CreateAvailabilityChanged(
-          builder, builder.CreateString("590000001"), builder.CreateString("u" + std::to_string(1 + sequence % kUnits)),
-          wire::CreateAvailability(builder, &availability));
-      wire::finish(builder, wire::CreateFeedEvent(builder, sequence, start + static_cast<std::int64_t>(sequence),
-                                                  wire::Change::AvailabilityChanged, change.Union()));
-      batch.append_event(sequence, {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()});
-      if (sequence % 50'000 == 0 || sequence == *last + kEvents) {
-        batch.set_last_sequence(sequence);
-        ASSERT_TRUE((*store)->commit(batch));
+  // The long log, written once for the suite the way production writes it: a facility registered,
+  // then kEvents updates published through the api socket (kept in flight, as a publisher's outbox
+  // does), the broker stopped. Each test starts a broker on a copy.
+  static void SetUpTestSuite() {
+    logged_ = new TempDir();
+    BrokerProcess broker(*logged_ / "data");
+    broker.start();
+    zmq::context_t context;
+    client::Session publisher(context, client::SessionOptions{broker.api(), std::chrono::seconds(30), 1, "etab-59"});
+    ASSERT_TRUE(publisher.call(registration_of(make_facility("590000001", kUnits, 10))));
+    constexpr std::size_t kWindow = 512;
+    std::size_t sent = 0, acknowledged = 0;
+    while (acknowledged < kEvents) {
+      while (sent < kEvents && sent - acknowledged < kWindow) {
+        publisher.send(update_of("590000001", "u" + std::to_string(1 + sent % kUnits), static_cast<int>(sent % 10)));
+        ++sent;
       }
+      auto reply = publisher.receive(std::chrono::seconds(30));
+      ASSERT_TRUE(reply) << "no reply after " << acknowledged << " acknowledged updates";
+      ASSERT_EQ((*reply)->status(), wire::Status::ok);
+      ++acknowledged;
     }
-    store->reset();
+    ASSERT_EQ(broker.stop(), 0);
+  }
+  static void TearDownTestSuite() {
+    delete logged_;
+    logged_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(logged_, nullptr);
+    std::filesystem::copy(*logged_ / "data", dir_ / "data", std::filesystem::copy_options::recursive);
     broker_ = std::make_unique<BrokerProcess>(dir_ / "data");
     broker_->start(std::chrono::seconds(60));
   }
@@ -264,6 +263,7 @@ class LongHistoryTest : public ::testing::Test {
     return std::pair{reply->status(), installed};
   }
 
+  static inline TempDir* logged_ = nullptr;
   TempDir dir_;
   zmq::context_t context_;
   std::unique_ptr<BrokerProcess> broker_;
