@@ -41,9 +41,10 @@ void GroupCommit::begin(std::int64_t now_ms) {
 }
 
 std::string GroupCommit::dispatch(const AdmittedRequest& request, Dispatcher::Outcome* outcome) {
-  return parts_.dispatcher.handle(request.origin(),
-                                  principal_of(request.payload, parts_.state.principals, parts_.curve),
-                                  request.payload.to_string_view(), pending_, now_ms_, today_, outcome);
+  const wire::PrincipalT& principal =
+      request.principal ? *request.principal : principal_of(request.payload, parts_.state.principals, parts_.curve);
+  return parts_.dispatcher.handle(request.origin(), principal, request.payload.to_string_view(), pending_, now_ms_,
+                                  today_, outcome);
 }
 
 void GroupCommit::answer(AdmittedRequest request) {
@@ -141,6 +142,7 @@ void GroupCommit::roll_back(const Error& error) {
             encode_error(request_id_of(waiting.request.payload), parts_.storage.refusal(), parts_.state.sequence);
         break;
       case Dispatcher::Outcome::read:
+        waiting.request.principal = nullptr;  // the principals were reloaded: look it up again
         waiting.bytes = dispatch(waiting.request, &waiting.outcome);
         break;
       case Dispatcher::Outcome::stands:

@@ -129,6 +129,7 @@ std::optional<Intake::Next> Intake::next(std::uint64_t sequence) {
   request.delimiter = delimited;
   request.payload = std::move(frames.back());
   request.peer = peer;
+  request.principal = &principal;
   next.request = std::move(request);
   return next;
 }

@@ -34,6 +34,9 @@ struct AdmittedRequest {
   bool delimiter = false;
   zmq::message_t payload;   // the Message frame; carries its CURVE User-Id and peer address
   std::string peer;         // the routing id in hex, for logs
+  // Who sent it, as the intake found it: valid until the principals change (a reload after a
+  // failed commit looks it up again).
+  const wire::PrincipalT* principal = nullptr;
 
   // Where it came from, for the dispatcher; views into this request (keep it alive meanwhile).
   RequestOrigin origin() const;
