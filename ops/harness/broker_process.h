@@ -26,6 +26,9 @@ class BrokerProcess {
  public:
   explicit BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
 
+  // Arguments added to the command line from the next start() on (a cluster member needs the
+  // other members' endpoints, known once they are all constructed).
+  void set_extra_args(std::vector<std::string> extra_args) { extra_args_ = std::move(extra_args); }
   // The keys start() probes with, for a broker running with --curve-key.
   void set_probe_keys(client::ClientKeys keys) { probe_keys_ = std::move(keys); }
 

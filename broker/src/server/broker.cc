@@ -7,6 +7,8 @@
 
 #include <vector>
 
+#include "access/feed_topics.h"
+#include "cluster.h"
 #include "dispatcher.h"
 #include "group_commit.h"
 #include "housekeeping.h"
@@ -35,7 +37,7 @@ struct Broker::Impl {
         feed(context, options, api, state.principals, probe.get()),
         intake(options, state.principals, api.curve()),
         batch({state, *store, replies, dispatcher, storage, log_reader, probe.get(), api.curve()},
-              [this](Store::Batch& staged) { return store->commit(staged); }),
+              [this](Store::Batch& staged) { return cluster ? cluster->commit(staged) : store->commit(staged); }),
         housekeeping(options.heartbeat) {
     state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
     state.escalate_after_ms = std::chrono::milliseconds(options.escalate_after).count();
@@ -49,6 +51,9 @@ struct Broker::Impl {
   void housekeeping_if_due();
   void publish_metrics();
   void refresh_storage();
+  void update_write_refusal();
+  void follow_cluster();
+  void reload_replicated();
 
   BrokerOptions options;
   zmq::context_t context{1};
@@ -66,6 +71,9 @@ struct Broker::Impl {
   GroupCommit batch;
   Housekeeping housekeeping;
   StartupReport startup;
+  // A cluster member (options.node_id): started once the state is loaded, stopped first.
+  std::unique_ptr<Cluster> cluster;
+  std::optional<Error> cluster_refusal;  // why writes go elsewhere (not the leader)
 };
 
 Result<void> Broker::Impl::load() {
@@ -80,8 +88,47 @@ Result<void> Broker::Impl::load() {
 }
 
 void Broker::Impl::refresh_storage() {
-  if (!storage.refresh(*store, std::chrono::steady_clock::now())) return;
-  dispatcher.refuse_writes(storage.degraded() ? std::optional<Error>(storage.refusal()) : std::nullopt);
+  if (storage.refresh(*store, std::chrono::steady_clock::now())) update_write_refusal();
+}
+
+// Writes are refused while this member does not lead its cluster, or while its storage is degraded.
+void Broker::Impl::update_write_refusal() {
+  if (cluster_refusal) {
+    dispatcher.refuse_writes(cluster_refusal);
+  } else {
+    dispatcher.refuse_writes(storage.degraded() ? std::optional<Error>(storage.refusal()) : std::nullopt);
+  }
+}
+
+// A cluster member, each turn: whether it leads (writes taken or refused) and whether batches it
+// did not write itself reached its store (then the state is reloaded and their events published).
+void Broker::Impl::follow_cluster() {
+  Cluster::Turn now = cluster->turn();
+  if (now.reload) reload_replicated();
+  cluster_refusal = std::move(now.refusal);  // the leader it names may have changed
+  update_write_refusal();
+}
+
+void Broker::Impl::reload_replicated() {
+  const std::uint64_t before = batch.committed_sequence();
+  replies.clear();
+  if (auto loaded = batch.load(); !loaded) {
+    logger()->critical("cannot reload the state after replicated writes: {}", loaded.error().message);
+    return;
+  }
+  // The events the other members' batches logged, on this member's feed too, in order.
+  bool published = false;
+  auto visited = store->for_each_event(before + 1, [&](std::uint64_t, std::string_view bytes) {
+    auto message = wire::decode(bytes.data(), bytes.size(), SIZE_MAX);
+    const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
+    if (event && event->territory()) {
+      feed.publish(event_topic(event->territory()->string_view()), std::string(bytes));
+      published = true;
+    }
+    return true;
+  });
+  if (!visited) logger()->error("cannot read the replicated events: {}", visited.error().message);
+  if (published) housekeeping.heartbeat_now();
 }
 
 // One batch: the waiting requests, each in its peer's turn, up to max_batch requests or
@@ -132,7 +179,7 @@ void Broker::Impl::send_log_reads() {
 void Broker::Impl::housekeeping_if_due() {
   if (!housekeeping.housekeeping_due(std::chrono::steady_clock::now())) return;
   publish_metrics();
-  if (storage.degraded()) return;
+  if (storage.degraded() || cluster_refusal) return;
   batch.begin(wire::now_ms());
   housekeeping.stage(state, batch);
   close_batch();
@@ -148,6 +195,7 @@ void Broker::Impl::publish_metrics() {
 
 void Broker::Impl::turn() {
   if (options.on_turn) options.on_turn();
+  if (cluster) follow_cluster();
   refresh_storage();
   feed.rebind_if_due();
   for (const auto& heartbeat : housekeeping.heartbeats_if_due(state, std::chrono::steady_clock::now())) {
@@ -182,6 +230,15 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   if (!store) return store.error();
   auto impl = std::make_unique<Impl>(options, std::move(*store));
   if (auto loaded = impl->load(); !loaded) return loaded.error();
+  if (options.node_id != 0) {
+    try {
+      impl->cluster = std::make_unique<Cluster>(*impl->store, options);
+    } catch (const std::exception& error) {
+      return make_error(wire::Status::invalid, std::string("cluster : ") + error.what());
+    }
+    impl->cluster_refusal = make_error(wire::Status::unavailable, "le cluster élit son leader : réessayez");
+    impl->update_write_refusal();
+  }
   Impl* loop = impl.get();
   impl->dispatcher.set_backup_handler([loop](const wire::Request& request, const RequestOrigin& origin) {
     return answer_backup(*loop->store, loop->batch.committed_sequence(), request, origin.from_loopback);

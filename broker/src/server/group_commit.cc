@@ -119,12 +119,18 @@ GroupCommit::Closed GroupCommit::close() {
 }
 
 void GroupCommit::roll_back(const Error& error) {
+  // storage_error: this store failed (writes refused until it resumes); otherwise the cluster did
+  // not commit the batch (not the leader any more, no majority): the cluster says what happens next.
+  const bool storage_failed = error.status == wire::Status::storage_error;
   logger()->error("commit failed, nothing acknowledged: {}", error.message);
   parts_.state.feed_rebind_needed = false;
-  parts_.storage.on_commit_failed(parts_.store.last_write_failure(), std::chrono::steady_clock::now());
-  parts_.dispatcher.refuse_writes(parts_.storage.refusal());
+  if (storage_failed) {
+    parts_.storage.on_commit_failed(parts_.store.last_write_failure(), std::chrono::steady_clock::now());
+    parts_.dispatcher.refuse_writes(parts_.storage.refusal());
+  }
+  const Error refusal = storage_failed ? parts_.storage.refusal() : error;
   for (auto& [route, read] : deferred_reads_) {
-    keep(route_back(route, encode_error(route.request_id, parts_.storage.refusal(), committed_sequence_)));
+    keep(route_back(route, encode_error(route.request_id, refusal, committed_sequence_)));
   }
   deferred_reads_.clear();
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
@@ -138,8 +144,7 @@ void GroupCommit::roll_back(const Error& error) {
   for (auto& waiting : waiting_) {
     switch (waiting.outcome) {
       case Dispatcher::Outcome::write:
-        waiting.bytes =
-            encode_error(request_id_of(waiting.request.payload), parts_.storage.refusal(), parts_.state.sequence);
+        waiting.bytes = encode_error(request_id_of(waiting.request.payload), refusal, parts_.state.sequence);
         break;
       case Dispatcher::Outcome::read:
         waiting.request.principal = nullptr;  // the principals were reloaded: look it up again

@@ -106,6 +106,20 @@ int main(int argc, char** argv) {
   app.add_option("--log-format", log_format,
                  "text (lu tel quel par journald : pas d'horodatage à nous sous systemd) ou json (un objet par ligne)")
       ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+  std::string cluster_spec;
+  std::string cluster_api_spec;
+  app.add_option("--node-id", options.node_id,
+                 "Numéro de ce nœud dans le cluster (avec --cluster ; 0 = broker seul, le défaut)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
+  app.add_option("--cluster", cluster_spec,
+                 "Les nœuds du cluster Raft : ID=HÔTE:PORT,… (ex. 1=127.0.0.1:7401,2=127.0.0.1:7402,\n"
+                 "3=127.0.0.1:7403 ; boucle locale seulement pour l'instant)");
+  app.add_option("--cluster-api", cluster_api_spec,
+                 "L'adresse des requêtes de chaque nœud, nommée à qui écrit ailleurs qu'au leader :\n"
+                 "ID=ADRESSE,… (ex. 1=tcp://127.0.0.1:7001,…)");
+  app.add_option("--election-timeout-ms", options.election_timeout_ms,
+                 "Silence du leader (ms) après lequel un autre nœud est élu")
+      ->capture_default_str()->check(CLI::Range(100u, 60'000u));
   CLI::App* check_config = app.add_subcommand(
       "check-config", "Vérifier un fichier de configuration sans rien démarrer (code 0 s'il est valide)");
   check_config->add_option("file", check_file, "Le fichier TOML (ex. /etc/dispo/dispo.toml)")->required();
@@ -130,6 +144,25 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.insecure_tcp_loopback = insecure_tcp_loopback;
+  if (!cluster_spec.empty() || options.node_id != 0) {
+    if (cluster_spec.empty() || options.node_id == 0) {
+      std::fprintf(stderr, "dispo-broker : --node-id et --cluster vont ensemble (voir dispo-broker --help)\n");
+      return 2;
+    }
+    auto cluster = dispo::broker::parse_cluster(cluster_spec, cluster_api_spec);
+    if (!cluster) {
+      std::fprintf(stderr, "dispo-broker : %s\n", cluster.error().message.c_str());
+      return 2;
+    }
+    options.cluster = std::move(*cluster);
+    bool listed = false;
+    for (const auto& member : options.cluster) listed = listed || member.id == options.node_id;
+    if (!listed) {
+      std::fprintf(stderr, "dispo-broker : le nœud %llu (--node-id) n'est pas dans --cluster\n",
+                   static_cast<unsigned long long>(options.node_id));
+      return 2;
+    }
+  }
   options.batch_time_per_peer = std::chrono::microseconds(batch_time_per_peer_us);
   // Everything the broker creates (data, sockets, backups) is its user's (and group's) alone.
   ::umask(options.group_access ? 0007 : 0077);

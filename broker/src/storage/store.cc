@@ -25,6 +25,7 @@ constexpr const char* kAlerts = "alerts";
 constexpr const char* kLastSequenceKey = "last_sequence";
 constexpr const char* kCheckedUntilKey = "checked_until";
 constexpr const char* kSubscriptionCounterKey = "subscription_counter";
+constexpr const char* kReplicatedIndexKey = "replicated_index";
 constexpr std::string_view kAlertAckPrefix = "alert_ack/";
 constexpr std::string_view kRequestPrefix = "request/";
 constexpr std::string_view kHoldPrefix = "hold/";
@@ -181,6 +182,7 @@ void Store::Batch::set_subscription_counter(std::uint64_t number) {
 
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
 void Store::Batch::clear() { batch_->Clear(); }
+std::string Store::Batch::data() const { return batch_->Data(); }
 
 // ---------------------------------------------------------------- Store
 
@@ -288,6 +290,31 @@ Result<void> Store::commit(Batch& batch) {
   last_write_failure_ = WriteFailure::none;
   batch.clear();
   return {};
+}
+
+Result<void> Store::apply_replicated(std::string_view data, std::uint64_t index) {
+  auto applied = replicated_index();
+  if (!applied) return applied.error();
+  if (index <= *applied) return {};
+  // WriteBatch checks the header and the count of its representation when it is written.
+  if (data.size() < 12)
+    return make_error(wire::Status::storage_error, "a replicated batch of " + std::to_string(data.size()) +
+                                                       " bytes is no batch");
+  rocksdb::WriteBatch batch{std::string(data)};
+  batch.Put(meta_, kReplicatedIndexKey, big_endian(index));
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto status = db_->Write(options, &batch);
+  if (!status.ok()) return storage_error("replicated write failed, nothing was applied", status);
+  return {};
+}
+
+Result<std::uint64_t> Store::replicated_index() const {
+  std::string value;
+  auto status = db_->Get({}, meta_, kReplicatedIndexKey, &value);
+  if (status.IsNotFound()) return std::uint64_t{0};
+  if (!status.ok()) return storage_error("cannot read the replicated index", status);
+  return from_big_endian(value);
 }
 
 Result<void> Store::resume() {

@@ -15,6 +15,8 @@
 //   meta          "alert_ack/" owner               -> big-endian acknowledged alert number
 //                 "checked_until"                  -> big-endian Unix ms of time-driven alerts
 //                 "subscription_counter"           -> big-endian number of the last "S-<n>" given
+//                 "replicated_index"               -> big-endian Raft index of the last batch
+//                                                     applied from the replicated log (a cluster)
 // Every change goes through one Batch committed atomically with the WAL synced, so an
 // acknowledged write survives kill -9 and power loss.
 // Thread-safety: a Store is used by the event loop thread only, except checkpoint-style reads
@@ -77,6 +79,9 @@ class Store {
 
     bool empty() const;
     void clear();
+    // The batch as bytes (RocksDB's WriteBatch representation): what a cluster's leader
+    // replicates; every member writes it with Store::apply_replicated.
+    std::string data() const;
 
    private:
     friend class Store;
@@ -102,6 +107,15 @@ class Store {
   // every write (read-only after a background error) until resume() succeeds.
   Result<void> commit(Batch& batch);
   WriteFailure last_write_failure() const { return last_write_failure_; }
+
+  // A cluster member: writes a batch committed in the replicated log (`data`, from Batch::data on
+  // the leader) with its Raft `index`, atomically and synced. An index at or below
+  // replicated_index() was written already (the log is replayed after a restart) and is skipped.
+  // Safe to call from the log's thread while the loop thread reads. storage_error when `data` is
+  // not a batch or the write fails (nothing written).
+  Result<void> apply_replicated(std::string_view data, std::uint64_t index);
+  // The Raft index of the last batch written by apply_replicated (0: none).
+  Result<std::uint64_t> replicated_index() const;
 
   // Asks RocksDB to leave the read-only state after a write or background error (DB::Resume:
   // flushes memtables to a new WAL). Succeeds at once when there is no error to clear; fails

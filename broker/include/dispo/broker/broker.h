@@ -16,12 +16,26 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dispo/schemas/result.h"
 
 namespace dispo::broker {
 
 class MetricsBoard;  // dispo/broker/metrics.h
+
+// A member of a broker cluster (issue #16): its id, where the other members reach its Raft log
+// ("HOST:PORT", loopback only for now), and its api endpoint (named to writers sent elsewhere).
+struct ClusterMember {
+  std::uint64_t id = 0;
+  std::string raft;
+  std::string api;
+};
+
+// `--cluster 1=HOST:PORT,2=HOST:PORT,3=HOST:PORT` and `--cluster-api 1=tcp://…,…` (optional) as
+// members. invalid, in French, on an id that is not a number above 0 or repeats, an address that
+// is not HOST:PORT, an api given for an id not in the cluster.
+Result<std::vector<ClusterMember>> parse_cluster(std::string_view raft, std::string_view api);
 
 struct BrokerOptions {
   std::filesystem::path data_dir = "var/dispo";
@@ -61,6 +75,10 @@ struct BrokerOptions {
   std::function<void()> on_turn;
   // Where the event loop publishes its metrics and health about once a second (null: not measured).
   std::shared_ptr<MetricsBoard> metrics;
+  // A member of a Raft cluster when node_id is not 0 (one of `cluster`); a single broker otherwise.
+  std::uint64_t node_id = 0;
+  std::vector<ClusterMember> cluster;
+  unsigned election_timeout_ms = 1000;  // a leader silent this long is replaced
 };
 
 // What start-up found, for the log and the restart benchmark.

@@ -1,0 +1,99 @@
+// ReplicatedLog: this node's member of a Raft cluster (Debian's libraft 0.15: its consensus, its
+// on-disk log under libuv, its TCP transport), running on a thread of its own.
+//
+// An entry proposed on the leader is appended to the Raft log, replicated, and once a majority
+// holds it, handed to `apply` on every member, in the same order (the Raft index). The proposer
+// hears back only then: an acknowledged entry is on a majority's disks. On a follower, a proposal
+// is refused at once with the leader's id and address. Applying is the state machine's business:
+// when a member restarts, libraft restores its last snapshot and applies the entries after it
+// again, so the state machine either lives in memory (rebuilt) or skips the indexes it already
+// holds (RocksDB: the applied index is written with the entry's effects).
+//
+// Knows nothing of dispo's requests: entries are bytes. Traffic between members is libraft's
+// plain TCP; start() refuses an address beyond loopback (encryption between machines is not
+// built yet). `apply`, `snapshot`, `restore` and every `done` run on the log's thread; every
+// public member function may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dispo::broker {
+
+class ReplicatedLog {
+ public:
+  struct Member {
+    std::uint64_t id = 0;  // > 0, unique in the cluster
+    std::string address;   // "127.0.0.1:7401": where the other members reach it
+  };
+
+  struct Options {
+    std::uint64_t id = 0;            // this member's id, one of `cluster`
+    std::string directory;           // the Raft log and snapshots (created if absent)
+    std::vector<Member> cluster;     // the first configuration, when `directory` is new
+    unsigned election_timeout_ms = 1000;
+    unsigned heartbeat_timeout_ms = 100;
+    unsigned snapshot_threshold = 1024;  // entries between two snapshots
+    unsigned snapshot_trailing = 128;    // entries kept after a snapshot (late followers)
+  };
+
+  // The state machine. `apply` gets each committed entry with its Raft index, in order.
+  // `snapshot` returns bytes from which `restore` rebuilds the same state.
+  struct StateMachine {
+    std::function<void(std::uint64_t index, std::string_view entry)> apply;
+    std::function<std::string()> snapshot;
+    std::function<void(std::string_view bytes)> restore;
+  };
+
+  // What became of a proposal (or a barrier).
+  struct Outcome {
+    bool committed = false;       // on a majority and applied here
+    std::uint64_t index = 0;      // its Raft index when committed
+    std::string error;            // otherwise: why, for people
+    std::uint64_t leader_id = 0;  // the leader as this member knows it (0: none known)
+    std::string leader_address;
+  };
+  using Done = std::function<void(const Outcome&)>;
+
+  enum class Role { unavailable, follower, candidate, leader };
+  struct Status {
+    Role role = Role::unavailable;
+    std::uint64_t leader_id = 0;
+    std::string leader_address;
+    std::uint64_t first_index = 0;   // the oldest entry still in the log (older: in the snapshot)
+    std::uint64_t last_index = 0;    // appended to this member's log
+    std::uint64_t last_applied = 0;  // handed to `apply`
+  };
+
+  // Opens the directory (bootstrapping it with `cluster` when new) and starts the member.
+  // Throws std::runtime_error with a message for people when it cannot. Ignores SIGPIPE from
+  // then on, process-wide (a member gone away is a closed connection, not a reason to die).
+  static std::unique_ptr<ReplicatedLog> start(Options options, StateMachine machine);
+  // Stops the member: pending proposals are told "shutting down"; the log stays on disk.
+  ~ReplicatedLog();
+  ReplicatedLog(const ReplicatedLog&) = delete;
+  ReplicatedLog& operator=(const ReplicatedLog&) = delete;
+
+  // Proposes an entry; `done` is called once, on the log's thread.
+  void propose(std::string entry, Done done);
+  // Commits nothing but returns once every entry before it is applied here (leader only): what a
+  // read that must be current waits for.
+  void barrier(Done done);
+  // This member as of its last turn (refreshed every few milliseconds and after each event).
+  Status status() const;
+
+  class Impl;
+
+ private:
+  explicit ReplicatedLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "leader", "follower", … for logs and `cluster status`.
+const char* to_string(ReplicatedLog::Role role);
+
+}  // namespace dispo::broker

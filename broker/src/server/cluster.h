@@ -1,0 +1,65 @@
+// Cluster: this broker as one member of a Raft cluster (issue #16; BrokerOptions::cluster).
+//
+// The leader's group commit goes through the replicated log (replication/replicated_log.h): its
+// batch (Store::Batch::data) is proposed, and commit() returns once a majority holds it and this
+// member wrote it to its store. Every member writes each committed batch to its own store in log
+// order (Store::apply_replicated, on the log's thread), so stores, and the feed sequence numbers
+// in them, are the same on every member. A member that does not lead refuses writes
+// (`unavailable`, naming the leader's api endpoint) and answers reads from its state as last
+// reloaded: turn() tells the loop when batches it did not write were applied. A new leader takes
+// writes only once every entry of the earlier terms is applied here (a Raft barrier).
+//
+// Loop thread, except what the log's thread does through the state machine.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dispo/broker/broker.h"
+#include "replication/replicated_log.h"
+#include "storage/store.h"
+
+namespace dispo::broker {
+
+class Cluster {
+ public:
+  // Starts this member (its Raft log in DATA/raft). Throws std::runtime_error with a message for
+  // the operator when it cannot.
+  Cluster(Store& store, const BrokerOptions& options);
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  // GroupCommit's commit on this member: replicates `batch` and waits until a majority holds it
+  // and this member wrote it. `unavailable` when this member does not lead (any more), or when no
+  // majority answered in time (the batch may still be committed later: the loop then reloads).
+  Result<void> commit(Store::Batch& batch);
+
+  struct Turn {
+    bool reload = false;           // batches were written that the state in memory lacks
+    std::optional<Error> refusal;  // why writes are refused here; nullopt: this member leads
+  };
+  // Once per turn of the event loop.
+  Turn turn();
+
+  ReplicatedLog::Status status() const { return log_->status(); }
+
+ private:
+  void apply(std::uint64_t index, std::string_view entry);
+  Error not_leading(const ReplicatedLog::Status& status) const;
+
+  Store& store_;
+  BrokerOptions options_;
+  std::uint64_t proposals_ = 0;
+  bool ready_ = false;             // leads, and every earlier entry is applied here
+  bool barrier_in_flight_ = false;
+  std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
+  std::atomic<std::uint64_t> awaited_{0};  // the proposal commit() waits for (0: none)
+  std::atomic<bool> foreign_applied_{false};
+  std::unique_ptr<ReplicatedLog> log_;     // last: stopped first
+};
+
+}  // namespace dispo::broker
