@@ -31,7 +31,8 @@ int report_failure(std::string_view program, const Error& error) {
   std::fprintf(stderr, "%.*s : %s\n", static_cast<int>(program.size()), program.data(),
                wire::printable(error.message).c_str());
   if (error.status == wire::Status::unauthenticated) return kUnauthenticated;
-  return error.status == wire::Status::unavailable ? kUnreachable : kRefused;
+  return error.status == wire::Status::unavailable || error.status == wire::Status::not_leader ? kUnreachable
+                                                                                              : kRefused;
 }
 
 int report_usage(std::string_view program, std::string_view message) {

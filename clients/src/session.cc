@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+#include <thread>
 
 namespace dispo::client {
 
@@ -47,6 +48,20 @@ Session::Session(zmq::context_t& context, SessionOptions options)
     : context_(&context), options_(std::move(options)), next_request_id_(first_request_id()) {
   if (options_.client_id.empty()) options_.client_id = random_client_id();
   if (options_.attempts < 1) options_.attempts = 1;
+  std::string_view list = options_.broker;
+  while (true) {
+    const std::size_t comma = list.find(',');
+    endpoints_.emplace_back(list.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  // Every member's address is checked now (ZeroMQ refuses a malformed one when connecting), so
+  // that a typo in the third one is said at once, not at the first failover.
+  for (std::size_t i = 1; i < endpoints_.size(); ++i) {
+    zmq::socket_t probe(*context_, zmq::socket_type::dealer);
+    probe.set(zmq::sockopt::linger, 0);
+    probe.connect(endpoints_[i]);
+  }
   connect();
 }
 
@@ -92,7 +107,13 @@ void Session::connect() {
   handshake_succeeded_ = false;
   broker_absent_ = false;
   authentication_failure_.reset();
-  socket_.connect(options_.broker);
+  socket_.connect(endpoints_[current_]);
+}
+
+void Session::next_member() {
+  if (endpoints_.size() < 2) return;
+  current_ = (current_ + 1) % endpoints_.size();
+  connect();
 }
 
 void Session::read_handshake_events() {
@@ -254,9 +275,17 @@ void Session::send_encoded(const std::string& request) {
 }
 
 Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::string& bytes) {
-  for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
+  // A cluster electing its leader refuses for about an election timeout: a few rounds of the
+  // list, a short pause between two rounds.
+  const std::size_t max_redirects = endpoints_.size() < 2 ? 0 : 30 * endpoints_.size();
+  std::size_t redirects = 0;
+  std::optional<Error> not_leader;
+  // Each member of a cluster gets `attempts` silences before the call gives up.
+  const int max_silences = options_.attempts * static_cast<int>(endpoints_.size());
+  for (int silences = 0; silences < max_silences;) {
     socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+    bool redirected = false;
     while (std::chrono::steady_clock::now() < deadline) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
@@ -264,18 +293,33 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
       if (authentication_failure_) return *authentication_failure_;  // no retry can succeed
       if (!reply) break;
       if ((*reply)->request_id() != request_id) continue;  // late reply to an earlier call
-      if ((*reply)->status() != wire::Status::ok) {
-        const auto* text = (*reply)->message();
-        return make_error((*reply)->status(), text ? text->str() : "refusé par le broker");
-      }
-      return std::move(*reply);
+      if ((*reply)->status() == wire::Status::ok) return std::move(*reply);
+      const auto* text = (*reply)->message();
+      Error refused = make_error((*reply)->status(), text ? text->str() : "refusé par le broker");
+      if (refused.status != wire::Status::not_leader || redirects >= max_redirects) return refused;
+      not_leader = std::move(refused);
+      redirected = true;
+      break;
     }
-    connect();  // Lazy Pirate: a fresh socket, then resend the same request id
+    if (redirected) {
+      ++redirects;
+      if (redirects % endpoints_.size() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } else {
+      ++silences;  // no answer in time: an attempt spent
+    }
+    // Lazy Pirate: a fresh socket (to the next member of a cluster), then the same request id.
+    if (endpoints_.size() > 1) {
+      next_member();
+    } else {
+      connect();
+    }
   }
+  if (not_leader) return *not_leader;
   const auto seconds = static_cast<double>(options_.timeout.count()) / 1000.0;
   char detail[128];
-  std::snprintf(detail, sizeof detail, " : pas de réponse après %d tentative%s de %.1f s",
-                options_.attempts, options_.attempts > 1 ? "s" : "", seconds);
+  std::snprintf(detail, sizeof detail, " : pas de réponse après %d tentative%s de %.1f s%s",
+                max_silences, max_silences > 1 ? "s" : "", seconds,
+                endpoints_.size() > 1 ? " (chaque nœud du cluster essayé)" : "");
   for (char* c = detail; *c != '\0'; ++c) {
     if (*c == '.') *c = ',';  // French decimal comma
   }

@@ -6,7 +6,7 @@ namespace dispo::publishers {
 
 bool is_transient(const Error& error) {
   return error.status == wire::Status::unavailable || error.status == wire::Status::storage_error ||
-         error.status == wire::Status::rate_limited;
+         error.status == wire::Status::rate_limited || error.status == wire::Status::not_leader;
 }
 
 DeliveryReport deliver_outbox(Outbox& outbox, client::Session& session, const SettledHook& on_settled,

@@ -57,6 +57,45 @@ TEST(StoreTest, CommittedStateIsLoadedBackAfterReopening) {
   EXPECT_EQ(*(*store)->last_sequence(), 42u);
 }
 
+// A cluster (issue #16): the leader's batch, as bytes, written by another member's store.
+TEST(StoreTest, AReplicatedBatchIsWrittenOnceWithItsIndex) {
+  testing::TempDir leader_dir;
+  testing::TempDir member_dir;
+  auto leader = Store::open(leader_dir.path());
+  auto member = Store::open(member_dir.path());
+  ASSERT_TRUE(leader && member);
+  auto batch = (*leader)->batch();
+  batch.put_facility(facility_with_units("590000001", {"a"}));
+  batch.set_last_sequence(7);
+  const std::string data = batch.data();
+
+  ASSERT_TRUE((*member)->apply_replicated(data, 12));
+  EXPECT_EQ(*(*member)->replicated_index(), 12u);
+  EXPECT_EQ(*(*member)->last_sequence(), 7u);
+  AvailabilityIndex index;
+  ASSERT_TRUE((*member)->load(index));
+  EXPECT_NE(index.facility("590000001"), nullptr);
+
+  // The log replayed after a restart: an index already written changes nothing.
+  auto later = (*leader)->batch();
+  later.set_last_sequence(99);
+  ASSERT_TRUE((*member)->apply_replicated(later.data(), 12));
+  EXPECT_EQ(*(*member)->last_sequence(), 7u);
+  ASSERT_TRUE((*member)->apply_replicated(later.data(), 13));
+  EXPECT_EQ(*(*member)->last_sequence(), 99u);
+  EXPECT_EQ(*(*member)->replicated_index(), 13u);
+
+  // Bytes that are no batch: refused, nothing written, the index unchanged.
+  auto refused = (*member)->apply_replicated("not a batch", 14);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, wire::Status::storage_error);
+  EXPECT_EQ(*(*member)->replicated_index(), 13u);
+  std::string corrupt = data;
+  corrupt[8] = '\x7f';  // the count of records in WriteBatch's header
+  EXPECT_FALSE((*member)->apply_replicated(corrupt, 14));
+  EXPECT_EQ(*(*member)->replicated_index(), 13u);
+}
+
 TEST(StoreTest, UncommittedBatchLeavesNothing) {
   testing::TempDir dir;
   {

@@ -1,6 +1,6 @@
 // Issue #16: three real dispo-broker processes on loopback form a Raft cluster. Publishers write
-// to whichever member leads (a refusal or a silence sends them to the next member, with the SAME
-// request id); the leader is killed with SIGKILL twenty times and restarted at once. Afterwards
+// through a Session given the three endpoints, which follows the leader (a `not_leader` refusal or
+// a silence sends the call to the next member, with the SAME request id); the leader is killed with SIGKILL twenty times and restarted at once. Afterwards
 // every acknowledged update is in every member's event log at its sequence, none was applied
 // twice, and the three event logs are identical. Failover times are printed (time from a kill to
 // the next acknowledged update).
@@ -18,7 +18,6 @@
 #include "broker_process.h"
 #include "dispo/broker/broker.h"
 #include "dispo/clients/session.h"
-#include "dispo/publishers/outbox_request.h"
 #include "dispo/schemas/text_rules.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -66,36 +65,27 @@ class Cluster {
   std::vector<std::unique_ptr<BrokerProcess>> members_;
 };
 
-// Sends one encoded request to the members in turn, starting with the one that last answered,
-// until one acknowledges it; the same bytes (same client id and request id) every time.
+// A client of the cluster as dispo's own clients are: one Session given every member's endpoint,
+// which follows the leader (a `not_leader` refusal or a silence sends the call to the next member,
+// with the same request id).
 class LeaderFollower {
  public:
-  LeaderFollower(zmq::context_t& context, Cluster& cluster, const std::string& client_id) : client_id_(client_id) {
+  LeaderFollower(zmq::context_t& context, Cluster& cluster, const std::string& client_id) : cluster_(cluster) {
+    std::string list;
+    for (int i = 0; i < kMembers; ++i) list += (i ? "," : "") + cluster.member(i).api();
+    session_ = std::make_unique<client::Session>(context, client::SessionOptions{list, 300ms, 10, client_id});
+  }
+  Result<client::ReplyMessage> call(wire::RequestBodyUnion body) { return session_->call(std::move(body)); }
+  // The member that answered last.
+  int leader() const {
     for (int i = 0; i < kMembers; ++i)
-      sessions_[i] = std::make_unique<client::Session>(
-          context, client::SessionOptions{cluster.member(i).api(), 300ms, 1, client_id});
+      if (cluster_.member(i).api() == session_->endpoint()) return i;
+    return 0;
   }
-  Result<client::ReplyMessage> call(wire::RequestBodyUnion body, std::chrono::seconds within = 30s) {
-    const std::uint64_t id = next_id_++;
-    const std::string bytes = publishers::encode_request(id, client_id_, std::move(body));
-    const auto deadline = Clock::now() + within;
-    Error last = make_error(wire::Status::unavailable, "no member answered");
-    while (Clock::now() < deadline) {
-      auto reply = sessions_[leader_]->call_encoded(id, bytes);
-      if (reply) return reply;
-      last = reply.error();
-      if (last.status != wire::Status::unavailable) return last;  // a real refusal: not the cluster's doing
-      leader_ = (leader_ + 1) % kMembers;
-    }
-    return last;
-  }
-  int leader() const { return leader_; }
 
  private:
-  std::string client_id_;
-  std::array<std::unique_ptr<client::Session>, kMembers> sessions_;
-  std::uint64_t next_id_ = 1;
-  int leader_ = 0;
+  Cluster& cluster_;
+  std::unique_ptr<client::Session> session_;
 };
 
 struct Ack {
@@ -269,7 +259,7 @@ TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpoint) {
   client::Session direct(context, {cluster.member(follower).api(), 2s, 1, "direct"});
   auto refused = direct.call(update_of(kFacility, "u1", 3));
   ASSERT_FALSE(refused) << "a follower acknowledged a write";
-  EXPECT_EQ(refused.error().status, wire::Status::unavailable);
+  EXPECT_EQ(refused.error().status, wire::Status::not_leader);
   EXPECT_NE(refused.error().message.find(cluster.member(leader).api()), std::string::npos) << refused.error().message;
 
   // The follower answers reads from what was replicated to it.

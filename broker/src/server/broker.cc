@@ -236,7 +236,7 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
     } catch (const std::exception& error) {
       return make_error(wire::Status::invalid, std::string("cluster : ") + error.what());
     }
-    impl->cluster_refusal = make_error(wire::Status::unavailable, "le cluster élit son leader : réessayez");
+    impl->cluster_refusal = make_error(wire::Status::not_leader, "le cluster élit son leader : réessayez");
     impl->update_write_refusal();
   }
   Impl* loop = impl.get();

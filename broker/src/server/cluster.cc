@@ -168,13 +168,13 @@ Cluster::Turn Cluster::turn() {
 
 Error Cluster::not_leading(const ReplicatedLog::Status& status) const {
   if (status.leader_id == 0 || status.leader_id == options_.node_id)
-    return make_error(wire::Status::unavailable,
+    return make_error(wire::Status::not_leader,
                       "le cluster élit son leader : aucune écriture n'est prise pour l'instant, "
                       "réessayez dans quelques secondes");
   std::string where = status.leader_address;
   for (const ClusterMember& member : options_.cluster)
     if (member.id == status.leader_id && !member.api.empty()) where = member.api;
-  return make_error(wire::Status::unavailable, "ce nœud n'est pas le leader du cluster : écrivez au nœud " +
+  return make_error(wire::Status::not_leader, "ce nœud n'est pas le leader du cluster : écrivez au nœud " +
                                                    std::to_string(status.leader_id) + " (" + where + ")");
 }
 

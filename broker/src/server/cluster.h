@@ -5,7 +5,7 @@
 // member wrote it to its store. Every member writes each committed batch to its own store in log
 // order (Store::apply_replicated, on the log's thread), so stores, and the feed sequence numbers
 // in them, are the same on every member. A member that does not lead refuses writes
-// (`unavailable`, naming the leader's api endpoint) and answers reads from its state as last
+// (`not_leader`, naming the leader's api endpoint) and answers reads from its state as last
 // reloaded: turn() tells the loop when batches it did not write were applied. A new leader takes
 // writes only once every entry of the earlier terms is applied here (a Raft barrier).
 //
@@ -34,8 +34,8 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   // GroupCommit's commit on this member: replicates `batch` and waits until a majority holds it
-  // and this member wrote it. `unavailable` when this member does not lead (any more), or when no
-  // majority answered in time (the batch may still be committed later: the loop then reloads).
+  // and this member wrote it. `not_leader` when this member does not lead (any more); `unavailable`
+  // when no majority answered in time (the batch may still be committed later: the loop reloads).
   Result<void> commit(Store::Batch& batch);
 
   struct Turn {

@@ -296,11 +296,28 @@ Result<void> Store::apply_replicated(std::string_view data, std::uint64_t index)
   auto applied = replicated_index();
   if (!applied) return applied.error();
   if (index <= *applied) return {};
-  // WriteBatch checks the header and the count of its representation when it is written.
   if (data.size() < 12)
     return make_error(wire::Status::storage_error, "a replicated batch of " + std::to_string(data.size()) +
                                                        " bytes is no batch");
   rocksdb::WriteBatch batch{std::string(data)};
+  // RocksDB trusts a batch's header when writing it (a wrong count would only be found when the
+  // WAL is replayed): every record is read and counted first. Only what Batch writes is accepted.
+  struct Records : rocksdb::WriteBatch::Handler {
+    std::uint32_t count = 0;
+    rocksdb::Status PutCF(std::uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+      ++count;
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(std::uint32_t, const rocksdb::Slice&) override {
+      ++count;
+      return rocksdb::Status::OK();
+    }
+  } records;
+  if (auto read = batch.Iterate(&records); !read.ok() || records.count != batch.Count())
+    return make_error(wire::Status::storage_error, "a replicated batch is corrupt (" +
+                                                       (read.ok() ? std::string("wrong record count")
+                                                                  : read.ToString()) +
+                                                       "); nothing was written");
   batch.Put(meta_, kReplicatedIndexKey, big_endian(index));
   rocksdb::WriteOptions options;
   options.sync = true;

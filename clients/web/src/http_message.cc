@@ -48,6 +48,7 @@ unsigned http_status_of(wire::Status status) {
     case wire::Status::rate_limited: return 429;
     case wire::Status::too_large: return 413;
     case wire::Status::unavailable:
+    case wire::Status::not_leader:
     case wire::Status::storage_error:
     case wire::Status::unauthenticated: return 503;  // the gateway's own key refused by the broker
     default: return 400;

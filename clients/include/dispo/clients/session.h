@@ -2,6 +2,9 @@
 //
 // call() waits for the reply with a timeout; on timeout it reconnects and resends the SAME
 // request id (the ZeroMQ guide's Lazy Pirate), so the broker applies a retried write once.
+// A cluster (issue #16) is given as a list, "tcp://a:7001,tcp://b:7001,tcp://c:7001": a member
+// that does not lead (`not_leader`) or does not answer sends the call to the next one, with the
+// same request id, until one acknowledges it; the session stays with the member that answered.
 // send()/receive() keep many requests in flight for publishers and benchmarks.
 // A failed handshake (a broker requiring CURVE and no key, an unknown or revoked key, another
 // broker's public key) is seen at once through a socket monitor: call() then fails with
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include <zmq.hpp>
@@ -41,7 +45,7 @@ struct ClientKeys {
 void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys);
 
 struct SessionOptions {
-  std::string broker = kDefaultBroker;              // api endpoint
+  std::string broker = kDefaultBroker;              // api endpoint, or a cluster's, comma-separated
   std::chrono::milliseconds timeout{2500};          // per attempt
   int attempts = 3;                                 // 1 = no retry
   std::string client_id;                            // empty = a random id for this process
@@ -101,6 +105,8 @@ class Session {
 
   const std::string& client_id() const { return options_.client_id; }
   const std::string& broker() const { return options_.broker; }
+  // The endpoint this session is connected to now (a cluster: the member that last answered).
+  const std::string& endpoint() const { return endpoints_[current_]; }
 
  private:
   void connect();
@@ -109,8 +115,13 @@ class Session {
   // Reads the monitor's events: sets handshake_succeeded_, broker_absent_ or authentication_failure_.
   void read_handshake_events();
 
+  // The next member of the list (nothing to do with one endpoint), connected afresh.
+  void next_member();
+
   zmq::context_t* context_;
   SessionOptions options_;
+  std::vector<std::string> endpoints_;  // options_.broker split at commas
+  std::size_t current_ = 0;
   zmq::socket_t monitor_;  // events of socket_'s connection (before socket_: closed after it)
   zmq::socket_t socket_;
   bool handshake_succeeded_ = false;
