@@ -45,13 +45,37 @@ std::vector<std::string> with_curve(bool curve, const std::filesystem::path& dir
 // The rate limit is lifted (BrokerProcess passes --peer-rate 0 unless `flags` set it) so that the
 // broker, not the limiter, is measured: with CURVE every bench client is the one admin principal,
 // whose limit all its connections share.
-BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags)
+BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags, int members)
     : keys(curve ? initialise_curve(dir.path()) : client::ClientKeys{}),
-      process(dir / "data", with_curve(curve, dir.path(), std::move(flags))) {
+      process(dir / "data", with_curve(curve, dir.path(), flags)) {
+  if (members > 1 && curve) throw std::runtime_error("a bench cluster runs without CURVE");
   process.set_probe_keys(keys);
+  api = process.api();
+  std::string every_api = api;
+  if (members > 1) {
+    std::string raft = "1=127.0.0.1:" + std::to_string(testing::free_port());
+    std::string apis = "1=" + process.api();
+    for (int m = 2; m <= members; ++m) {
+      const auto member_dir = dir / ("member-" + std::to_string(m));
+      std::filesystem::create_directories(member_dir);
+      others.push_back(std::make_unique<testing::BrokerProcess>(member_dir / "data", flags));
+      raft += "," + std::to_string(m) + "=127.0.0.1:" + std::to_string(testing::free_port());
+      apis += "," + std::to_string(m) + "=" + others.back()->api();
+      every_api += "," + others.back()->api();
+    }
+    auto cluster_flags = [&](int m) {
+      std::vector<std::string> with = flags;
+      with.insert(with.end(), {"--node-id", std::to_string(m), "--cluster", raft, "--cluster-api", apis});
+      return with;
+    };
+    process.set_extra_args(cluster_flags(1));
+    for (int m = 2; m <= members; ++m) others[m - 2]->set_extra_args(cluster_flags(m));
+    for (auto& other : others) other->start();
+  }
   process.start();
   zmq::context_t context;
-  client::Session session(context, this->session("bench-admin"));
+  // The first registration finds the leader (a Session given every member follows it).
+  client::Session session(context, {every_api, std::chrono::seconds(30), 3, "bench-admin", keys});
   for (int first = 0; first < kFacilities; first += 100) {
     wire::RegistrationT registration;
     for (int f = first; f < first + 100; ++f) {
@@ -80,10 +104,11 @@ BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags)
     auto reply = session.call(std::move(body));
     if (!reply) throw std::runtime_error("registration failed: " + reply.error().message);
   }
+  api = session.endpoint();
 }
 
 client::SessionOptions BenchBroker::session(std::string client_id) const {
-  return {process.api(), std::chrono::seconds(30), 1, std::move(client_id), keys};
+  return {api, std::chrono::seconds(30), 1, std::move(client_id), keys};
 }
 
 long BenchBroker::rss_kib() {

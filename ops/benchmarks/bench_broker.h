@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,15 @@ std::string unit_id(int index);
 // With `curve`, the broker runs with a key from `dispo-broker init` and every bench client
 // connects with the admin's keys (`keys`), to measure what encryption costs.
 // `flags` are more broker flags (e.g. "--peer-rate", "10"); without --peer-rate the limit is lifted.
+// With `members` 3, three brokers on loopback form a Raft cluster (issue #16; no CURVE): `process`
+// is member 1, the units are registered through the leader, and session() speaks to the leader.
 struct BenchBroker {
-  explicit BenchBroker(bool curve = false, std::vector<std::string> flags = {});
+  explicit BenchBroker(bool curve = false, std::vector<std::string> flags = {}, int members = 1);
   testing::TempDir dir;
   client::ClientKeys keys;
   testing::BrokerProcess process;
+  std::vector<std::unique_ptr<testing::BrokerProcess>> others;  // the other members of a cluster
+  std::string api;  // where session() connects: the broker, or the cluster's leader
   long rss_kib();  // resident memory of the broker process
   client::SessionOptions session(std::string client_id) const;
 };

@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   int streams = 1000;
   app.add_option("--streams", streams, "Open event streams for the web scenario")->capture_default_str();
   app.add_flag("--curve", curve, "Run the broker with CURVE (dispo-broker init) and every client encrypted");
+  int members = 1;
+  app.add_option("--cluster", members,
+                 "Brokers: 1 (the default) or 3, a Raft cluster on this machine whose leader is measured")
+      ->capture_default_str()->check(CLI::IsMember({1, 3}));
   std::string broker_binary;
   app.add_option("--broker", broker_binary, "Measure this dispo-broker binary (another build) instead of this build's")
       ->check(CLI::ExistingFile);
@@ -41,7 +45,8 @@ int main(int argc, char** argv) {
   std::printf("machine: %u hardware threads; update request on the wire: %zu bytes; CURVE %s\n",
               std::thread::hardware_concurrency(), update_message_bytes(), curve ? "on" : "off");
   if (wanted("ingest") || wanted("latency") || wanted("feed") || wanted("search") || wanted("memory")) {
-    BenchBroker broker(curve);
+    BenchBroker broker(curve, {}, members);
+    if (members > 1) std::printf("cluster %d members on this machine; measured through the leader %s\n", members, broker.api.c_str());
     std::printf("memory  broker RSS with %d units registered: %.1f MB\n", kFacilities * kUnitsPerFacility,
                 broker.rss_kib() / 1024.0);
     if (wanted("ingest")) ingest_scenario(broker, 8, 64, duration);

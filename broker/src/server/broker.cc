@@ -74,6 +74,11 @@ struct Broker::Impl {
   // A cluster member (options.node_id): started once the state is loaded, stopped first.
   std::unique_ptr<Cluster> cluster;
   std::optional<Error> cluster_refusal;  // why writes go elsewhere (not the leader)
+  // Other members' batches arrived since the last reload: reloaded at most every kReloadEvery, so
+  // that a follower under a stream of small batches does not spend its time rebuilding its state.
+  bool reload_pending = false;
+  std::chrono::steady_clock::time_point last_reload{};
+  static constexpr std::chrono::milliseconds kReloadEvery{50};
 };
 
 Result<void> Broker::Impl::load() {
@@ -104,7 +109,14 @@ void Broker::Impl::update_write_refusal() {
 // did not write itself reached its store (then the state is reloaded and their events published).
 void Broker::Impl::follow_cluster() {
   Cluster::Turn now = cluster->turn();
-  if (now.reload) reload_replicated();
+  reload_pending = reload_pending || now.reload;
+  const auto time = std::chrono::steady_clock::now();
+  // A leader reloads at once: it takes writes only from an up-to-date state.
+  if (reload_pending && (!now.refusal || time - last_reload >= kReloadEvery)) {
+    reload_pending = false;
+    last_reload = time;
+    reload_replicated();
+  }
   cluster_refusal = std::move(now.refusal);  // the leader it names may have changed
   update_write_refusal();
 }
@@ -213,6 +225,7 @@ void Broker::Impl::turn() {
   if (const auto rebind = feed.next_rebind()) next = std::min(next, *rebind);
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
   if (!intake.empty()) wait = std::chrono::milliseconds(0);  // requests wait for their turn
+  if (reload_pending) wait = std::min(wait, kReloadEvery);  // a follower's reads stay that fresh
   try {
     zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds(0)));
   } catch (const zmq::error_t& error) {
