@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
     options.data_dir = data_dir;
     if (options.api.empty()) options.api = dispo::broker::default_ipc_endpoint(data_dir, "api");
     if (options.feed.empty()) options.feed = dispo::broker::default_ipc_endpoint(data_dir, "feed");
-    const auto problems = dispo::broker::check_config({options, curve_key_file, metrics_address});
+    const auto problems = dispo::broker::check_config(
+        {options, curve_key_file, metrics_address, cluster_spec, cluster_api_spec});
     for (const auto& problem : problems) {
       std::fprintf(stderr, "dispo-broker check-config: %s : %s\n", check_file.c_str(), problem.c_str());
     }

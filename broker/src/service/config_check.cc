@@ -1,5 +1,7 @@
 #include "config_check.h"
 
+#include <algorithm>
+
 #include <system_error>
 #include <utility>
 
@@ -50,6 +52,16 @@ std::vector<std::string> check_config(const ConfigToCheck& config) {
   if (!config.metrics_address.empty() && !valid_metrics_address(config.metrics_address)) {
     problems.push_back("metrics = \"" + config.metrics_address +
                        "\" : adresse illisible (attendu HÔTE:PORT, ex. 127.0.0.1:9401)");
+  }
+  if (config.options.node_id != 0 || !config.cluster.empty()) {
+    if (config.options.node_id == 0 || config.cluster.empty()) {
+      problems.push_back("node-id et cluster vont ensemble");
+    } else if (auto members = parse_cluster(config.cluster, config.cluster_api); !members) {
+      problems.push_back(members.error().message);
+    } else if (std::none_of(members->begin(), members->end(),
+                            [&](const ClusterMember& member) { return member.id == config.options.node_id; })) {
+      problems.push_back("node-id = " + std::to_string(config.options.node_id) + " n'est pas dans cluster");
+    }
   }
   std::error_code error;
   const auto& data = config.options.data_dir;

@@ -14,6 +14,8 @@ struct ConfigToCheck {
   BrokerOptions options;        // as the file sets them, api/feed defaults filled in (resolve_endpoints)
   std::string curve_key_file;   // empty: no CURVE
   std::string metrics_address;  // empty: no metrics
+  std::string cluster;          // `cluster` and `cluster-api` as written (empty: a single broker)
+  std::string cluster_api;
 };
 
 // Every problem found, in French, one per entry; empty when the configuration is valid.

@@ -46,6 +46,9 @@ TEST(ConfigCheckTest, ABadConfigurationIsRefusedWithTheReasonAndNothingIsCreated
       {data + "curve-key = \"" + (dir / "absent.key").string() + "\"\n", "curve-key"},
       {data + "metrics = \"9401\"\n", "metrics"},
       {data + "log-format = \"xml\"\n", "log-format"},
+      {data + "node-id = 4\ncluster = \"1=127.0.0.1:7411,2=127.0.0.1:7412\"\n", "n'est pas dans cluster"},
+      {data + "node-id = 1\ncluster = \"1=127.0.0.1\"\n", "HÔTE:PORT"},
+      {data + "node-id = 1\n", "vont ensemble"},
   };
   for (const auto& c : cases) {
     const auto result = check(write(dir, "bad.toml", c.text));
@@ -59,6 +62,9 @@ TEST(ConfigCheckTest, ABadConfigurationIsRefusedWithTheReasonAndNothingIsCreated
 
   const auto good = check(write(dir, "good.toml", data + "metrics = \"127.0.0.1:0\"\nlog-format = \"json\"\n"));
   EXPECT_EQ(good.exit_code, 0) << good.err;
+  const auto member = check(write(dir, "member.toml",
+                                  data + "node-id = 2\ncluster = \"1=127.0.0.1:7411,2=127.0.0.1:7412,3=127.0.0.1:7413\"\n"));
+  EXPECT_EQ(member.exit_code, 0) << member.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "never"));
 }
 
