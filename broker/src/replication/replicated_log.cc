@@ -100,6 +100,7 @@ class ReplicatedLog::Impl {
   static void on_raft_closed(raft* r);
   static void on_applied(struct raft_apply* request, int status, void* result);
   static void on_barrier(struct raft_barrier* request, int status);
+  static void finish(Request* owned, int status, std::uint64_t index);
   static int fsm_apply(raft_fsm* fsm, const raft_buffer* buffer, void** result);
   static int fsm_snapshot(raft_fsm* fsm, raft_buffer* buffers[], unsigned* count);
   static int fsm_restore(raft_fsm* fsm, raft_buffer* buffer);
@@ -377,32 +378,26 @@ ReplicatedLog::Outcome ReplicatedLog::Impl::outcome_with_leader(std::string erro
 }
 
 void ReplicatedLog::Impl::on_applied(struct raft_apply* request, int status, void* /*result*/) {
-  auto* owned = static_cast<Request*>(request->data);
+  finish(static_cast<Request*>(request->data), status, request->index);
+}
+
+void ReplicatedLog::Impl::on_barrier(struct raft_barrier* request, int status) {
+  finish(static_cast<Request*>(request->data), status, request->index);
+}
+
+// A proposal's or a barrier's outcome to its `done`, once libraft decided it.
+void ReplicatedLog::Impl::finish(Request* owned, int status, std::uint64_t index) {
   Impl* self = owned->log;
   Outcome outcome;
   if (status == 0) {
     outcome.committed = true;
-    outcome.index = request->index;
+    outcome.index = index;
   } else {
     outcome = self->outcome_with_leader(status == RAFT_LEADERSHIPLOST
                                             ? "leadership was lost before the entry was committed"
                                             : raft_strerror(status));
   }
   self->refresh_status();
-  owned->done(outcome);
-  delete owned;
-}
-
-void ReplicatedLog::Impl::on_barrier(struct raft_barrier* request, int status) {
-  auto* owned = static_cast<Request*>(request->data);
-  Impl* self = owned->log;
-  Outcome outcome;
-  if (status == 0) {
-    outcome.committed = true;
-    outcome.index = request->index;
-  } else {
-    outcome = self->outcome_with_leader(raft_strerror(status));
-  }
   owned->done(outcome);
   delete owned;
 }
