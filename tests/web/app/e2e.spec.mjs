@@ -198,6 +198,13 @@ test('a facility’s − reaches an open board in under a second; broker stopped
   await startBroker();
   await publish('update', '590003238', 'u1', '--available', String(value));
   await expect(board.locator('#frozen-banner')).toBeHidden({ timeout: 15_000 });
-  await expect(cell).toHaveText(String(value), { timeout: 10_000 });
+  try {
+    await expect(cell).toHaveText(String(value), { timeout: 10_000 });
+  } catch (error) {
+    // What the page and the gateway saw, for a failure on a machine nobody can look at.
+    console.log(`message du tableau : ${await board.locator('#board-error').textContent()}`);
+    console.log(`dispo-web :\n${web.output().slice(-3000)}`);
+    throw error;
+  }
   await boardContext.close();
 });

@@ -189,6 +189,10 @@ async function api(req, res, path, q) {
     const result = find(q);
     return result.error ? fail(res, 400, 'invalid', result.error) : send(res, 200, result);
   }
+  if (path === '/board' && boardFailures > 0) {
+    boardFailures -= 1;
+    return fail(res, 503, 'unavailable', 'Le bus dispo est injoignable pour le moment : réessayez dans un instant.');
+  }
   if (path === '/board') return facilityLevel() || send(res, 200, { sequence, stale_after_s: STALE_AFTER_S, facilities: [...facilities.values()].map((f) => ({ ...f, holds: undefined })) });
   let match;
   if ((match = path.match(/^\/facilities\/(\w+)$/))) {
@@ -310,7 +314,16 @@ async function api(req, res, path, q) {
 }
 
 let brokerDownSince = 0;
+let boardFailures = 0;  // the next board answers that fail as when dispo-web's call to the bus does
 function control(path, q, res) {
+  if (path === '/__test/board-failures') { boardFailures = Number(q.get('count')); return send(res, 200, {}); }
+  if (path === '/__test/missed') {
+    // A change whose event the gateway missed: it re-synchronised, and tells every stream to reload.
+    const unit = facilities.get(q.get('facility')).units.find((u) => u.unit.id === q.get('unit'));
+    Object.assign(unit.availability, { available: Number(q.get('available')), confirmed_at: NOW(), confirmed_by: 'test' });
+    publish('resync', {});
+    return send(res, 200, { sequence });
+  }
   if (path === '/__test/publish') { setAvailability(q.get('facility'), q.get('unit'), { available: Number(q.get('available')) }, 'test'); return send(res, 200, { sequence }); }
   if (path === '/__test/broker') {
     brokerReachable = q.get('reachable') === '1';

@@ -247,6 +247,19 @@ test('broker unreachable under an open board: the banner says since when, then t
   await expect(page.locator('[data-unit="590000002/u1"] .available')).toHaveText('7');
 });
 
+test('a board reload that fails keeps the board, says so, and is tried again until it succeeds', async ({ page }) => {
+  await as(page, 'admin');
+  const cell = page.locator('[data-unit="590000002/u2"] .available');
+  await expect(cell).toBeVisible();
+  const before = Number(await cell.textContent());
+  await control('board-failures?count=2');
+  await control(`missed?facility=590000002&unit=u2&available=${before + 5}`);  // resync: the reload fails
+  await expect(page.locator('#board-error')).toContainText('Nouvel essai dans quelques secondes');
+  await expect(cell).toHaveText(String(before));
+  await expect(cell).toHaveText(String(before + 5), { timeout: 15_000 });  // the third try
+  await expect(page.locator('#board-error')).toBeEmpty();
+});
+
 test('first page load on loopback: time and bytes (a cold browser, the sign-in page with its map-free shell)', async ({ browser }) => {
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();

@@ -5,7 +5,7 @@ import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { agoMs } from '../format.js';
 import { askNotifications, notificationsAllowed } from '../notify.js';
-import { errorBox } from './common.js';
+import { errorBox, turns } from './common.js';
 
 const KIND_LABELS = {
   place_matches: 'Place disponible', request_changed: 'Demande modifiée', facility_stale: 'Données périmées',
@@ -42,16 +42,20 @@ export default {
         ${done.length ? html`<li><h2 class="fr-h5 fr-mt-3w">Déjà lues</h2></li>` : ''}
         ${done.map((a) => item(a, 1))}` : html`<li>Aucune alerte.</li>`);
     };
+    const nextLoad = turns();
     const load = async () => {
+      const isLatest = nextLoad();
       try {
         // GET /alerts gives the alerts after the acknowledged cursor; the last 10 read ones too.
         const pending = await get('/alerts');
-        state.acknowledged = pending.acknowledged ?? 0;
-        const read = state.acknowledged > 0 ? await get(`/alerts?after=${Math.max(0, state.acknowledged - 10)}`) : { alerts: [] };
+        const acknowledged = pending.acknowledged ?? 0;
+        const read = acknowledged > 0 ? await get(`/alerts?after=${Math.max(0, acknowledged - 10)}`) : { alerts: [] };
+        if (!isLatest()) return;
+        state.acknowledged = acknowledged;
         const byNumber = new Map([...(read.alerts ?? []), ...(pending.alerts ?? [])].map((a) => [a.number, a]));
         state.alerts = [...byNumber.values()].sort((a, b) => a.number - b.number);
         draw();
-      } catch (error) { render(main.querySelector('#alerts-error'), errorBox(error.message)); }
+      } catch (error) { if (isLatest()) render(main.querySelector('#alerts-error'), errorBox(error.message)); }
     };
     main.addEventListener('click', async (event) => {
       if (event.target.id === 'allow') { await askNotifications(); drawNotify(); return; }

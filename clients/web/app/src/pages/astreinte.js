@@ -9,7 +9,7 @@ import { onLive } from '../live.js';
 import { announce } from '../notify.js';
 import { createMap } from '../map.js';
 import { ago, BASES, CHILD_SEX, HOLD_STATES, KINDS, km, label, moment, NEEDS, plural, REFUSALS, until } from '../format.js';
-import { errorBox, every, formValues, infoBox, successBox, throttle } from './common.js';
+import { errorBox, every, formValues, infoBox, successBox, throttle, turns } from './common.js';
 import { requestList } from './requests.js';
 
 const EMPTY_CHILD = () => ({ age: '', sex: 'non_precise', needs: [] });
@@ -131,6 +131,7 @@ export default {
       return found ? { lat: found.lat, lon: found.lon, name: found.name } : undefined;
     };
 
+    const nextSearch = turns();
     const search = async ({ live = false } = {}) => {
       const { criteria } = state;
       const params = {
@@ -143,7 +144,9 @@ export default {
         params.sex = criteria.children.map((c) => (c.sex === 'non_precise' ? 'x' : c.sex)).join(',');
       }
       params.need = criteria.children.flatMap((c, i) => c.needs.map((n) => `${i + 1}:${n}`));
+      const isLatest = nextSearch();
       const result = await get(`/find${query(params)}`);
+      if (!isLatest()) return;  // a newer search (typed or live) is on its way
       compare(result, live);
       state.result = result;
       state.at = Date.now();

@@ -7,8 +7,10 @@ import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { createMap } from '../map.js';
 import { AGE_BANDS, agoMs, KINDS, label, moment, UNIT_SEX } from '../format.js';
-import { errorBox, every } from './common.js';
+import { errorBox, every, transient, turns } from './common.js';
 import { feedChange, isStale } from './feed.js';
+
+const RETRY_MS = 3000;
 
 export default {
   title: 'Tableau de bord',
@@ -41,11 +43,20 @@ export default {
 
     // Snapshot then deltas: events arriving while the snapshot loads are kept and applied after it
     // when newer than the snapshot's sequence (feedChange skips the older ones).
+    // Two loads can overlap (a resync and the end of a frozen period): only the last one started
+    // applies its snapshot, with every event received since it started. A load that fails (the
+    // bus just came back and the gateway's call to it did not go through) leaves the last good
+    // board on screen with the reason, and is tried again every few seconds until one succeeds.
     let pending = null;
+    let retry = null;
+    const nextLoad = turns();
     const load = async () => {
+      const isLatest = nextLoad();
+      clearTimeout(retry);
       pending = [];
       try {
         const snapshot = await get(`/board${query({ dept: state.dept })}`);
+        if (!isLatest()) return;
         state.sequence = snapshot.sequence ?? 0;
         state.staleAfter = snapshot.stale_after_s ?? snapshot.facilities?.[0]?.stale_after_s ?? 0;
         state.facilities = new Map((snapshot.facilities ?? []).map((f) => [f.facility.id, f]));
@@ -54,8 +65,10 @@ export default {
         render(main.querySelector('#board-error'), '');
         draw();
       } catch (error) {
-        pending = null;
-        render(main.querySelector('#board-error'), errorBox(error.message));
+        if (!isLatest()) return;
+        if (!transient(error)) { pending = null; render(main.querySelector('#board-error'), errorBox(error.message)); return; }
+        render(main.querySelector('#board-error'), errorBox(`${error.message} Nouvel essai dans quelques secondes.`));
+        retry = setTimeout(load, RETRY_MS);
       }
     };
 
@@ -128,6 +141,6 @@ export default {
     });
     const stopAges = every(60000, drawSoon);
     await load();
-    return () => { stopLive(); stopAges(); map.remove(); };
+    return () => { nextLoad(); clearTimeout(retry); stopLive(); stopAges(); map.remove(); };
   },
 };

@@ -29,6 +29,20 @@ export function throttle(fn, ms) {
   };
 }
 
+// For loaders that can overlap (a resync arrives while the previous load is still in flight, and
+// answers can come back in any order): call `const isLatest = next()` before the first await and
+// apply an answer only `if (isLatest())`, so an older answer never overwrites a newer one.
+export function turns() {
+  let last = 0;
+  return () => {
+    const mine = ++last;
+    return () => mine === last;
+  };
+}
+
+// An error worth trying again in a moment: the gateway or the bus unreachable, or overloaded.
+export const transient = (error) => error.httpStatus === 0 || error.httpStatus >= 500;
+
 // Re-runs `fn` every `ms` (ages of data move even when nothing else does); returns a stopper.
 export function every(ms, fn) {
   const id = setInterval(fn, ms);

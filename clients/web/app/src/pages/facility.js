@@ -7,7 +7,7 @@ import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { announce } from '../notify.js';
 import { agoMs, BASES, label, NEEDS, UNIT_SEX, until, years } from '../format.js';
-import { errorBox, every, formValues, successBox, throttle } from './common.js';
+import { errorBox, every, formValues, successBox, throttle, transient, turns } from './common.js';
 import { feedChange, isStale } from './feed.js';
 import { declineForm } from './request.js';
 import { requestList } from './requests.js';
@@ -39,15 +39,28 @@ export default {
     render(main, html`<h1>Mes places</h1><div id="message" aria-live="polite"></div><div id="facilities"></div>
       <section aria-labelledby="holds-title" class="fr-mt-3w"><h2 id="holds-title">Options posées sur mes places</h2><div id="holds"></div></section>`);
 
+    const nextLoad = turns();
+    let retry = null;
     const load = async () => {
+      const isLatest = nextLoad();
+      clearTimeout(retry);
       try {
-        for (const id of ids) {
-          const f = await get(`/facilities/${encodeURIComponent(id)}`);
-          state.facilities.set(id, f);
-        }
+        const facilities = new Map();
+        for (const id of ids) facilities.set(id, await get(`/facilities/${encodeURIComponent(id)}`));
+        if (!isLatest()) return;
+        state.facilities = facilities;
         await loadHolds();
-        draw();
-      } catch (error) { render(main.querySelector('#facilities'), errorBox(error.message)); }
+        if (isLatest()) draw();
+      } catch (error) {
+        if (!isLatest()) return;
+        // The last good figures stay on screen; a passing outage is tried again in a moment.
+        if (transient(error) && state.facilities.size) {
+          say(errorBox(`${error.message} Nouvel essai dans quelques secondes.`));
+          retry = setTimeout(load, 3000);
+        } else {
+          render(main.querySelector('#facilities'), errorBox(error.message));
+        }
+      }
     };
     const loadHolds = async () => {
       const all = [];
@@ -142,6 +155,6 @@ export default {
     });
     const stopAges = every(60000, draw);
     await load();
-    return () => { stopLive(); stopAges(); };
+    return () => { nextLoad(); clearTimeout(retry); stopLive(); stopAges(); };
   },
 };

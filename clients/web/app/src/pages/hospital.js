@@ -6,7 +6,7 @@ import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { announce } from '../notify.js';
 import { agoMs, label, NEEDS, REQUEST_STATES, waitingSince } from '../format.js';
-import { errorBox, formValues, successBox, throttle } from './common.js';
+import { errorBox, formValues, successBox, throttle, turns } from './common.js';
 import { childrenText, parseAges, requestList } from './requests.js';
 
 export default {
@@ -41,9 +41,12 @@ export default {
         <section aria-labelledby="alerts-title"><h2 id="alerts-title">Mes alertes <span class="live-dot">en direct</span></h2><ul id="alerts" class="alert-feed"></ul></section>
       </div>`);
 
+    const nextMine = turns();
     const loadMine = async () => {
+      const isLatest = nextMine();
       try {
         const list = requestList(await get(`/requests${query({ dept: main.querySelector('#dept').value, state: 'open,proposed,admitted,cancelled' })}`));
+        if (!isLatest()) return;
         render(main.querySelector('#mine'), list.length ? html`<ul class="request-list">${list.map(({ request: r }) => html`
           <li class="request-card" data-request="${r.id}"><h3 class="fr-h6"><a href="#/demandes/${r.id}">${r.id} — ${r.child_ref}</a></h3>
             <p class="fr-text--sm"><span class="fr-badge fr-badge--sm">${label(REQUEST_STATES, r.state)}</span> ${childrenText(r)}

@@ -6,17 +6,19 @@ import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { announce } from '../notify.js';
 import { BASES, dateTime, DECLINE_REASONS, HOLD_STATES, label, ORIGINS, REFUSALS, REQUEST_STATES, until, waitingSince, agoMs } from '../format.js';
-import { errorBox, formValues, throttle } from './common.js';
+import { errorBox, formValues, throttle, turns } from './common.js';
 import { childrenText } from './requests.js';
 
 export default {
   title: 'Demande',
   roles: ['on_call', 'hospital'],
   async render(main, [id]) {
+    const nextLoad = turns();
     const load = async () => {
+      const isLatest = nextLoad();
       let data;
       try { data = await get(`/requests/${encodeURIComponent(id)}`); } catch (error) {
-        render(main, html`<p><a href="#/demandes">← Demandes</a></p>${errorBox(error.message)}`);
+        if (isLatest()) render(main, html`<p><a href="#/demandes">← Demandes</a></p>${errorBox(error.message)}`);
         return;
       }
       // GET /requests/{id} is a RequestList of one (the request, its active hold, matches now);
@@ -28,6 +30,7 @@ export default {
       try { history = (await get(`/requests/${encodeURIComponent(id)}/record`)).history ?? []; } catch { history = []; }
       let alerts = [];
       try { alerts = ((await get('/alerts?after=0')).alerts ?? []).filter((a) => a.request_id === r.id); } catch { alerts = []; }
+      if (!isLatest()) return;
       const canAct = me()?.role !== 'hospital';
       document.title = `Demande ${r.id} — dispo`;
       render(main, html`

@@ -4,7 +4,7 @@ import { departements } from '../context.js';
 import { html, render } from '../html.js';
 import { onLive } from '../live.js';
 import { BASES, label, ORIGINS, REQUEST_STATES, waitingSince, years } from '../format.js';
-import { errorBox, every, formValues, throttle } from './common.js';
+import { errorBox, every, formValues, throttle, turns } from './common.js';
 
 export const requestList = (answer) => (Array.isArray(answer) ? answer : answer?.requests ?? []).map((s) => (s.request ? s : { request: s }));
 
@@ -49,9 +49,12 @@ export default {
           <button class="fr-btn" type="submit">Ouvrir la demande</button>
         </form></details>`);
 
+    const nextLoad = turns();
     const load = async () => {
+      const isLatest = nextLoad();
       try {
         const list = requestList(await get(`/requests${query({ dept, state: 'open,proposed' })}`));
+        if (!isLatest()) return;
         render(main.querySelector('#list-error'), '');
         render(main.querySelector('#list'), list.length === 0 ? html`<p>Aucune demande en attente.</p>` : html`
           <ol class="request-list">${list.map(({ request: r, hold, matches }) => html`
