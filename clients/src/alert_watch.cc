@@ -48,7 +48,7 @@ Result<void> AlertWatch::start() {
       apply_client_keys(feed_, options_.session.keys);
       feed_.set(zmq::sockopt::subscribe,
                 options_.owner.empty() ? std::string(wire::kAlertPrefix) : wire::alert_topic(options_.owner));
-      feed_.connect(options_.feed);
+      connect_to_each(feed_, options_.feed);
       session_.emplace(*context_, options_.session);
     } catch (const zmq::error_t& error) {
       return make_error(wire::Status::invalid, "adresse du broker ou du flux invalide (" + options_.feed + ", " +

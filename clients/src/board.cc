@@ -58,8 +58,15 @@ Result<void> Board::request_snapshot() {
   phase_ = Phase::awaiting_snapshot;
   snapshot_error_.reset();
   try {
-    // A fresh socket for every attempt (Lazy Pirate): a lost reply never blocks the next one.
-    session_.emplace(*context_, SessionOptions{options_.broker, options_.snapshot_timeout, 1,
+    // A fresh socket for every attempt (Lazy Pirate): a lost reply never blocks the next one. In
+    // a cluster, each attempt starts from the next member (followers answer snapshots too).
+    const auto members = endpoint_list(options_.broker);
+    std::string rotated;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      rotated += (i ? "," : "") + members[(snapshot_attempts_ + i) % members.size()];
+    }
+    ++snapshot_attempts_;
+    session_.emplace(*context_, SessionOptions{rotated, options_.snapshot_timeout, 1,
                                                options_.client_id, options_.keys});
     wire::SnapshotRequestT request;
     request.departement = options_.departement;

@@ -23,7 +23,7 @@ FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
     socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(departement));
     socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(wire::kLivenessTerritory));
   }
-  socket_.connect(endpoint);
+  connect_to_each(socket_, endpoint);
 }
 
 bool FeedReader::wait(std::chrono::milliseconds wait) {

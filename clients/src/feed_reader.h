@@ -30,7 +30,7 @@ struct FeedItem {
 
 class FeedReader {
  public:
-  // Connects to `endpoint` (with CURVE `keys` unless empty) and subscribes to the events and
+  // Connects to `endpoint` — to each member of a comma-separated list — (with CURVE `keys` unless empty) and subscribes to the events and
   // heartbeats of `departement`, or of every territory the principal may receive when it is
   // empty. At most `high_water_mark` messages wait here unread (0 = unbounded); past them the
   // broker drops, and the reader of the sequence numbers sees a gap. Throws zmq::error_t on a

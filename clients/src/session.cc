@@ -48,13 +48,7 @@ Session::Session(zmq::context_t& context, SessionOptions options)
     : context_(&context), options_(std::move(options)), next_request_id_(first_request_id()) {
   if (options_.client_id.empty()) options_.client_id = random_client_id();
   if (options_.attempts < 1) options_.attempts = 1;
-  std::string_view list = options_.broker;
-  while (true) {
-    const std::size_t comma = list.find(',');
-    endpoints_.emplace_back(list.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
+  endpoints_ = endpoint_list(options_.broker);
   // Every member's address is checked now (ZeroMQ refuses a malformed one when connecting), so
   // that a typo in the third one is said at once, not at the first failover.
   for (std::size_t i = 1; i < endpoints_.size(); ++i) {
@@ -63,6 +57,21 @@ Session::Session(zmq::context_t& context, SessionOptions options)
     probe.connect(endpoints_[i]);
   }
   connect();
+}
+
+std::vector<std::string> endpoint_list(std::string_view list) {
+  std::vector<std::string> endpoints;
+  while (true) {
+    const std::size_t comma = list.find(',');
+    endpoints.emplace_back(list.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return endpoints;
+}
+
+void connect_to_each(zmq::socket_t& socket, std::string_view list) {
+  for (const auto& endpoint : endpoint_list(list)) socket.connect(endpoint);
 }
 
 Session::~Session() {

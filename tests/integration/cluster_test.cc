@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <latch>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 
 #include "broker_process.h"
 #include "dispo/broker/broker.h"
+#include "dispo/clients/board.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
 #include "temp_dir.h"
@@ -65,14 +67,24 @@ class Cluster {
   std::vector<std::unique_ptr<BrokerProcess>> members_;
 };
 
+// Every member's endpoint of one kind, comma-separated, from member `first` on, as a client of the
+// cluster is given them.
+std::string all_members(Cluster& cluster, const std::string& (BrokerProcess::*endpoint)() const, int first) {
+  std::string list;
+  for (int i = 0; i < kMembers; ++i) list += (i ? "," : "") + (cluster.member((first + i) % kMembers).*endpoint)();
+  return list;
+}
+
 // A client of the cluster as dispo's own clients are: one Session given every member's endpoint,
 // which follows the leader (a `not_leader` refusal or a silence sends the call to the next member,
 // with the same request id).
 class LeaderFollower {
  public:
-  LeaderFollower(zmq::context_t& context, Cluster& cluster, const std::string& client_id) : cluster_(cluster) {
+  // `first`: the member the list starts with (the one asked first).
+  LeaderFollower(zmq::context_t& context, Cluster& cluster, const std::string& client_id, int first = 0)
+      : cluster_(cluster) {
     std::string list;
-    for (int i = 0; i < kMembers; ++i) list += (i ? "," : "") + cluster.member(i).api();
+    for (int i = 0; i < kMembers; ++i) list += (i ? "," : "") + cluster.member((first + i) % kMembers).api();
     session_ = std::make_unique<client::Session>(context, client::SessionOptions{list, 300ms, 10, client_id});
   }
   Result<client::ReplyMessage> call(wire::RequestBodyUnion body) { return session_->call(std::move(body)); }
@@ -266,6 +278,151 @@ TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpoint) {
   for (auto until = Clock::now() + 10s; Clock::now() < until; std::this_thread::sleep_for(10ms))
     if (sequence_of(context, cluster.member(follower)) >= (*registered)->sequence()) break;
   EXPECT_GE(sequence_of(context, cluster.member(follower)), (*registered)->sequence());
+}
+
+}  // namespace
+}  // namespace dispo::testing
+
+namespace dispo::testing {
+namespace {
+
+int available_on(const client::Board& board, const std::string& facility, const std::string& unit) {
+  const auto found = board.facilities().find(facility);
+  if (found == board.facilities().end()) return -1;
+  for (const auto& state : found->second.units)
+    if (state && state->unit && state->unit->id == unit) return state->availability ? state->availability->available : -1;
+  return -1;
+}
+
+// A board given every member's api and feed (as `dispo board --broker a,b,c --feed a,b,c` is):
+// the leader's death costs it nothing — the followers' copies of the same events, under the same
+// sequence numbers, keep it live without a snapshot.
+TEST(ClusterTest, ABoardHearingEveryMemberFollowsALeaderKillWithoutAResync) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 2, 20)))) << cluster.logs();
+  ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 5)));
+
+  // The leader first in both lists: a board that heard only the first member would go silent.
+  client::BoardOptions options;
+  options.broker = all_members(cluster, &BrokerProcess::api, admin.leader());
+  options.feed = all_members(cluster, &BrokerProcess::feed, admin.leader());
+  options.departement = "59";
+  client::Board board(context, options);
+  auto started = board.start();
+  ASSERT_TRUE(started) << started.error().message;
+  auto shows = [&](int value) {
+    for (auto until = Clock::now() + 20s; Clock::now() < until;) {
+      if (available_on(board, kFacility, "u1") == value) return true;
+      board.poll(50ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(shows(5));
+  // A first snapshot from a follower a little behind is followed by a resync (the leader's
+  // heartbeat is ahead of it): what is measured is the kill.
+  const std::uint64_t resyncs_before_kill = board.resync_count();
+
+  cluster.member(admin.leader()).kill9();
+  auto updated = admin.call(update_of(kFacility, "u1", 6));  // taken by the new leader
+  ASSERT_TRUE(updated) << updated.error().message << "\n" << cluster.logs();
+  EXPECT_TRUE(shows(6)) << "the board shows " << available_on(board, kFacility, "u1");
+  EXPECT_EQ(board.sequence(), (*updated)->sequence());
+  EXPECT_EQ(board.resync_count(), resyncs_before_kill) << "resynchronised: " << board.last_resync_reason();
+}
+
+// Twenty on-call workers, each starting from a different member, ask for the same last place while
+// the leader is killed: the conditional write stays linearizable across the leader change — exactly
+// one hold, everyone else told the place is gone, the same on every member.
+TEST(ClusterTest, TwentyRacersForTheLastPlaceDuringALeaderKillMakeExactlyOneHold) {
+  constexpr int kRacers = 20;
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 1, 20)))) << cluster.logs();
+  ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 1, 19)));  // the last place
+  std::vector<std::string> requests;
+  for (int i = 0; i < kRacers; ++i) {
+    auto opened = admin.call(open_of("enfant-" + std::to_string(i), {8}));
+    ASSERT_TRUE(opened) << opened.error().message;
+    requests.push_back((*opened)->body_as_RequestStatus()->request()->id()->str());
+  }
+
+  std::latch go(1);
+  std::mutex mutex;
+  std::vector<std::string> won;
+  std::map<std::string, int> refused;  // status name -> racers
+  std::vector<std::thread> racers;
+  for (int i = 0; i < kRacers; ++i) {
+    racers.emplace_back([&, i] {
+      LeaderFollower worker(context, cluster, "astreinte-" + std::to_string(i), i % kMembers);
+      go.wait();
+      auto reply = worker.call(hold_of(kFacility, "u1", requests[i]));
+      std::lock_guard lock(mutex);
+      if (reply) {
+        won.push_back(requests[i]);
+      } else {
+        ++refused[wire::EnumNameStatus(reply.error().status)];
+      }
+    });
+  }
+  const int leader = admin.leader();
+  cluster.member(leader).kill9();
+  go.count_down();
+  cluster.member(leader).start();
+  for (auto& racer : racers) racer.join();
+
+  ASSERT_EQ(won.size(), 1u) << won.size() << " holds for one place";
+  EXPECT_EQ(refused["conflict"], kRacers - 1) << "every other racer is told the place is taken";
+
+  // Every member ends at the same sequence with the same event log, one hold in it.
+  for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms)) {
+    const std::uint64_t at = sequence_of(context, cluster.member(0));
+    if (at > 0 && sequence_of(context, cluster.member(1)) == at && sequence_of(context, cluster.member(2)) == at) break;
+  }
+  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
+  const auto first = event_log(cluster.member(0));
+  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
+  int holds = 0;
+  for (const auto& [at, bytes] : first) {
+    auto message = wire::decode(bytes.data(), bytes.size());
+    const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
+    ASSERT_NE(event, nullptr);
+    if (const auto* hold = event->change_as_HoldChanged(); hold && hold->hold()->state() == wire::HoldState::active) ++holds;
+  }
+  EXPECT_EQ(holds, 1);
+}
+
+// A member that lost its disk (its data directory wiped) is started empty: it rejoins and is
+// given the whole history by the leader, while updates flow; every member ends with the same
+// event log. (The leader sends the log's entries: the broker takes no Raft snapshot yet.)
+TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsAndCatchesUp) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 2, 200)))) << cluster.logs();
+  for (int value = 1; value <= 50; ++value) ASSERT_TRUE(admin.call(update_of(kFacility, "u1", value)));
+
+  const int wiped = (admin.leader() + 1) % kMembers;
+  ASSERT_EQ(cluster.member(wiped).stop(), 0);
+  std::filesystem::remove_all(cluster.member(wiped).data_dir());
+  cluster.member(wiped).start();
+  std::uint64_t last = 0;
+  for (int value = 1; value <= 50; ++value) {
+    auto updated = admin.call(update_of(kFacility, "u2", value));
+    ASSERT_TRUE(updated) << updated.error().message;
+    last = (*updated)->sequence();
+  }
+  for (int i = 0; i < kMembers; ++i) {
+    for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms))
+      if (sequence_of(context, cluster.member(i)) >= last) break;
+  }
+  EXPECT_EQ(sequence_of(context, cluster.member(wiped)), last) << cluster.member(wiped).log();
+  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
+  const auto first = event_log(cluster.member(0));
+  EXPECT_EQ(first.size(), last);
+  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
 }
 
 }  // namespace

@@ -350,7 +350,9 @@ Command add_watch_command(CLI::App& parent, const GlobalOptions& global) {
   auto* app = parent.add_subcommand("watch", "Afficher ses alertes à mesure qu'elles arrivent (et celles manquées)");
   auto options = std::make_shared<WatchOptions>();
   add_client_id_option(app, options->client_id);
-  app->add_option("--feed", options->feed, "Adresse du flux du broker, ou variable DISPO_FEED")
+  app->add_option("--feed", options->feed,
+                  "Adresse du flux du broker (d'un cluster : chaque nœud, séparés par des virgules), "
+                  "ou variable DISPO_FEED")
       ->envname("DISPO_FEED")
       ->capture_default_str();
   app->add_option("--principal", options->principal,

@@ -131,7 +131,9 @@ int run_board(const GlobalOptions& global, const BoardCommandOptions& options) {
 Command add_board_command(CLI::App& parent, const GlobalOptions& global) {
   auto* app = parent.add_subcommand("board", "Tableau en direct des places, redessiné à chaque changement");
   auto options = std::make_shared<BoardCommandOptions>();
-  app->add_option("--feed", options->feed, "Adresse du flux du broker, ou variable DISPO_FEED")
+  app->add_option("--feed", options->feed,
+                  "Adresse du flux du broker (d'un cluster : chaque nœud, séparés par des virgules), "
+                  "ou variable DISPO_FEED")
       ->envname("DISPO_FEED")
       ->capture_default_str();
   app->add_option("--dept", options->departement, "Seulement ce département (59, 2A, 974…)");

@@ -268,7 +268,7 @@ void EventHub::run() {
   alerts.set(zmq::sockopt::rcvhwm, 10'000);
   client::apply_client_keys(alerts, options_.board.keys);
   alerts.set(zmq::sockopt::subscribe, std::string(wire::kAlertPrefix));
-  alerts.connect(options_.board.feed);
+  client::connect_to_each(alerts, options_.board.feed);
 
   if (auto started = board.start(); !started) {
     spdlog::warn("dispo-web: live board not started yet: {} (retrying)", started.error().message);

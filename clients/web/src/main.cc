@@ -73,7 +73,10 @@ int main(int argc, char** argv) {
   client::add_connection_options(app, connection);
   Flags flags;
   if (const char* feed = std::getenv("DISPO_FEED")) flags.feed = feed;
-  app.add_option("--feed", flags.feed, "Adresse du flux du broker, ou variable DISPO_FEED")->capture_default_str();
+  app.add_option("--feed", flags.feed,
+                 "Adresse du flux du broker (d'un cluster : chaque nœud, séparés par des virgules), "
+                 "ou variable DISPO_FEED")
+      ->capture_default_str();
   app.add_option("--listen", flags.listen, "Adresse:port HTTP ; au-delà de la boucle locale, TLS obligatoire")
       ->capture_default_str();
   app.add_option("--assets", flags.assets, "Dossier des pages web (fichiers statiques)");

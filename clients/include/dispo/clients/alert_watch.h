@@ -32,7 +32,7 @@ namespace dispo::client {
 
 struct AlertWatchOptions {
   SessionOptions session;                            // api endpoint, client id (stable!), keys, timeout
-  std::string feed = kDefaultFeed;                   // feed endpoint
+  std::string feed = kDefaultFeed;                   // feed endpoint(s): a cluster's, comma-separated
   // The alert stream's owner: empty = session.client_id without CURVE; with CURVE, empty
   // subscribes to "al/", which gives a non-admin principal its own topic only (an admin must
   // name itself here, or it would receive every owner's alerts).

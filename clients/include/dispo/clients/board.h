@@ -13,6 +13,13 @@
 // missed event per territory: each event names the previous event of its territory, and each
 // territory's heartbeat its last sequence.
 //
+// A cluster (issue #16): `broker` and `feed` list every member, comma-separated. The board hears
+// every member's feed at once — the members publish the same events under the same sequence
+// numbers, so the first copy of each is applied and the others dropped as already applied — and
+// the death of a member, the leader included, costs it nothing: no silence, no resync. Each
+// snapshot attempt asks the next member of the list, so a dead member delays a snapshot by one
+// `snapshot_timeout` at most.
+//
 // Not thread-safe: one Board per thread (the zmq::context_t may be shared).
 #pragma once
 
@@ -33,8 +40,8 @@
 namespace dispo::client {
 
 struct BoardOptions {
-  std::string broker = kDefaultBroker;                // api endpoint (snapshots)
-  std::string feed = kDefaultFeed;                    // feed endpoint (events, heartbeats)
+  std::string broker = kDefaultBroker;                // api endpoint(s) (snapshots)
+  std::string feed = kDefaultFeed;                    // feed endpoint(s) (events, heartbeats)
   std::string departement;                            // empty = every facility
   std::chrono::milliseconds silence_timeout{3000};    // no event nor heartbeat for this long: resync
   std::chrono::milliseconds snapshot_timeout{2500};   // per snapshot attempt
@@ -104,6 +111,7 @@ class Board {
   std::optional<Session> session_;
   Phase phase_ = Phase::idle;
   std::uint64_t pending_request_ = 0;
+  std::size_t snapshot_attempts_ = 0;          // the next attempt asks member (attempts % members)
   Clock::time_point snapshot_deadline_{};
   std::optional<Error> snapshot_error_;
   std::vector<FeedItem> buffered_;             // feed messages received while awaiting a snapshot

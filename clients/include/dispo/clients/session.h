@@ -44,6 +44,14 @@ struct ClientKeys {
 // Makes `socket` a CURVE client with `keys` (before it connects); nothing when keys are empty.
 void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys);
 
+// A comma-separated list of endpoints (a cluster's members, in order) split into its members; a
+// single endpoint gives a list of one.
+std::vector<std::string> endpoint_list(std::string_view list);
+
+// Connects `socket` (a SUB) to every endpoint of `list`: a client of a cluster hears every
+// member's feed, so that one member's death leaves the others' copy of the same events flowing.
+void connect_to_each(zmq::socket_t& socket, std::string_view list);
+
 struct SessionOptions {
   std::string broker = kDefaultBroker;              // api endpoint, or a cluster's, comma-separated
   std::chrono::milliseconds timeout{2500};          // per attempt
