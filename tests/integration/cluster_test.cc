@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <csignal>
 #include <latch>
 #include <map>
 #include <memory>
@@ -422,6 +423,46 @@ TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsAndCatchesUp) {
   for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
   const auto first = event_log(cluster.member(0));
   EXPECT_EQ(first.size(), last);
+  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
+}
+
+// The leader alone on its side: both followers frozen (SIGSTOP — the closest this test gets to a
+// network partition without network namespaces). It acknowledges nothing: the write it is sent
+// is refused once its commit times out. Once the followers run again, the cluster takes writes
+// and every member ends with the same event log. (The refused write may still be committed after
+// the healing — its outcome was unknown, which is why a client retries with the same request id.)
+TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneConverges) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 1, 200)))) << cluster.logs();
+  ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 1)));
+  const int leader = admin.leader();
+  std::vector<pid_t> frozen;
+  for (int i = 0; i < kMembers; ++i)
+    if (i != leader) frozen.push_back(cluster.member(i).pid());
+  for (pid_t pid : frozen) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+
+  client::Session alone(context, {cluster.member(leader).api(), 8s, 1, "alone"});
+  const auto sent_at = Clock::now();
+  auto refused = alone.call(update_of(kFacility, "u1", 99));
+  const double waited_s = std::chrono::duration<double>(Clock::now() - sent_at).count();
+  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+  ASSERT_FALSE(refused) << "a leader without a majority acknowledged a write";
+  EXPECT_TRUE(refused.error().status == wire::Status::unavailable || refused.error().status == wire::Status::not_leader)
+      << wire::EnumNameStatus(refused.error().status) << ": " << refused.error().message;
+  std::printf("isolated leader: write refused after %.1f s: %s\n", waited_s, refused.error().message.c_str());
+
+  auto healed = admin.call(update_of(kFacility, "u1", 2));
+  ASSERT_TRUE(healed) << healed.error().message << "\n" << cluster.logs();
+  for (int i = 0; i < kMembers; ++i) {
+    for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms))
+      if (sequence_of(context, cluster.member(i)) >= (*healed)->sequence()) break;
+  }
+  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
+  const auto first = event_log(cluster.member(0));
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first.back().first, (*healed)->sequence());
   for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
 }
 
