@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <latch>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "broker_process.h"
+#include "http_client.h"
 #include "dispo/broker/broker.h"
 #include "dispo/clients/board.h"
 #include "dispo/clients/session.h"
@@ -39,7 +41,8 @@ constexpr const char* kFacility = "590000016";
 
 class Cluster {
  public:
-  Cluster() {
+  // `metrics`: each member also serves /metrics, /healthz and /readyz (metrics_port(i)).
+  explicit Cluster(bool metrics = false) {
     std::string raft;
     std::string api;
     for (int i = 0; i < kMembers; ++i) {
@@ -50,13 +53,19 @@ class Cluster {
       api += (i ? "," : "") + id + "=" + members_[i]->api();
     }
     for (int i = 0; i < kMembers; ++i) {
-      members_[i]->set_extra_args({"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api,
-                                   "--election-timeout-ms", "500"});
+      std::vector<std::string> args = {"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api,
+                                        "--election-timeout-ms", "500"};
+      if (metrics) {
+        metrics_ports_.push_back(free_port());
+        args.insert(args.end(), {"--metrics", "127.0.0.1:" + std::to_string(metrics_ports_.back())});
+      }
+      members_[i]->set_extra_args(std::move(args));
     }
     for (auto& member : members_) member->start();
   }
 
   BrokerProcess& member(int i) { return *members_[i]; }
+  int metrics_port(int i) const { return metrics_ports_.at(i); }
   std::string logs() const {
     std::string all;
     for (const auto& member : members_) all += "--- " + member->data_dir().string() + "\n" + member->log();
@@ -66,6 +75,7 @@ class Cluster {
  private:
   TempDir dir_;
   std::vector<std::unique_ptr<BrokerProcess>> members_;
+  std::vector<int> metrics_ports_;
 };
 
 // Every member's endpoint of one kind, comma-separated, from member `first` on, as a client of the
@@ -464,6 +474,64 @@ TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneC
   ASSERT_FALSE(first.empty());
   EXPECT_EQ(first.back().first, (*healed)->sequence());
   for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
+}
+
+// What the operator's monitoring sees of a cluster (issue #15's metrics, #16's cluster): each
+// member's role, the leader it knows and its log's indexes on /metrics; /readyz ready on every
+// member while a majority holds, and not on a member that sees no leader — here the leader alone,
+// its two followers frozen — with the reason, until they run again.
+TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
+  Cluster cluster(/*metrics=*/true);
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 1, 20)))) << cluster.logs();
+  const int leader = admin.leader();
+  const std::string leader_id = std::to_string(leader + 1);
+  // The metrics are rendered about once a second: poll until they show the cluster settled.
+  auto metrics_of = [&](int i) { return http_request(cluster.metrics_port(i), "GET", "/metrics").body; };
+  auto says = [&](int i, const std::string& line) {
+    for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms))
+      if (metrics_of(i).find(line) != std::string::npos) return true;
+    return false;
+  };
+  for (int i = 0; i < kMembers; ++i) {
+    const std::string node = std::to_string(i + 1);
+    const std::string role = i == leader ? "leader" : "follower";
+    EXPECT_TRUE(says(i, "dispo_cluster_role{node=\"" + node + "\",role=\"" + role + "\"} 1\n")) << metrics_of(i);
+    EXPECT_TRUE(says(i, "dispo_cluster_leader{node=\"" + node + "\"} " + leader_id + "\n")) << metrics_of(i);
+    EXPECT_NE(metrics_of(i).find("dispo_cluster_log_index{node=\"" + node + "\",index=\"applied\"}"), std::string::npos);
+    EXPECT_EQ(http_request(cluster.metrics_port(i), "GET", "/readyz").status, 200);
+  }
+
+  // The alert rules and the dashboard of ops/monitoring use only metrics a member serves.
+  TempDir scratch;
+  {
+    std::ofstream(scratch / "metrics.txt") << metrics_of(leader);
+  }
+  const auto references = run_command({DISPO_PYTHON, DISPO_MONITORING "/check_references.py", (scratch / "metrics.txt").string(),
+                                       DISPO_MONITORING "/dispo-alerts.yml", DISPO_MONITORING "/dispo-dashboard.json"});
+  EXPECT_EQ(references.exit_code, 0) << references.out << references.err;
+  EXPECT_NE(references.out.find("dispo_cluster_leader"), std::string::npos) << references.out;
+
+  std::vector<pid_t> frozen;
+  for (int i = 0; i < kMembers; ++i)
+    if (i != leader) frozen.push_back(cluster.member(i).pid());
+  for (pid_t pid : frozen) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  HttpResult alone;
+  for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms)) {
+    alone = http_request(cluster.metrics_port(leader), "GET", "/readyz");
+    if (alone.status == 503) break;
+  }
+  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+  EXPECT_EQ(alone.status, 503) << alone.body;
+  EXPECT_NE(alone.body.find("aucun leader connu"), std::string::npos) << alone.body;
+
+  int ready = 0;
+  for (auto until = Clock::now() + 15s; Clock::now() < until && ready < kMembers; std::this_thread::sleep_for(50ms)) {
+    ready = 0;
+    for (int i = 0; i < kMembers; ++i) ready += http_request(cluster.metrics_port(i), "GET", "/readyz").status == 200;
+  }
+  EXPECT_EQ(ready, kMembers) << "every member ready again once the followers run";
 }
 
 }  // namespace

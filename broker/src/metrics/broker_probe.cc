@@ -89,7 +89,23 @@ std::string BrokerProbe::render(const Context& context) const {
   render_places(out, context);
   render_workflow(out, context);
   render_storage(out, context);
+  if (context.cluster) render_cluster(out, *context.cluster);
   return out.take();
+}
+
+void BrokerProbe::render_cluster(Exposition& out, const ClusterView& cluster) {
+  const std::string node = std::to_string(cluster.node_id);
+  out.family("dispo_cluster_role", "gauge", "1 for this member's Raft role (leader, follower, candidate, unavailable)");
+  for (const char* role : {"leader", "follower", "candidate", "unavailable"}) {
+    out.sample("dispo_cluster_role", {{"node", node}, {"role", role}}, cluster.role == role ? 1 : 0);
+  }
+  out.family("dispo_cluster_leader", "gauge", "The leader's node id as this member knows it; 0: none (no majority)");
+  out.sample("dispo_cluster_leader", {{"node", node}}, static_cast<double>(cluster.leader_id));
+  out.family("dispo_cluster_log_index", "gauge",
+             "This member's Raft log: oldest entry kept (first), newest appended (last), applied to its store");
+  out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "first"}}, static_cast<double>(cluster.first_index));
+  out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "last"}}, static_cast<double>(cluster.last_index));
+  out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "applied"}}, static_cast<double>(cluster.applied_index));
 }
 
 void BrokerProbe::render_places(Exposition& out, const Context& context) const {

@@ -31,6 +31,16 @@ class BrokerProbe {
   void on_published(std::size_t events, std::size_t alerts);
   void on_subscription(bool subscribe);
 
+  // A member of a cluster as its Raft log sees itself (issue #16); the server fills it in.
+  struct ClusterView {
+    std::uint64_t node_id = 0;
+    std::string role;               // leader, follower, candidate or unavailable
+    std::uint64_t leader_id = 0;    // 0: no leader known (no majority reachable from here)
+    std::uint64_t first_index = 0;  // the oldest entry kept in the Raft log
+    std::uint64_t last_index = 0;   // the newest entry appended here
+    std::uint64_t applied_index = 0;
+  };
+
   struct Context {
     const BrokerState& state;
     const Store& store;
@@ -38,6 +48,7 @@ class BrokerProbe {
     std::uint64_t committed_sequence;
     bool writes_refused;
     std::int64_t now_ms;
+    const ClusterView* cluster = nullptr;  // nullptr: a single broker
   };
   std::string render(const Context& context) const;
 
@@ -45,6 +56,7 @@ class BrokerProbe {
   void render_places(metrics::Exposition& out, const Context& context) const;
   void render_workflow(metrics::Exposition& out, const Context& context) const;
   void render_storage(metrics::Exposition& out, const Context& context) const;
+  static void render_cluster(metrics::Exposition& out, const ClusterView& cluster);
 
   std::map<std::pair<std::string, std::string>, std::uint64_t> requests_;  // (type, status) -> count
   metrics::Histogram batch_requests_;

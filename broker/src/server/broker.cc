@@ -197,12 +197,24 @@ void Broker::Impl::housekeeping_if_due() {
   close_batch();
 }
 
+// Ready (/readyz): the data loaded, the disk writable and, for a cluster member, a leader known —
+// a follower serves reads and sends writers to the leader; a member that sees no leader cannot
+// reach a majority, and says so.
 void Broker::Impl::publish_metrics() {
   if (!probe) return;
+  BrokerProbe::ClusterView view;
+  if (cluster) {
+    const auto status = cluster->status();
+    view = {options.node_id, to_string(status.role), status.leader_id, status.first_index, status.last_index,
+            status.last_applied};
+  }
   const BrokerProbe::Context context{state, *store, options.data_dir, batch.committed_sequence(), storage.degraded(),
-                                     wire::now_ms()};
-  options.metrics->publish(probe->render(context),
-                           Health{true, !storage.degraded(), storage.degraded() ? storage.refusal().message : ""});
+                                     wire::now_ms(), cluster ? &view : nullptr};
+  Health health{true, !storage.degraded(), storage.degraded() ? storage.refusal().message : ""};
+  if (health.writable && cluster && view.leader_id == 0) {
+    health = {true, false, "aucun leader connu : ce nœud ne joint pas la majorité du cluster"};
+  }
+  options.metrics->publish(probe->render(context), health);
 }
 
 void Broker::Impl::turn() {
