@@ -1,0 +1,127 @@
+// Issue #16, readers and operators: a board given every member's feed goes through a leader kill
+// without a resync; each member says its role, the leader it knows and its log on /metrics, and is
+// ready (/readyz) only while it reaches a majority (three real members, test_cluster.h).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "dispo/clients/board.h"
+#include "http_client.h"
+#include "test_cluster.h"
+
+namespace dispo::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+int available_on(const client::Board& board, const std::string& facility, const std::string& unit) {
+  const auto found = board.facilities().find(facility);
+  if (found == board.facilities().end()) return -1;
+  for (const auto& state : found->second.units)
+    if (state && state->unit && state->unit->id == unit) return state->availability ? state->availability->available : -1;
+  return -1;
+}
+
+
+// A board given every member's api and feed (as `dispo board --broker a,b,c --feed a,b,c` is):
+// the leader's death costs it nothing — the followers' copies of the same events, under the same
+// sequence numbers, keep it live without a snapshot.
+TEST(ClusterTest, ABoardHearingEveryMemberFollowsALeaderKillWithoutAResync) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 2, 20)))) << cluster.logs();
+  ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 5)));
+
+  // The leader first in both lists: a board that heard only the first member would go silent.
+  client::BoardOptions options;
+  options.broker = all_members(cluster, &BrokerProcess::api, admin.leader());
+  options.feed = all_members(cluster, &BrokerProcess::feed, admin.leader());
+  options.departement = "59";
+  client::Board board(context, options);
+  auto started = board.start();
+  ASSERT_TRUE(started) << started.error().message;
+  auto shows = [&](int value) {
+    for (auto until = Clock::now() + 20s; Clock::now() < until;) {
+      if (available_on(board, kFacility, "u1") == value) return true;
+      board.poll(50ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(shows(5));
+  // A first snapshot from a follower a little behind is followed by a resync (the leader's
+  // heartbeat is ahead of it): what is measured is the kill.
+  const std::uint64_t resyncs_before_kill = board.resync_count();
+
+  cluster.member(admin.leader()).kill9();
+  auto updated = admin.call(update_of(kFacility, "u1", 6));  // taken by the new leader
+  ASSERT_TRUE(updated) << updated.error().message << "\n" << cluster.logs();
+  EXPECT_TRUE(shows(6)) << "the board shows " << available_on(board, kFacility, "u1");
+  EXPECT_EQ(board.sequence(), (*updated)->sequence());
+  EXPECT_EQ(board.resync_count(), resyncs_before_kill) << "resynchronised: " << board.last_resync_reason();
+}
+
+
+// What the operator's monitoring sees of a cluster (issue #15's metrics, #16's cluster): each
+// member's role, the leader it knows and its log's indexes on /metrics; /readyz ready on every
+// member while a majority holds, and not on a member that sees no leader — here the leader alone,
+// its two followers frozen — with the reason, until they run again.
+TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
+  Cluster cluster(/*metrics=*/true);
+  zmq::context_t context;
+  LeaderFollower admin(context, cluster, "admin");
+  ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 1, 20)))) << cluster.logs();
+  const int leader = admin.leader();
+  const std::string leader_id = std::to_string(leader + 1);
+  // The metrics are rendered about once a second: poll until they show the cluster settled.
+  auto metrics_of = [&](int i) { return http_request(cluster.metrics_port(i), "GET", "/metrics").body; };
+  auto says = [&](int i, const std::string& line) {
+    for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms))
+      if (metrics_of(i).find(line) != std::string::npos) return true;
+    return false;
+  };
+  for (int i = 0; i < kMembers; ++i) {
+    const std::string node = std::to_string(i + 1);
+    const std::string role = i == leader ? "leader" : "follower";
+    EXPECT_TRUE(says(i, "dispo_cluster_role{node=\"" + node + "\",role=\"" + role + "\"} 1\n")) << metrics_of(i);
+    EXPECT_TRUE(says(i, "dispo_cluster_leader{node=\"" + node + "\"} " + leader_id + "\n")) << metrics_of(i);
+    EXPECT_NE(metrics_of(i).find("dispo_cluster_log_index{node=\"" + node + "\",index=\"applied\"}"), std::string::npos);
+    EXPECT_EQ(http_request(cluster.metrics_port(i), "GET", "/readyz").status, 200);
+  }
+
+  // The alert rules and the dashboard of ops/monitoring use only metrics a member serves.
+  TempDir scratch;
+  {
+    std::ofstream(scratch / "metrics.txt") << metrics_of(leader);
+  }
+  const auto references = run_command({DISPO_PYTHON, DISPO_MONITORING "/check_references.py", (scratch / "metrics.txt").string(),
+                                       DISPO_MONITORING "/dispo-alerts.yml", DISPO_MONITORING "/dispo-dashboard.json"});
+  EXPECT_EQ(references.exit_code, 0) << references.out << references.err;
+  EXPECT_NE(references.out.find("dispo_cluster_leader"), std::string::npos) << references.out;
+
+  std::vector<pid_t> frozen;
+  for (int i = 0; i < kMembers; ++i)
+    if (i != leader) frozen.push_back(cluster.member(i).pid());
+  for (pid_t pid : frozen) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  HttpResult alone;
+  for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms)) {
+    alone = http_request(cluster.metrics_port(leader), "GET", "/readyz");
+    if (alone.status == 503) break;
+  }
+  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+  EXPECT_EQ(alone.status, 503) << alone.body;
+  EXPECT_NE(alone.body.find("aucun leader connu"), std::string::npos) << alone.body;
+
+  int ready = 0;
+  for (auto until = Clock::now() + 15s; Clock::now() < until && ready < kMembers; std::this_thread::sleep_for(50ms)) {
+    ready = 0;
+    for (int i = 0; i < kMembers; ++i) ready += http_request(cluster.metrics_port(i), "GET", "/readyz").status == 200;
+  }
+  EXPECT_EQ(ready, kMembers) << "every member ready again once the followers run";
+}
+
+}  // namespace
+}  // namespace dispo::testing
