@@ -2,6 +2,7 @@
 // over the size limit) does not starve a well-behaved client, and is told `rate_limited`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -98,10 +99,14 @@ TEST(FloodTest, FloodingPeerIsRateLimitedAndOthersStayServed) {
 // Issue #11, "fair under a flood": one DEALER sending searches as fast as it can, with the rate
 // limit lifted, gets only its share of each batch; another client's searches are each served in
 // the next batch, not behind thousands of the flooder's. Counted in replies, not in milliseconds:
-// while the other client makes 20 searches, the flooder receives a few batches' worth of replies
-// (its share is 64 per batch), where before it received two whole batches (2 × 2,048) per search.
+// while each of the other client's 20 searches is on its way, the flooder receives a few batches'
+// worth of replies (its share is 64 per batch), where before it received two whole batches
+// (2 × 2,048) per search.
+// The flood is kept topped up (kQueued searches waiting) until those 20 searches are done, so that
+// it cannot run dry before them however fast the broker or slow the machine.
 TEST(FloodTest, AFloodingPeerGetsOnlyItsShareOfEachBatch) {
-  constexpr int kFlood = 60'000;
+  constexpr int kQueued = 20'000;
+  constexpr int kFrames = 200'000;
   TempDir dir;
   BrokerProcess broker(dir / "data", {"--peer-rate", "0"});
   broker.start();
@@ -110,13 +115,13 @@ TEST(FloodTest, AFloodingPeerGetsOnlyItsShareOfEachBatch) {
   for (int f = 0; f < 50; ++f) {
     ASSERT_TRUE(client.call(registration_of(make_facility("5900001" + std::to_string(10 + f), 10, 10))));
   }
-  // Built beforehand: the flood is then as fast as the socket, whatever the test code's
-  // optimisation (at -O0, building each frame in the loop let the broker keep up with it).
+  // Built beforehand: the flood is as fast as the socket, whatever the test code's optimisation.
   std::vector<std::string> frames;
-  frames.reserve(kFlood);
-  for (int i = 0; i < kFlood; ++i) frames.push_back(search_frame(static_cast<std::uint64_t>(i) + 1));
+  frames.reserve(kFrames);
+  for (int i = 0; i < kFrames; ++i) frames.push_back(search_frame(static_cast<std::uint64_t>(i) + 1));
   std::atomic<int> sent{0};
   std::atomic<int> answered{0};
+  std::atomic<bool> searches_done{false};
   std::thread flood([&] {
     zmq::socket_t socket(context, zmq::socket_type::dealer);
     socket.set(zmq::sockopt::linger, 0);
@@ -125,34 +130,47 @@ TEST(FloodTest, AFloodingPeerGetsOnlyItsShareOfEachBatch) {
     socket.connect(broker.api());
     zmq::message_t reply;
     const auto deadline = std::chrono::steady_clock::now() + 120s;
-    while (answered.load() < kFlood && std::chrono::steady_clock::now() < deadline) {
-      if (sent.load() < kFlood) {
+    while (std::chrono::steady_clock::now() < deadline) {
+      const bool topping_up = !searches_done.load() && sent.load() < kFrames;
+      if (!topping_up && answered.load() >= sent.load()) break;
+      if (topping_up && sent.load() - answered.load() < kQueued) {
         socket.send(zmq::buffer(frames[sent.load()]), zmq::send_flags::none);
         ++sent;
       } else {
         zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
-        zmq::poll(&item, 1, 100ms);
+        zmq::poll(&item, 1, 10ms);
       }
       while (socket.recv(reply, zmq::recv_flags::dontwait)) ++answered;
     }
   });
   // Polls (bounded) until the flood is queued at the broker and being answered.
   const auto queued = std::chrono::steady_clock::now() + 60s;
-  while ((sent.load() < kFlood || answered.load() == 0) && std::chrono::steady_clock::now() < queued) {
+  while ((sent.load() < kQueued || answered.load() == 0) && std::chrono::steady_clock::now() < queued) {
     std::this_thread::sleep_for(1ms);
   }
-  const int before = answered.load();
+  // Counted while each search is on its way only: what the flooder gets between two of the other
+  // client's calls (its own time, the machine's scheduling) is not the broker's doing.
+  int during = 0;
+  int still_queued = kQueued;
   for (int i = 0; i < 20; ++i) {
     wire::RequestBodyUnion body;
     body.Set(wire::SearchQueryT{});
+    const int before = answered.load();
     ASSERT_TRUE(client.call(std::move(body))) << "search #" << i;
+    const int after = answered.load();
+    during += after - before;
+    still_queued = std::min(still_queued, sent.load() - after);
   }
-  const int after = answered.load();
+  searches_done.store(true);
   flood.join();
-  ASSERT_LT(after, kFlood) << "the flood ended before the other client's searches: inconclusive";
-  EXPECT_LT(after - before, 20 * 2 * 300) << "the flooder got " << after - before
-                                          << " replies while the other client made 20 searches";
-  EXPECT_EQ(answered.load(), kFlood);
+  ASSERT_GT(still_queued, 0) << "the flood ran dry during the other client's searches: inconclusive";
+  // Fair: its share of a batch or two per search (64 each), plus the replies already on their way
+  // to the flooder's thread when a search is sent — measured here up to about 650 per search on a
+  // loaded machine. Unfair, as before issue #11: at least one whole batch (2,048) per search. The
+  // bound sits between the two.
+  EXPECT_LT(during, 20 * 1024) << "the flooder got " << during
+                                  << " replies while the other client's 20 searches were on their way";
+  EXPECT_EQ(answered.load(), sent.load()) << "every search of the flood is answered";
 }
 
 }  // namespace
