@@ -55,12 +55,13 @@ std::string_view unframe(const raft_buffer& buffer) {
   return {reinterpret_cast<const char*>(in + 8), static_cast<std::size_t>(length)};
 }
 
-// A proposal or a barrier on its way through libraft.
+// A proposal, a barrier or a leadership transfer on its way through libraft.
 struct Request {
   ReplicatedLog::Impl* log = nullptr;
   ReplicatedLog::Done done;
   struct raft_apply apply{};
   struct raft_barrier barrier{};
+  struct raft_transfer transfer{};
 };
 
 }  // namespace
@@ -74,6 +75,7 @@ class ReplicatedLog::Impl {
   void run(std::promise<std::string>* started);
   void propose(std::string entry, Done done);
   void barrier(Done done);
+  void transfer_leadership(Done done);
   void stop();
   Status status() const {
     std::lock_guard lock(mutex_);
@@ -82,8 +84,9 @@ class ReplicatedLog::Impl {
   std::thread thread;  // runs run(); joined by stop()
 
  private:
+  enum class Kind { proposal, barrier, transfer };
   struct Queued {
-    bool is_barrier = false;
+    Kind kind = Kind::proposal;
     std::string entry;
     Done done;
   };
@@ -100,6 +103,7 @@ class ReplicatedLog::Impl {
   static void on_raft_closed(raft* r);
   static void on_applied(struct raft_apply* request, int status, void* result);
   static void on_barrier(struct raft_barrier* request, int status);
+  static void on_transfer(struct raft_transfer* request);
   static void finish(Request* owned, int status, std::uint64_t index);
   static int fsm_apply(raft_fsm* fsm, const raft_buffer* buffer, void** result);
   static int fsm_snapshot(raft_fsm* fsm, raft_buffer* buffers[], unsigned* count);
@@ -160,6 +164,7 @@ ReplicatedLog::ReplicatedLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 ReplicatedLog::~ReplicatedLog() { impl_->stop(); }
 void ReplicatedLog::propose(std::string entry, Done done) { impl_->propose(std::move(entry), std::move(done)); }
 void ReplicatedLog::barrier(Done done) { impl_->barrier(std::move(done)); }
+void ReplicatedLog::transfer_leadership(Done done) { impl_->transfer_leadership(std::move(done)); }
 ReplicatedLog::Status ReplicatedLog::status() const { return impl_->status(); }
 
 const char* to_string(ReplicatedLog::Role role) {
@@ -260,10 +265,12 @@ void ReplicatedLog::Impl::close_after_failed_open(bool raft_open) {
 }
 
 void ReplicatedLog::Impl::propose(std::string entry, Done done) {
-  submit(Queued{false, std::move(entry), std::move(done)});
+  submit(Queued{Kind::proposal, std::move(entry), std::move(done)});
 }
 
-void ReplicatedLog::Impl::barrier(Done done) { submit(Queued{true, {}, std::move(done)}); }
+void ReplicatedLog::Impl::barrier(Done done) { submit(Queued{Kind::barrier, {}, std::move(done)}); }
+
+void ReplicatedLog::Impl::transfer_leadership(Done done) { submit(Queued{Kind::transfer, {}, std::move(done)}); }
 
 void ReplicatedLog::Impl::submit(Queued queued) {
   {
@@ -307,9 +314,14 @@ void ReplicatedLog::Impl::on_wake(uv_async_t* handle) {
     }
     auto* request = new Request{self, std::move(item.done)};
     int rv;
-    if (item.is_barrier) {
+    if (item.kind == Kind::barrier) {
       request->barrier.data = request;
       rv = raft_barrier(&self->raft_, &request->barrier, &Impl::on_barrier);
+    } else if (item.kind == Kind::transfer) {
+      request->transfer.data = request;
+      rv = raft_state(&self->raft_) == RAFT_LEADER
+               ? raft_transfer(&self->raft_, &request->transfer, 0, &Impl::on_transfer)
+               : RAFT_NOTLEADER;
     } else {
       raft_buffer buffer = frame(item.entry);
       if (buffer.base == nullptr) {
@@ -383,6 +395,18 @@ void ReplicatedLog::Impl::on_applied(struct raft_apply* request, int status, voi
 
 void ReplicatedLog::Impl::on_barrier(struct raft_barrier* request, int status) {
   finish(static_cast<Request*>(request->data), status, request->index);
+}
+
+// libraft calls back once the target leads, or after an election timeout: who leads now says which.
+void ReplicatedLog::Impl::on_transfer(struct raft_transfer* request) {
+  auto* owned = static_cast<Request*>(request->data);
+  Impl* self = owned->log;
+  self->refresh_status();
+  Outcome outcome = self->outcome_with_leader("");
+  outcome.committed = outcome.leader_id != 0 && outcome.leader_id != self->options_.id;
+  if (!outcome.committed) outcome.error = "no other member took the leadership in time";
+  owned->done(outcome);
+  delete owned;
 }
 
 // A proposal's or a barrier's outcome to its `done`, once libraft decided it.

@@ -83,6 +83,10 @@ class ReplicatedLog {
   // Commits nothing but returns once every entry before it is applied here (leader only): what a
   // read that must be current waits for.
   void barrier(Done done);
+  // Hands the leadership to the most up-to-date follower (for a restart or a maintenance of this
+  // member): `done` gets committed = true once another member leads, false with why otherwise
+  // (within an election timeout). A member that does not lead is answered at once (false).
+  void transfer_leadership(Done done);
   // This member as of its last turn (refreshed every few milliseconds and after each event).
   Status status() const;
 

@@ -286,6 +286,8 @@ const StartupReport& Broker::startup() const { return impl_->startup; }
 
 void Broker::run(const std::atomic<bool>& stop) {
   while (!stop.load()) impl_->turn();
+  // Writers find the next leader at once rather than after an election.
+  if (impl_->cluster) impl_->cluster->hand_over_leadership();
   const auto& stats = impl_->dispatcher.stats();
   logger()->info("stopping: sequence={} writes={} reads={} refusals={} duplicates={}", impl_->state.sequence,
                  stats.writes, stats.reads, stats.refusals, stats.duplicates);

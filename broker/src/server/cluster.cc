@@ -142,6 +142,29 @@ Result<void> Cluster::commit(Store::Batch& batch) {
   return {};
 }
 
+void Cluster::hand_over_leadership() {
+  if (log_->status().role != ReplicatedLog::Role::leader) return;
+  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
+  auto decided = outcome->get_future();
+  const auto started = std::chrono::steady_clock::now();
+  log_->transfer_leadership([outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
+  const auto wait = std::chrono::milliseconds(2 * options_.election_timeout_ms + 1000);
+  if (decided.wait_for(wait) != std::future_status::ready) {
+    logger()->warn("cluster: member {} stops without handing the leadership over (no answer in {} ms)",
+                   options_.node_id, wait.count());
+    return;
+  }
+  const auto result = decided.get();
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  if (result.committed) {
+    logger()->info("cluster: member {} handed the leadership to member {} in {} ms before stopping",
+                   options_.node_id, result.leader_id, took.count());
+  } else {
+    logger()->warn("cluster: member {} stops without handing the leadership over: {}", options_.node_id,
+                   result.error);
+  }
+}
+
 Cluster::Turn Cluster::turn() {
   const ReplicatedLog::Status status = log_->status();
   if (status.role != ReplicatedLog::Role::leader) {

@@ -47,6 +47,11 @@ class Cluster {
 
   ReplicatedLog::Status status() const { return log_->status(); }
 
+  // Before this member stops (a restart, an upgrade, a maintenance): if it leads, hands the
+  // leadership to the most up-to-date follower and waits for it (about an election timeout at
+  // most), so that writers find the next leader without waiting for an election. Logged.
+  void hand_over_leadership();
+
  private:
   void apply(std::uint64_t index, std::string_view entry);
   Error not_leading(const ReplicatedLog::Status& status) const;
