@@ -79,9 +79,7 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
   // The metrics are rendered about once a second: poll until they show the cluster settled.
   auto metrics_of = [&](int i) { return http_request(cluster.metrics_port(i), "GET", "/metrics").body; };
   auto says = [&](int i, const std::string& line) {
-    for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms))
-      if (metrics_of(i).find(line) != std::string::npos) return true;
-    return false;
+    return poll_until([&] { return metrics_of(i).find(line) != std::string::npos; }, 15s);
   };
   for (int i = 0; i < kMembers; ++i) {
     const std::string node = std::to_string(i + 1);
@@ -102,24 +100,22 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
   EXPECT_EQ(references.exit_code, 0) << references.out << references.err;
   EXPECT_NE(references.out.find("dispo_cluster_leader"), std::string::npos) << references.out;
 
-  std::vector<pid_t> frozen;
-  for (int i = 0; i < kMembers; ++i)
-    if (i != leader) frozen.push_back(cluster.member(i).pid());
-  for (pid_t pid : frozen) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  const auto frozen = freeze_all_but(cluster, leader);
   HttpResult alone;
-  for (auto until = Clock::now() + 15s; Clock::now() < until; std::this_thread::sleep_for(50ms)) {
+  poll_until([&] {
     alone = http_request(cluster.metrics_port(leader), "GET", "/readyz");
-    if (alone.status == 503) break;
-  }
-  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+    return alone.status == 503;
+  }, 15s);
+  thaw(frozen);
   EXPECT_EQ(alone.status, 503) << alone.body;
   EXPECT_NE(alone.body.find("aucun leader connu"), std::string::npos) << alone.body;
 
   int ready = 0;
-  for (auto until = Clock::now() + 15s; Clock::now() < until && ready < kMembers; std::this_thread::sleep_for(50ms)) {
+  poll_until([&] {
     ready = 0;
     for (int i = 0; i < kMembers; ++i) ready += http_request(cluster.metrics_port(i), "GET", "/readyz").status == 200;
-  }
+    return ready == kMembers;
+  }, 15s);
   EXPECT_EQ(ready, kMembers) << "every member ready again once the followers run";
 }
 

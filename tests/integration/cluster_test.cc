@@ -31,11 +31,6 @@ constexpr int kPublishers = 3;
 constexpr int kUnitsPerPublisher = 5;
 constexpr int kKills = 20;
 
-struct Ack {
-  std::string unit;
-  int available;
-};
-
 class Publishers {
  public:
   Publishers(zmq::context_t& context, Cluster& cluster) {
@@ -49,12 +44,16 @@ class Publishers {
       if (thread.joinable()) thread.join();
   }
   std::size_t acknowledged() const { return count_.load(); }
+  // Waits (30 s at most) until `count` updates are acknowledged; whether they were.
+  bool reach(std::size_t count) const {
+    return poll_until([&] { return count_.load() >= count; }, std::chrono::seconds(30));
+  }
   int leader() const { return leader_.load(); }
   Clock::time_point last_ack() {
     std::lock_guard lock(mutex_);
     return last_ack_;
   }
-  std::map<std::uint64_t, Ack> acks() {
+  Acknowledged acks() {
     std::lock_guard lock(mutex_);
     return acks_;
   }
@@ -76,7 +75,7 @@ class Publishers {
         failures_.push_back(unit + "=" + std::to_string(value) + ": " + reply.error().message);
         return;
       }
-      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), Ack{unit, value});
+      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), AcknowledgedUpdate{unit, value});
       if (!fresh) failures_.push_back("sequence " + std::to_string(it->first) + " acknowledged twice");
       leader_.store(writer.leader());
       last_ack_ = Clock::now();
@@ -89,60 +88,35 @@ class Publishers {
   std::atomic<int> leader_{0};
   std::mutex mutex_;
   Clock::time_point last_ack_{};
-  std::map<std::uint64_t, Ack> acks_;
+  Acknowledged acks_;
   std::vector<std::string> failures_;
   std::vector<std::thread> threads_;
 };
 
 
+// The facility the publishers write to: one unit per publisher and unit number, room for every value.
+void register_publishers_facility(zmq::context_t& context, Cluster& cluster) {
+  LeaderFollower admin(context, cluster, "admin");
+  auto registered = admin.call(registration_of(
+      make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces)));
+  ASSERT_TRUE(registered) << registered.error().message << "\n" << cluster.logs();
+}
+
 // Every member reaches the last acknowledged sequence and stops cleanly; their event logs are
 // identical; each unit's values go up (none applied twice, none out of order); every acknowledged
 // update is in the log at the sequence it was acknowledged with.
 void expect_every_ack_applied_once_everywhere(zmq::context_t& context, Cluster& cluster,
-                                              const std::map<std::uint64_t, Ack>& acks) {
+                                              const Acknowledged& acks) {
   ASSERT_FALSE(acks.empty());
-  const std::uint64_t last_acked = acks.rbegin()->first;
-  for (int i = 0; i < kMembers; ++i) {
-    const auto deadline = Clock::now() + 20s;
-    while (sequence_of(context, cluster.member(i)) < last_acked && Clock::now() < deadline)
-      std::this_thread::sleep_for(10ms);
-  }
-  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
-
-  const auto first = event_log(cluster.member(0));
-  for (int i = 1; i < kMembers; ++i)
-    EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1 << "'s event log differs from member 1's";
-  std::map<std::string, int> last;
-  std::size_t matched = 0;
-  for (const auto& [sequence, bytes] : first) {
-    auto message = wire::decode(bytes.data(), bytes.size());
-    const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
-    ASSERT_NE(event, nullptr) << "unreadable event " << sequence;
-    const auto* change = event->change_as_AvailabilityChanged();
-    if (change == nullptr) continue;
-    const std::string unit = change->unit_id()->str();
-    const int available = change->availability()->available();
-    EXPECT_GT(available, last[unit]) << "unit " << unit << " value " << available
-                                     << " applied twice or out of order at sequence " << sequence;
-    last[unit] = available;
-    if (auto ack = acks.find(sequence); ack != acks.end()) {
-      EXPECT_EQ(ack->second.unit, unit) << "sequence " << sequence;
-      EXPECT_EQ(ack->second.available, available) << "sequence " << sequence;
-      ++matched;
-    }
-  }
-  EXPECT_EQ(matched, acks.size()) << "acknowledged updates missing from the event log";
+  wait_all_reach(context, cluster, acks.rbegin()->first);
+  const EventLog first = stop_all_with_the_same_event_log(cluster);
+  expect_acknowledged_once_in(first, acks);
 }
 
 TEST(ClusterTest, AcknowledgedUpdatesSurviveTwentyLeaderKillsOnEveryMemberAndApplyOnce) {
   Cluster cluster;
   zmq::context_t context;
-  {
-    LeaderFollower admin(context, cluster, "admin");
-    auto registered = admin.call(registration_of(
-        make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces)));
-    ASSERT_TRUE(registered) << registered.error().message << "\n" << cluster.logs();
-  }
+  ASSERT_NO_FATAL_FAILURE(register_publishers_facility(context, cluster));
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 random(seed);
@@ -152,26 +126,20 @@ TEST(ClusterTest, AcknowledgedUpdatesSurviveTwentyLeaderKillsOnEveryMemberAndApp
   std::vector<double> failovers_ms;
   for (int i = 0; i < kKills; ++i) {
     const std::size_t target = publishers.acknowledged() + acks_before_kill(random);
-    auto deadline = Clock::now() + 30s;
-    while (publishers.acknowledged() < target && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
-    ASSERT_GE(publishers.acknowledged(), target) << "kill " << i << ": publishers stalled\n" << cluster.logs();
+    ASSERT_TRUE(publishers.reach(target)) << "kill " << i << ": publishers stalled\n" << cluster.logs();
 
     const int leader = publishers.leader();
     const std::size_t acked_before_kill = publishers.acknowledged();
     cluster.member(leader).kill9();
     const auto killed_at = Clock::now();
     cluster.member(leader).start();  // back at once, as a follower: a majority stays up
-    deadline = Clock::now() + 30s;
-    while (publishers.acknowledged() <= acked_before_kill + kPublishers && Clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
+    publishers.reach(acked_before_kill + kPublishers + 1);
     ASSERT_GT(publishers.acknowledged(), acked_before_kill) << "kill " << i << ": no write after the kill";
     // The first acknowledgement after the kill: the publishers' last one may be later; close enough
     // from above (a few updates at most).
     failovers_ms.push_back(std::chrono::duration<double, std::milli>(publishers.last_ack() - killed_at).count());
   }
-  const std::size_t final_target = publishers.acknowledged() + 50;
-  auto deadline = Clock::now() + 30s;
-  while (publishers.acknowledged() < final_target && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  publishers.reach(publishers.acknowledged() + 50);
   publishers.stop();
   EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
 
@@ -189,19 +157,9 @@ TEST(ClusterTest, AcknowledgedUpdatesSurviveTwentyLeaderKillsOnEveryMemberAndApp
 TEST(ClusterTest, ARollingRestartLosesNothingAndTheLeaderHandsOverBeforeStopping) {
   Cluster cluster;
   zmq::context_t context;
-  {
-    LeaderFollower admin(context, cluster, "admin");
-    auto registered = admin.call(registration_of(
-        make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces)));
-    ASSERT_TRUE(registered) << registered.error().message << "\n" << cluster.logs();
-  }
+  ASSERT_NO_FATAL_FAILURE(register_publishers_facility(context, cluster));
   Publishers publishers(context, cluster);
-  auto acknowledged_beyond = [&](std::size_t count) {
-    const auto deadline = Clock::now() + 30s;
-    while (publishers.acknowledged() < count && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
-    return publishers.acknowledged() >= count;
-  };
-  ASSERT_TRUE(acknowledged_beyond(100)) << cluster.logs();
+  ASSERT_TRUE(publishers.reach(100)) << cluster.logs();
   // The followers first, then whoever leads by then.
   std::vector<int> order;
   for (int i = 0; i < kMembers; ++i)
@@ -213,7 +171,7 @@ TEST(ClusterTest, ARollingRestartLosesNothingAndTheLeaderHandsOverBeforeStopping
     const std::size_t before = publishers.acknowledged();
     const auto stopped_at = Clock::now();
     ASSERT_EQ(cluster.member(member).stop(), 0) << cluster.member(member).log();
-    ASSERT_TRUE(acknowledged_beyond(before + kPublishers)) << "no write after member " << member + 1 << " stopped";
+    ASSERT_TRUE(publishers.reach(before + kPublishers)) << "no write after member " << member + 1 << " stopped";
     if (member == leader) {
       std::printf("leader stopped cleanly: next acknowledged update after %.0f ms\n",
                   std::chrono::duration<double, std::milli>(publishers.last_ack() - stopped_at).count());
@@ -221,7 +179,7 @@ TEST(ClusterTest, ARollingRestartLosesNothingAndTheLeaderHandsOverBeforeStopping
           << cluster.member(member).log();
     }
     cluster.member(member).start();
-    ASSERT_TRUE(acknowledged_beyond(publishers.acknowledged() + 50));
+    ASSERT_TRUE(publishers.reach(publishers.acknowledged() + 50));
   }
   publishers.stop();
   EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
@@ -244,8 +202,7 @@ TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpoint) {
   EXPECT_NE(refused.error().message.find(cluster.member(leader).api()), std::string::npos) << refused.error().message;
 
   // The follower answers reads from what was replicated to it.
-  for (auto until = Clock::now() + 10s; Clock::now() < until; std::this_thread::sleep_for(10ms))
-    if (sequence_of(context, cluster.member(follower)) >= (*registered)->sequence()) break;
+  poll_until([&] { return sequence_of(context, cluster.member(follower)) >= (*registered)->sequence(); }, 10s);
   EXPECT_GE(sequence_of(context, cluster.member(follower)), (*registered)->sequence());
 }
 
@@ -295,13 +252,11 @@ TEST(ClusterTest, TwentyRacersForTheLastPlaceDuringALeaderKillMakeExactlyOneHold
   EXPECT_EQ(refused["conflict"], kRacers - 1) << "every other racer is told the place is taken";
 
   // Every member ends at the same sequence with the same event log, one hold in it.
-  for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms)) {
+  poll_until([&] {
     const std::uint64_t at = sequence_of(context, cluster.member(0));
-    if (at > 0 && sequence_of(context, cluster.member(1)) == at && sequence_of(context, cluster.member(2)) == at) break;
-  }
-  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
-  const auto first = event_log(cluster.member(0));
-  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
+    return at > 0 && sequence_of(context, cluster.member(1)) == at && sequence_of(context, cluster.member(2)) == at;
+  }, 20s);
+  const EventLog first = stop_all_with_the_same_event_log(cluster);
   int holds = 0;
   for (const auto& [at, bytes] : first) {
     auto message = wire::decode(bytes.data(), bytes.size());
@@ -333,22 +288,16 @@ TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsAndCatchesUp) {
     ASSERT_TRUE(updated) << updated.error().message;
     last = (*updated)->sequence();
   }
-  for (int i = 0; i < kMembers; ++i) {
-    for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms))
-      if (sequence_of(context, cluster.member(i)) >= last) break;
-  }
+  wait_all_reach(context, cluster, last);
   EXPECT_EQ(sequence_of(context, cluster.member(wiped)), last) << cluster.member(wiped).log();
-  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
-  const auto first = event_log(cluster.member(0));
+  const EventLog first = stop_all_with_the_same_event_log(cluster);
   EXPECT_EQ(first.size(), last);
-  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
 }
 
-
 // The leader alone on its side: both followers frozen (SIGSTOP — the closest this test gets to a
-// network partition without network namespaces). It acknowledges nothing: the write it is sent
-// is refused (it steps down within an election timeout; its commit would time out otherwise). Once the followers run again, the cluster takes writes
-// and every member ends with the same event log. (The refused write may still be committed after
+// network partition without network namespaces). It acknowledges nothing: the write it is sent is
+// refused (it steps down within an election timeout; its commit would time out otherwise). Once
+// the followers run again, the cluster takes writes and every member ends with the same event log. (The refused write may still be committed after
 // the healing — its outcome was unknown, which is why a client retries with the same request id.)
 TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneConverges) {
   Cluster cluster;
@@ -357,16 +306,13 @@ TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneC
   ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 1, 200)))) << cluster.logs();
   ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 1)));
   const int leader = admin.leader();
-  std::vector<pid_t> frozen;
-  for (int i = 0; i < kMembers; ++i)
-    if (i != leader) frozen.push_back(cluster.member(i).pid());
-  for (pid_t pid : frozen) ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  const auto frozen = freeze_all_but(cluster, leader);
 
   client::Session alone(context, {cluster.member(leader).api(), 8s, 1, "alone"});
   const auto sent_at = Clock::now();
   auto refused = alone.call(update_of(kFacility, "u1", 99));
   const double waited_s = std::chrono::duration<double>(Clock::now() - sent_at).count();
-  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+  thaw(frozen);
   ASSERT_FALSE(refused) << "a leader without a majority acknowledged a write";
   EXPECT_TRUE(refused.error().status == wire::Status::unavailable || refused.error().status == wire::Status::not_leader)
       << wire::EnumNameStatus(refused.error().status) << ": " << refused.error().message;
@@ -374,15 +320,10 @@ TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneC
 
   auto healed = admin.call(update_of(kFacility, "u1", 2));
   ASSERT_TRUE(healed) << healed.error().message << "\n" << cluster.logs();
-  for (int i = 0; i < kMembers; ++i) {
-    for (auto until = Clock::now() + 20s; Clock::now() < until; std::this_thread::sleep_for(10ms))
-      if (sequence_of(context, cluster.member(i)) >= (*healed)->sequence()) break;
-  }
-  for (int i = 0; i < kMembers; ++i) ASSERT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
-  const auto first = event_log(cluster.member(0));
+  wait_all_reach(context, cluster, (*healed)->sequence());
+  const EventLog first = stop_all_with_the_same_event_log(cluster);
   ASSERT_FALSE(first.empty());
   EXPECT_EQ(first.back().first, (*healed)->sequence());
-  for (int i = 1; i < kMembers; ++i) EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1;
 }
 
 }  // namespace

@@ -10,10 +10,10 @@
 #include <random>
 #include <thread>
 
+#include "acknowledged_updates.h"
 #include "broker_process.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/text_rules.h"
-#include "dispo/broker/broker.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -26,11 +26,6 @@ constexpr int kPublishers = 3;
 constexpr int kUnitsPerPublisher = 10;
 constexpr int kIterations = 10;
 constexpr const char* kFacility = "590000030";
-
-struct Ack {
-  std::string unit;
-  int available;
-};
 
 class Publishers {
  public:
@@ -47,7 +42,7 @@ class Publishers {
     }
   }
   std::size_t acknowledged() const { return count_.load(); }
-  std::map<std::uint64_t, Ack> acks() {
+  Acknowledged acks() {
     std::lock_guard lock(mutex_);
     return acks_;
   }
@@ -70,7 +65,7 @@ class Publishers {
         failures_.push_back(unit + "=" + std::to_string(value) + ": " + reply.error().message);
         return;  // its fate is unknown: the check below could not tell a lost ack from a bug
       }
-      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), Ack{unit, value});
+      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), AcknowledgedUpdate{unit, value});
       if (!fresh) failures_.push_back("sequence " + std::to_string(it->first) + " acknowledged twice");
       ++count_;
     }
@@ -79,7 +74,7 @@ class Publishers {
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> count_{0};
   std::mutex mutex_;
-  std::map<std::uint64_t, Ack> acks_;
+  Acknowledged acks_;
   std::vector<std::string> failures_;
   std::vector<std::thread> threads_;
 };
@@ -124,30 +119,7 @@ TEST(Kill9LoopTest, AcknowledgedUpdatesSurviveRepeatedKill9AndRetriesApplyOnce) 
   EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
   ASSERT_EQ(broker.stop(), 0);
 
-  const auto acks = publishers.acks();
-  std::map<std::string, int> last;
-  std::size_t matched = 0;
-  auto visited = broker::for_each_event_in(broker.data_dir(), 1, [&](std::uint64_t sequence, std::string_view bytes) {
-    auto message = wire::decode(bytes.data(), bytes.size());
-    const auto* event = message ? (*message)->body_as_FeedEvent() : nullptr;
-    EXPECT_NE(event, nullptr) << "unreadable event " << sequence;
-    if (event == nullptr) return false;
-    const auto* change = event->change_as_AvailabilityChanged();
-    if (change == nullptr) return true;
-    const std::string unit = change->unit_id()->str();
-    const int available = change->availability()->available();
-    EXPECT_GT(available, last[unit]) << "unit " << unit << " value " << available
-                                     << " applied twice or out of order at sequence " << sequence;
-    last[unit] = available;
-    if (auto ack = acks.find(sequence); ack != acks.end()) {
-      EXPECT_EQ(ack->second.unit, unit) << "sequence " << sequence;
-      EXPECT_EQ(ack->second.available, available) << "sequence " << sequence;
-      ++matched;
-    }
-    return true;
-  });
-  ASSERT_TRUE(visited) << visited.error().message;
-  EXPECT_EQ(matched, acks.size()) << "acknowledged updates missing from the event log";
+  expect_acknowledged_once_in(event_log_in(broker.data_dir()), publishers.acks());
 }
 
 }  // namespace

@@ -6,15 +6,17 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "acknowledged_updates.h"
 #include "broker_process.h"
-#include "dispo/broker/broker.h"
 #include "dispo/clients/session.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -98,15 +100,8 @@ class LeaderFollower {
   std::unique_ptr<client::Session> session_;
 };
 
-inline std::vector<std::pair<std::uint64_t, std::string>> event_log(const BrokerProcess& member) {
-  std::vector<std::pair<std::uint64_t, std::string>> events;
-  auto visited = broker::for_each_event_in(member.data_dir(), 1, [&](std::uint64_t sequence, std::string_view bytes) {
-    events.emplace_back(sequence, std::string(bytes));
-    return true;
-  });
-  EXPECT_TRUE(visited) << visited.error().message;
-  return events;
-}
+// A stopped member's event log.
+inline EventLog event_log(const BrokerProcess& member) { return event_log_in(member.data_dir()); }
 
 inline std::uint64_t sequence_of(zmq::context_t& context, BrokerProcess& member) {
   client::Session reader(context, {member.api(), std::chrono::seconds(1), 1, "reader"});
@@ -114,5 +109,46 @@ inline std::uint64_t sequence_of(zmq::context_t& context, BrokerProcess& member)
   return snapshot ? (*snapshot)->sequence() : 0;
 }
 
+
+// Polls `done` every millisecond until it holds or `timeout` passes; whether it held.
+template <typename Predicate>
+bool poll_until(Predicate done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Stops every member (each must exit cleanly) and expects their event logs identical; member 1's.
+inline EventLog stop_all_with_the_same_event_log(Cluster& cluster) {
+  for (int i = 0; i < kMembers; ++i) EXPECT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
+  EventLog first = event_log(cluster.member(0));
+  for (int i = 1; i < kMembers; ++i)
+    EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1 << "'s event log differs from member 1's";
+  return first;
+}
+
+// Waits (20 s at most) until every member's state is at `sequence` or later.
+inline void wait_all_reach(zmq::context_t& context, Cluster& cluster, std::uint64_t sequence) {
+  for (int i = 0; i < kMembers; ++i) {
+    poll_until([&] { return sequence_of(context, cluster.member(i)) >= sequence; }, std::chrono::seconds(20));
+  }
+}
+
+// Every member but `kept` frozen (SIGSTOP) — cut from it as by a partition, alive — until thaw().
+inline std::vector<pid_t> freeze_all_but(Cluster& cluster, int kept) {
+  std::vector<pid_t> frozen;
+  for (int i = 0; i < kMembers; ++i) {
+    if (i == kept) continue;
+    EXPECT_EQ(::kill(cluster.member(i).pid(), SIGSTOP), 0);
+    frozen.push_back(cluster.member(i).pid());
+  }
+  return frozen;
+}
+inline void thaw(const std::vector<pid_t>& frozen) {
+  for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+}
 
 }  // namespace dispo::testing
