@@ -13,7 +13,17 @@ SessionOptions session_options(const ConnectionOptions& options, std::string cli
   session.attempts = 2;
   session.client_id = std::move(client_id);
   session.keys = options.keys;
+  session.current = options.current;
   return session;
+}
+
+void warn_if_stale(std::string_view program, const wire::Reply& reply) {
+  if (reply.lag_ms() == 0) return;
+  std::fprintf(stderr,
+               "%.*s : attention, réponse du nœud %llu, sans nouvelles du leader du cluster depuis %.1f s : ces "
+               "données peuvent être anciennes (--current pour une lecture confirmée par le leader)\n",
+               static_cast<int>(program.size()), program.data(), static_cast<unsigned long long>(reply.served_by()),
+               static_cast<double>(reply.lag_ms()) / 1000.0);
 }
 
 Result<Session> open_session(zmq::context_t& context, const SessionOptions& options) {

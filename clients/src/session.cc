@@ -226,7 +226,8 @@ std::string Session::encode(std::uint64_t request_id, const wire::RequestBodyUni
   flatbuffers::FlatBufferBuilder builder(256);
   auto client_id = builder.CreateString(options_.client_id);
   auto person = on_behalf_of.empty() ? flatbuffers::Offset<flatbuffers::String>() : builder.CreateString(on_behalf_of);
-  auto request = wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder), person);
+  auto request =
+      wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder), person, options_.current);
   wire::finish(builder, request);
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
 }

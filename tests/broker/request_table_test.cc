@@ -34,6 +34,7 @@ TEST(RequestTableTest, EveryRequestTypeHasItsEntryAndNothingElseHasOne) {
       case Handling::write: EXPECT_NE(entry->write, nullptr); break;
       case Handling::report: EXPECT_NE(entry->report, nullptr); break;
       case Handling::backup: break;
+      case Handling::cluster: break;
     }
   }
   EXPECT_EQ(request_entry(static_cast<Body>(static_cast<int>(Body::MAX) + 1)), nullptr);
@@ -239,6 +240,15 @@ wire::RequestBodyUnion body_of(Body type) {
       body.Set(std::move(reset));
       break;
     }
+    case Body::ClusterStatusRequest:
+      body.Set(wire::ClusterStatusRequestT{});
+      break;
+    case Body::ClusterChange: {
+      wire::ClusterChangeT change;
+      change.action = wire::ClusterAction::transfer;
+      body.Set(std::move(change));
+      break;
+    }
     default:
       break;
   }
@@ -291,6 +301,7 @@ const char* handling_name(Handling handling) {
     case Handling::write: return "write";
     case Handling::report: return "report";
     case Handling::backup: return "backup";
+    case Handling::cluster: return "cluster";
   }
   return "?";
 }
@@ -311,6 +322,10 @@ class RequestMatrixTest : public ::testing::Test {
     }
     dispatcher->set_backup_handler([this](const wire::Request& request, const RequestOrigin&) {
       return encode_error(request.request_id(), make_error(wire::Status::storage_error, "pas de sauvegarde ici"),
+                          state.sequence);
+    });
+    dispatcher->set_cluster_handler([this](const wire::Request& request, const RequestOrigin&) {
+      return encode_error(request.request_id(), make_error(wire::Status::unavailable, "pas de cluster ici"),
                           state.sequence);
     });
   }

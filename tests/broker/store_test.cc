@@ -96,6 +96,67 @@ TEST(StoreTest, AReplicatedBatchIsWrittenOnceWithItsIndex) {
   EXPECT_EQ(*(*member)->replicated_index(), 13u);
 }
 
+// A cluster's Raft snapshot: one member's whole store as an image, restored into another member's
+// store, which had other things in it: afterwards it holds exactly the image's state.
+TEST(StoreTest, AnImageRestoredElsewhereReplacesTheWholeStore) {
+  testing::TempDir source_dir;
+  testing::TempDir target_dir;
+  auto source = Store::open(source_dir.path());
+  auto target = Store::open(target_dir.path());
+  ASSERT_TRUE(source && target);
+  auto batch = (*source)->batch();
+  batch.put_facility(facility_with_units("590000001", {"a", "b"}));
+  batch.append_event(1, "first event");
+  batch.append_event(2, "second event");
+  batch.set_last_sequence(2);
+  ASSERT_TRUE((*source)->apply_replicated(batch.data(), 40));
+  auto other = (*target)->batch();
+  other.put_facility(facility_with_units("590000099", {"z"}));
+  other.set_last_sequence(9);
+  ASSERT_TRUE((*target)->apply_replicated(other.data(), 3));
+
+  auto image = (*source)->image();
+  ASSERT_TRUE(image) << image.error().message;
+  EXPECT_EQ(*Store::replicated_index_of_image(*image), 40u);
+  ASSERT_TRUE((*target)->restore_image(*image));
+  EXPECT_EQ(*(*target)->replicated_index(), 40u);
+  EXPECT_EQ(*(*target)->last_sequence(), 2u);
+  AvailabilityIndex index;
+  ASSERT_TRUE((*target)->load(index));
+  EXPECT_NE(index.facility("590000001"), nullptr);
+  EXPECT_EQ(index.facility("590000099"), nullptr) << "what the image does not hold is gone";
+  std::vector<std::string> events;
+  ASSERT_TRUE((*target)->for_each_event(1, [&](std::uint64_t, std::string_view bytes) {
+    events.emplace_back(bytes);
+    return true;
+  }));
+  EXPECT_EQ(events, (std::vector<std::string>{"first event", "second event"}));
+  EXPECT_EQ(*(*target)->image(), *image) << "the same state makes the same image";
+}
+
+// An image cut short, or bytes that are none, are refused with a message and change nothing.
+TEST(StoreTest, ATruncatedImageIsRefusedAndChangesNothing) {
+  testing::TempDir dir;
+  auto store = Store::open(dir.path());
+  ASSERT_TRUE(store);
+  auto batch = (*store)->batch();
+  batch.put_facility(facility_with_units("590000001", {"a"}));
+  batch.set_last_sequence(5);
+  ASSERT_TRUE((*store)->apply_replicated(batch.data(), 7));
+  auto image = (*store)->image();
+  ASSERT_TRUE(image);
+  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, image->size() / 2, image->size() - 1}) {
+    auto refused = (*store)->restore_image(std::string_view(*image).substr(0, cut));
+    ASSERT_FALSE(refused) << "cut at " << cut;
+    EXPECT_EQ(refused.error().status, wire::Status::storage_error);
+    EXPECT_NE(refused.error().message.find("not a store image"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(Store::replicated_index_of_image(std::string_view(*image).substr(0, cut)));
+  }
+  EXPECT_EQ(*(*store)->last_sequence(), 5u);
+  EXPECT_EQ(*(*store)->replicated_index(), 7u);
+  EXPECT_EQ(*(*store)->image(), *image);
+}
+
 TEST(StoreTest, UncommittedBatchLeavesNothing) {
   testing::TempDir dir;
   {

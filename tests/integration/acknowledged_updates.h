@@ -48,9 +48,10 @@ inline void expect_acknowledged_once_in(const EventLog& log, const Acknowledged&
     if (change == nullptr) continue;
     const std::string unit = change->unit_id()->str();
     const int available = change->availability()->available();
-    EXPECT_GT(available, last[unit]) << "unit " << unit << " value " << available
-                                     << " applied twice or out of order at sequence " << sequence;
-    last[unit] = available;
+    int& before = last[change->facility_id()->str() + "/" + unit];
+    EXPECT_GT(available, before) << "unit " << unit << " value " << available
+                                 << " applied twice or out of order at sequence " << sequence;
+    before = available;
     if (auto ack = acks.find(sequence); ack != acks.end()) {
       EXPECT_EQ(ack->second.unit, unit) << "sequence " << sequence;
       EXPECT_EQ(ack->second.available, available) << "sequence " << sequence;

@@ -25,82 +25,8 @@ namespace dispo::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
-constexpr int kPublishers = 3;
-constexpr int kUnitsPerPublisher = 5;
 constexpr int kKills = 20;
-
-class Publishers {
- public:
-  Publishers(zmq::context_t& context, Cluster& cluster) {
-    for (int p = 0; p < kPublishers; ++p)
-      threads_.emplace_back([this, &context, &cluster, p] { publish(context, cluster, p); });
-  }
-  ~Publishers() { stop(); }
-  void stop() {
-    stop_.store(true);
-    for (auto& thread : threads_)
-      if (thread.joinable()) thread.join();
-  }
-  std::size_t acknowledged() const { return count_.load(); }
-  // Waits (30 s at most) until `count` updates are acknowledged; whether they were.
-  bool reach(std::size_t count) const {
-    return poll_until([&] { return count_.load() >= count; }, std::chrono::seconds(30));
-  }
-  int leader() const { return leader_.load(); }
-  Clock::time_point last_ack() {
-    std::lock_guard lock(mutex_);
-    return last_ack_;
-  }
-  Acknowledged acks() {
-    std::lock_guard lock(mutex_);
-    return acks_;
-  }
-  std::vector<std::string> failures() {
-    std::lock_guard lock(mutex_);
-    return failures_;
-  }
-
- private:
-  void publish(zmq::context_t& context, Cluster& cluster, int p) {
-    LeaderFollower writer(context, cluster, "publisher-" + std::to_string(p));
-    std::map<std::string, int> next;
-    for (int n = 0; !stop_.load(); ++n) {
-      const std::string unit = "u" + std::to_string(p * kUnitsPerPublisher + n % kUnitsPerPublisher + 1);
-      const int value = ++next[unit];
-      auto reply = writer.call(update_of(kFacility, unit, value));
-      std::lock_guard lock(mutex_);
-      if (!reply) {
-        failures_.push_back(unit + "=" + std::to_string(value) + ": " + reply.error().message);
-        return;
-      }
-      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), AcknowledgedUpdate{unit, value});
-      if (!fresh) failures_.push_back("sequence " + std::to_string(it->first) + " acknowledged twice");
-      leader_.store(writer.leader());
-      last_ack_ = Clock::now();
-      ++count_;
-    }
-  }
-
-  std::atomic<bool> stop_{false};
-  std::atomic<std::size_t> count_{0};
-  std::atomic<int> leader_{0};
-  std::mutex mutex_;
-  Clock::time_point last_ack_{};
-  Acknowledged acks_;
-  std::vector<std::string> failures_;
-  std::vector<std::thread> threads_;
-};
-
-
-// The facility the publishers write to: one unit per publisher and unit number, room for every value.
-void register_publishers_facility(zmq::context_t& context, Cluster& cluster) {
-  LeaderFollower admin(context, cluster, "admin");
-  auto registered = admin.call(registration_of(
-      make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces)));
-  ASSERT_TRUE(registered) << registered.error().message << "\n" << cluster.logs();
-}
 
 // Every member reaches the last acknowledged sequence and stops cleanly; their event logs are
 // identical; each unit's values go up (none applied twice, none out of order); every acknowledged
@@ -268,17 +194,21 @@ TEST(ClusterTest, TwentyRacersForTheLastPlaceDuringALeaderKillMakeExactlyOneHold
 }
 
 
-// A member that lost its disk (its data directory wiped) is started empty: it rejoins and is
-// given the whole history by the leader, while updates flow; every member ends with the same
-// event log. (The leader sends the log's entries: the broker takes no Raft snapshot yet.)
-TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsAndCatchesUp) {
+// A member that lost its disk (its data directory wiped) is started empty while updates flow: the
+// others' logs no longer go back to the start (a snapshot every 32 entries, 64 kept after it), so
+// the leader sends it a snapshot of its store, then the entries after it; every member ends with
+// the same event log.
+TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsBySnapshot) {
   Cluster cluster;
   zmq::context_t context;
   LeaderFollower admin(context, cluster, "admin");
   ASSERT_TRUE(admin.call(registration_of(make_facility(kFacility, 2, 200)))) << cluster.logs();
-  for (int value = 1; value <= 50; ++value) ASSERT_TRUE(admin.call(update_of(kFacility, "u1", value)));
+  for (int value = 1; value <= 200; ++value) ASSERT_TRUE(admin.call(update_of(kFacility, "u1", value)));
+  const int leader = admin.leader();
+  EXPECT_NE(cluster.member(leader).log().find("took a snapshot of its store"), std::string::npos)
+      << cluster.member(leader).log();
 
-  const int wiped = (admin.leader() + 1) % kMembers;
+  const int wiped = (leader + 1) % kMembers;
   ASSERT_EQ(cluster.member(wiped).stop(), 0);
   std::filesystem::remove_all(cluster.member(wiped).data_dir());
   cluster.member(wiped).start();
@@ -290,6 +220,8 @@ TEST(ClusterTest, AMemberWhoseDataDirectoryIsWipedRejoinsAndCatchesUp) {
   }
   wait_all_reach(context, cluster, last);
   EXPECT_EQ(sequence_of(context, cluster.member(wiped)), last) << cluster.member(wiped).log();
+  EXPECT_NE(cluster.member(wiped).log().find("restored a snapshot of the store"), std::string::npos)
+      << cluster.member(wiped).log();
   const EventLog first = stop_all_with_the_same_event_log(cluster);
   EXPECT_EQ(first.size(), last);
 }
@@ -307,16 +239,39 @@ TEST(ClusterTest, ALeaderCutOffFromBothFollowersAcknowledgesNothingThenEveryoneC
   ASSERT_TRUE(admin.call(update_of(kFacility, "u1", 1)));
   const int leader = admin.leader();
   const auto frozen = freeze_all_but(cluster, leader);
+  struct ThawOnFailure {
+    const std::vector<pid_t>& pids;
+    ~ThawOnFailure() { thaw(pids); }  // a failed assertion returns early: never leave them stopped
+  } thaw_on_failure{frozen};
 
   client::Session alone(context, {cluster.member(leader).api(), 8s, 1, "alone"});
   const auto sent_at = Clock::now();
   auto refused = alone.call(update_of(kFacility, "u1", 99));
   const double waited_s = std::chrono::duration<double>(Clock::now() - sent_at).count();
-  thaw(frozen);
   ASSERT_FALSE(refused) << "a leader without a majority acknowledged a write";
   EXPECT_TRUE(refused.error().status == wire::Status::unavailable || refused.error().status == wire::Status::not_leader)
       << wire::EnumNameStatus(refused.error().status) << ": " << refused.error().message;
   std::printf("isolated leader: write refused after %.1f s: %s\n", waited_s, refused.error().message.c_str());
+
+  // Cut from its majority it still answers reads, from what it has, and says how stale they may
+  // be; a read that must be current is refused.
+  std::uint64_t lag_ms = 0;
+  std::uint64_t served_by = 0;
+  client::Session reader(context, {cluster.member(leader).api(), 2s, 1, "reader"});
+  EXPECT_TRUE(poll_until(
+      [&] {
+        auto read = reader.call(snapshot_request());
+        if (read) std::tie(lag_ms, served_by) = std::pair{(*read)->lag_ms(), (*read)->served_by()};
+        return lag_ms > 0;
+      },
+      5s));
+  EXPECT_EQ(served_by, static_cast<std::uint64_t>(leader + 1));
+  client::SessionOptions current_options{cluster.member(leader).api(), 3s, 1, "current"};
+  current_options.current = true;
+  client::Session current(context, current_options);
+  auto stale = current.call(snapshot_request());
+  EXPECT_FALSE(stale) << "a member cut from its majority answered a read that must be current";
+  thaw(frozen);
 
   auto healed = admin.call(update_of(kFacility, "u1", 2));
   ASSERT_TRUE(healed) << healed.error().message << "\n" << cluster.logs();

@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -17,7 +21,9 @@
 
 #include "acknowledged_updates.h"
 #include "broker_process.h"
+#include "raft_link_proxy.h"
 #include "dispo/clients/session.h"
+#include "dispo/schemas/text_rules.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
 
@@ -29,19 +35,31 @@ constexpr const char* kFacility = "590000016";
 class Cluster {
  public:
   // `metrics`: each member also serves /metrics, /healthz and /readyz (metrics_port(i)).
-  explicit Cluster(bool metrics = false) {
+  // `proxied`: the members reach each other through a RaftLinkProxy each (partition()).
+  explicit Cluster(bool metrics = false, bool proxied = false) {
     std::string raft;
     std::string api;
+    std::vector<int> bind_ports;
     for (int i = 0; i < kMembers; ++i) {
       members_.push_back(std::make_unique<BrokerProcess>(dir_ / ("member-" + std::to_string(i + 1)) / "data"));
       std::filesystem::create_directories(members_[i]->data_dir().parent_path());
       const std::string id = std::to_string(i + 1);
-      raft += (i ? "," : "") + id + "=127.0.0.1:" + std::to_string(free_port());
+      const int raft_port = free_port();
+      raft += (i ? "," : "") + id + "=127.0.0.1:" + std::to_string(raft_port);
       api += (i ? "," : "") + id + "=" + members_[i]->api();
+      if (proxied) {
+        bind_ports.push_back(free_port());
+        proxies_.push_back(std::make_unique<RaftLinkProxy>(raft_port, bind_ports.back()));
+      }
     }
+    raft_ = raft;
+    api_ = api;
     for (int i = 0; i < kMembers; ++i) {
+      // A snapshot every 32 entries: every cluster test takes snapshots, compacts the log and
+      // restarts members from a snapshot (the default, 8192, is rarely reached by a test).
       std::vector<std::string> args = {"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api,
-                                        "--election-timeout-ms", "500"};
+                                        "--election-timeout-ms", "500", "--snapshot-every", "32"};
+      if (proxied) args.insert(args.end(), {"--cluster-bind", "127.0.0.1:" + std::to_string(bind_ports[i])});
       if (metrics) {
         metrics_ports_.push_back(free_port());
         args.insert(args.end(), {"--metrics", "127.0.0.1:" + std::to_string(metrics_ports_.back())});
@@ -49,6 +67,37 @@ class Cluster {
       members_[i]->set_extra_args(std::move(args));
     }
     for (auto& member : members_) member->start();
+  }
+
+  // A new member (ids 4, 5, …) started on an empty directory with --join: not in the configuration
+  // until `dispo-admin cluster add ID raft_address(ID)` makes it a voter.
+  BrokerProcess& start_joining_member() {
+    const std::string id = std::to_string(members_.size() + 1);
+    auto member = std::make_unique<BrokerProcess>(dir_ / ("member-" + id) / "data");
+    std::filesystem::create_directories(member->data_dir().parent_path());
+    raft_addresses_.push_back("127.0.0.1:" + std::to_string(free_port()));
+    member->set_extra_args({"--node-id", id, "--cluster", raft_ + "," + id + "=" + raft_addresses_.back(),
+                            "--cluster-api", api_ + "," + id + "=" + member->api(), "--election-timeout-ms", "500",
+                            "--snapshot-every", "32", "--join"});
+    member->start();
+    members_.push_back(std::move(member));
+    return *members_.back();
+  }
+  // The Raft address of a member started by start_joining_member (`i` counted from 0).
+  const std::string& joining_raft_address(int i) const { return raft_addresses_.at(i - kMembers); }
+
+  // Cuts every link between the members of `side` and the others, both ways (proxied only).
+  void partition(const std::vector<int>& side) {
+    for (int i = 0; i < kMembers; ++i) {
+      for (int j = 0; j < kMembers; ++j) {
+        const bool i_in = std::find(side.begin(), side.end(), i) != side.end();
+        const bool j_in = std::find(side.begin(), side.end(), j) != side.end();
+        if (i_in != j_in) proxies_.at(i)->cut(static_cast<std::uint64_t>(j + 1));  // j's connections to i
+      }
+    }
+  }
+  void heal() {
+    for (auto& proxy : proxies_) proxy->heal();
   }
 
   BrokerProcess& member(int i) { return *members_[i]; }
@@ -61,8 +110,12 @@ class Cluster {
 
  private:
   TempDir dir_;
+  std::vector<std::unique_ptr<RaftLinkProxy>> proxies_;  // outlive the members
   std::vector<std::unique_ptr<BrokerProcess>> members_;
   std::vector<int> metrics_ports_;
+  std::string raft_;  // the first members' --cluster and --cluster-api lists
+  std::string api_;
+  std::vector<std::string> raft_addresses_;  // of the members that joined later
 };
 
 
@@ -149,6 +202,85 @@ inline std::vector<pid_t> freeze_all_but(Cluster& cluster, int kept) {
 }
 inline void thaw(const std::vector<pid_t>& frozen) {
   for (pid_t pid : frozen) ::kill(pid, SIGCONT);
+}
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kPublishers = 3;
+constexpr int kUnitsPerPublisher = 5;
+
+// Publishers writing through the cluster, each through a LeaderFollower, each to its own units,
+// raising each unit's value by one at every update; what was acknowledged is kept by sequence.
+// A publisher stops at its first failure (kept in failures()).
+class Publishers {
+ public:
+  Publishers(zmq::context_t& context, Cluster& cluster) {
+    for (int p = 0; p < kPublishers; ++p)
+      threads_.emplace_back([this, &context, &cluster, p] { publish(context, cluster, p); });
+  }
+  ~Publishers() { stop(); }
+  void stop() {
+    stop_.store(true);
+    for (auto& thread : threads_)
+      if (thread.joinable()) thread.join();
+  }
+  std::size_t acknowledged() const { return count_.load(); }
+  // Waits (30 s at most) until `count` updates are acknowledged; whether they were.
+  bool reach(std::size_t count) const {
+    return poll_until([&] { return count_.load() >= count; }, std::chrono::seconds(30));
+  }
+  int leader() const { return leader_.load(); }
+  Clock::time_point last_ack() {
+    std::lock_guard lock(mutex_);
+    return last_ack_;
+  }
+  Acknowledged acks() {
+    std::lock_guard lock(mutex_);
+    return acks_;
+  }
+  std::vector<std::string> failures() {
+    std::lock_guard lock(mutex_);
+    return failures_;
+  }
+
+ private:
+  void publish(zmq::context_t& context, Cluster& cluster, int p) {
+    LeaderFollower writer(context, cluster, "publisher-" + std::to_string(p));
+    std::map<std::string, int> next;
+    for (int n = 0; !stop_.load(); ++n) {
+      const std::string unit = "u" + std::to_string(p * kUnitsPerPublisher + n % kUnitsPerPublisher + 1);
+      const int value = ++next[unit];
+      auto reply = writer.call(update_of(kFacility, unit, value));
+      std::lock_guard lock(mutex_);
+      if (!reply) {
+        failures_.push_back(unit + "=" + std::to_string(value) + ": " + reply.error().message);
+        return;
+      }
+      const auto [it, fresh] = acks_.emplace((*reply)->sequence(), AcknowledgedUpdate{unit, value});
+      if (!fresh) failures_.push_back("sequence " + std::to_string(it->first) + " acknowledged twice");
+      leader_.store(writer.leader());
+      last_ack_ = Clock::now();
+      ++count_;
+    }
+  }
+
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> count_{0};
+  std::atomic<int> leader_{0};
+  std::mutex mutex_;
+  Clock::time_point last_ack_{};
+  Acknowledged acks_;
+  std::vector<std::string> failures_;
+  std::vector<std::thread> threads_;
+};
+
+
+// The facility the publishers write to: one unit per publisher and unit number, room for every value.
+inline void register_publishers_facility(zmq::context_t& context, Cluster& cluster) {
+  LeaderFollower admin(context, cluster, "admin");
+  auto registered = admin.call(registration_of(
+      make_facility(kFacility, kPublishers * kUnitsPerPublisher, wire::kMaxInstalledPlaces)));
+  ASSERT_TRUE(registered) << registered.error().message << "\n" << cluster.logs();
 }
 
 }  // namespace dispo::testing

@@ -231,6 +231,9 @@ Result<void> admin_only(const wire::PrincipalT& who, const wire::Request& reques
   const auto type = request.body_type();
   return forbidden(who, std::string(type == wire::RequestBody::Registration    ? "l'enregistrement d'établissements"
                                     : type == wire::RequestBody::BackupRequest ? "la sauvegarde"
+                                    : type == wire::RequestBody::ClusterStatusRequest ||
+                                            type == wire::RequestBody::ClusterChange
+                                        ? "la conduite du cluster"
                                                                                : "la gestion des principaux") +
                             " est réservé(e) aux administrateurs");
 }

@@ -1,4 +1,4 @@
-// Encoding of Reply messages. Pure functions; thread-safe.
+// Encoding of Reply messages. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,11 @@ using ReplyBodyWriter =
 // UTF-8 reaches the client's screen.
 std::string encode_reply(std::uint64_t request_id, wire::Status status, std::string_view message,
                          std::uint64_t sequence, const ReplyBodyWriter& body = {});
+
+// A cluster member's stamp on every reply encoded from now on, on any thread (Reply.served_by,
+// Reply.lag_ms): the member's id and how old its state may be. Never called by a single broker
+// (0 and 0). The event loop sets it at every turn.
+void stamp_replies(std::uint64_t served_by, std::uint64_t lag_ms);
 
 inline std::string encode_error(std::uint64_t request_id, const Error& error, std::uint64_t sequence) {
   return encode_reply(request_id, error.status, error.message, sequence);

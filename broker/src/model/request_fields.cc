@@ -328,6 +328,10 @@ static Result<void> check_body_fields(const wire::Request& request) {
           .also([&] { return wire::check_secret("code_hash", text_of(reset.code_hash()), wire::kMaxCodeHashBytes); })
           .result();
     }
+    case Body::ClusterChange: {
+      const auto& change = *request.body_as_ClusterChange();
+      return Checks("changement du cluster").text("raft_address", change.raft_address(), 128).result();
+    }
     default:
       return {};  // no text or count: AlertFetch, AlertAck, lists; unknown types are refused later
   }

@@ -6,6 +6,7 @@ extern "C" {
 #include <uv.h>
 }
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +56,19 @@ std::string_view unframe(const raft_buffer& buffer) {
   return {reinterpret_cast<const char*>(in + 8), static_cast<std::size_t>(length)};
 }
 
+ReplicatedLog::Refusal refusal_of(int code) {
+  switch (code) {
+    case 0: return ReplicatedLog::Refusal::none;
+    case RAFT_NOTLEADER:
+    case RAFT_LEADERSHIPLOST: return ReplicatedLog::Refusal::not_leader;
+    case RAFT_BADID: return ReplicatedLog::Refusal::unknown_member;
+    case RAFT_DUPLICATEID:
+    case RAFT_DUPLICATEADDRESS: return ReplicatedLog::Refusal::known_member;
+    case RAFT_CANTCHANGE: return ReplicatedLog::Refusal::change_in_progress;
+    default: return ReplicatedLog::Refusal::other;
+  }
+}
+
 // A proposal, a barrier or a leadership transfer on its way through libraft.
 struct Request {
   ReplicatedLog::Impl* log = nullptr;
@@ -62,6 +76,8 @@ struct Request {
   struct raft_apply apply{};
   struct raft_barrier barrier{};
   struct raft_transfer transfer{};
+  struct raft_change change{};
+  std::uint64_t member = 0;  // a membership change: whom it is about
 };
 
 }  // namespace
@@ -75,7 +91,9 @@ class ReplicatedLog::Impl {
   void run(std::promise<std::string>* started);
   void propose(std::string entry, Done done);
   void barrier(Done done);
-  void transfer_leadership(Done done);
+  void transfer_leadership(Done done, std::uint64_t to);
+  void add_member(Member member, Done done);
+  void remove_member(std::uint64_t id, Done done);
   void stop();
   Status status() const {
     std::lock_guard lock(mutex_);
@@ -84,11 +102,12 @@ class ReplicatedLog::Impl {
   std::thread thread;  // runs run(); joined by stop()
 
  private:
-  enum class Kind { proposal, barrier, transfer };
+  enum class Kind { proposal, barrier, transfer, add, remove };
   struct Queued {
     Kind kind = Kind::proposal;
-    std::string entry;
+    std::string entry;  // a proposal's bytes; an added member's address
     Done done;
+    std::uint64_t member = 0;  // transfer, add, remove: whom it is about
   };
 
   std::string open();
@@ -104,6 +123,9 @@ class ReplicatedLog::Impl {
   static void on_applied(struct raft_apply* request, int status, void* result);
   static void on_barrier(struct raft_barrier* request, int status);
   static void on_transfer(struct raft_transfer* request);
+  static void on_added(struct raft_change* request, int status);
+  static void on_changed(struct raft_change* request, int status);
+  int submit_to_raft(Queued& item, Request* request);
   static void finish(Request* owned, int status, std::uint64_t index);
   static int fsm_apply(raft_fsm* fsm, const raft_buffer* buffer, void** result);
   static int fsm_snapshot(raft_fsm* fsm, raft_buffer* buffers[], unsigned* count);
@@ -139,6 +161,10 @@ std::unique_ptr<ReplicatedLog> ReplicatedLog::start(Options options, StateMachin
   }
   if (!listed)
     throw std::runtime_error("member " + std::to_string(options.id) + " is not in the cluster list");
+  if (!options.bind_address.empty() && !is_loopback(options.bind_address))
+    throw std::runtime_error("bind address " + options.bind_address +
+                             ": only loopback addresses (127.x.x.x:PORT) are accepted until the traffic "
+                             "between members is encrypted");
   std::error_code error;
   std::filesystem::create_directories(options.directory, error);
   if (error)
@@ -164,7 +190,9 @@ ReplicatedLog::ReplicatedLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 ReplicatedLog::~ReplicatedLog() { impl_->stop(); }
 void ReplicatedLog::propose(std::string entry, Done done) { impl_->propose(std::move(entry), std::move(done)); }
 void ReplicatedLog::barrier(Done done) { impl_->barrier(std::move(done)); }
-void ReplicatedLog::transfer_leadership(Done done) { impl_->transfer_leadership(std::move(done)); }
+void ReplicatedLog::transfer_leadership(Done done, std::uint64_t to) { impl_->transfer_leadership(std::move(done), to); }
+void ReplicatedLog::add_member(Member member, Done done) { impl_->add_member(std::move(member), std::move(done)); }
+void ReplicatedLog::remove_member(std::uint64_t id, Done done) { impl_->remove_member(id, std::move(done)); }
 ReplicatedLog::Status ReplicatedLog::status() const { return impl_->status(); }
 
 const char* to_string(ReplicatedLog::Role role) {
@@ -207,6 +235,7 @@ std::string ReplicatedLog::Impl::open() {
     uv_loop_close(&loop_);
     return std::string("the Raft transport: ") + raft_strerror(rv);
   }
+  if (!options_.bind_address.empty()) raft_uv_tcp_set_bind_address(&transport_, options_.bind_address.c_str());
   if (int rv = raft_uv_init(&io_, &loop_, options_.directory.c_str(), &transport_); rv != 0) {
     std::string message = "the Raft log in " + options_.directory + ": " + raft_strerror(rv);
     raft_uv_tcp_close(&transport_);
@@ -231,19 +260,26 @@ std::string ReplicatedLog::Impl::open() {
     return fail("Raft", rv, false);
   raft_.data = this;
 
-  raft_configuration configuration;
-  raft_configuration_init(&configuration);
-  for (const Member& member : options_.cluster)
-    raft_configuration_add(&configuration, member.id, member.address.c_str(), RAFT_VOTER);
-  int bootstrapped = raft_bootstrap(&raft_, &configuration);
-  raft_configuration_close(&configuration);
-  if (bootstrapped != 0 && bootstrapped != RAFT_CANTBOOTSTRAP)  // CANTBOOTSTRAP: not a new log
-    return fail("the first configuration", bootstrapped, true);
+  if (!options_.join) {
+    raft_configuration configuration;
+    raft_configuration_init(&configuration);
+    for (const Member& member : options_.cluster)
+      raft_configuration_add(&configuration, member.id, member.address.c_str(), RAFT_VOTER);
+    int bootstrapped = raft_bootstrap(&raft_, &configuration);
+    raft_configuration_close(&configuration);
+    if (bootstrapped != 0 && bootstrapped != RAFT_CANTBOOTSTRAP)  // CANTBOOTSTRAP: not a new log
+      return fail("the first configuration", bootstrapped, true);
+  }
 
   raft_set_election_timeout(&raft_, options_.election_timeout_ms);
   raft_set_heartbeat_timeout(&raft_, options_.heartbeat_timeout_ms);
   raft_set_snapshot_threshold(&raft_, options_.snapshot_threshold);
   raft_set_snapshot_trailing(&raft_, options_.snapshot_trailing);
+  // A member whose disk was wiped answers a snapshot with an index below what the leader last knew
+  // it held; libraft 0.15 then keeps waiting for the snapshot's end, until this timeout (30 s by
+  // default): 10 election timeouts (5 s at least) lets a large snapshot arrive and such a member
+  // catch up in seconds.
+  raft_set_install_snapshot_timeout(&raft_, std::max(5000u, 10 * options_.election_timeout_ms));
   raft_set_pre_vote(&raft_, true);  // a member back from a partition does not depose the leader
   if (int rv = raft_start(&raft_); rv != 0) return fail("starting Raft", rv, true);
   uv_timer_start(&refresh_, &Impl::on_refresh, 0, 5);
@@ -270,7 +306,17 @@ void ReplicatedLog::Impl::propose(std::string entry, Done done) {
 
 void ReplicatedLog::Impl::barrier(Done done) { submit(Queued{Kind::barrier, {}, std::move(done)}); }
 
-void ReplicatedLog::Impl::transfer_leadership(Done done) { submit(Queued{Kind::transfer, {}, std::move(done)}); }
+void ReplicatedLog::Impl::transfer_leadership(Done done, std::uint64_t to) {
+  submit(Queued{Kind::transfer, {}, std::move(done), to});
+}
+
+void ReplicatedLog::Impl::add_member(Member member, Done done) {
+  submit(Queued{Kind::add, std::move(member.address), std::move(done), member.id});
+}
+
+void ReplicatedLog::Impl::remove_member(std::uint64_t id, Done done) {
+  submit(Queued{Kind::remove, {}, std::move(done), id});
+}
 
 void ReplicatedLog::Impl::submit(Queued queued) {
   {
@@ -313,28 +359,12 @@ void ReplicatedLog::Impl::on_wake(uv_async_t* handle) {
       continue;
     }
     auto* request = new Request{self, std::move(item.done)};
-    int rv;
-    if (item.kind == Kind::barrier) {
-      request->barrier.data = request;
-      rv = raft_barrier(&self->raft_, &request->barrier, &Impl::on_barrier);
-    } else if (item.kind == Kind::transfer) {
-      request->transfer.data = request;
-      rv = raft_state(&self->raft_) == RAFT_LEADER
-               ? raft_transfer(&self->raft_, &request->transfer, 0, &Impl::on_transfer)
-               : RAFT_NOTLEADER;
-    } else {
-      raft_buffer buffer = frame(item.entry);
-      if (buffer.base == nullptr) {
-        rv = RAFT_NOMEM;
-      } else {
-        request->apply.data = request;
-        rv = raft_apply(&self->raft_, &request->apply, &buffer, 1, &Impl::on_applied);
-        if (rv != 0) raft_free(buffer.base);  // ownership passes to libraft only on success
-      }
-    }
+    request->member = item.member;
+    int rv = self->submit_to_raft(item, request);
     if (rv != 0) {
       Outcome refused = self->outcome_with_leader(
           rv == RAFT_NOTLEADER ? "this member is not the leader" : raft_strerror(rv));
+      refused.refusal = refusal_of(rv);
       request->done(refused);
       delete request;
     }
@@ -343,6 +373,51 @@ void ReplicatedLog::Impl::on_wake(uv_async_t* handle) {
     self->closing_ = true;
     raft_close(&self->raft_, &Impl::on_raft_closed);
   }
+}
+
+// Hands one queued item to libraft; 0 when it took it (its callback will finish `request`).
+int ReplicatedLog::Impl::submit_to_raft(Queued& item, Request* request) {
+  switch (item.kind) {
+    case Kind::barrier:
+      request->barrier.data = request;
+      return raft_barrier(&raft_, &request->barrier, &Impl::on_barrier);
+    case Kind::transfer:
+      request->transfer.data = request;
+      if (raft_state(&raft_) != RAFT_LEADER) return RAFT_NOTLEADER;
+      return raft_transfer(&raft_, &request->transfer, item.member, &Impl::on_transfer);
+    case Kind::add:
+      request->change.data = request;
+      return raft_add(&raft_, &request->change, item.member, item.entry.c_str(), &Impl::on_added);
+    case Kind::remove:
+      request->change.data = request;
+      return raft_remove(&raft_, &request->change, item.member, &Impl::on_changed);
+    case Kind::proposal:
+      break;
+  }
+  raft_buffer buffer = frame(item.entry);
+  if (buffer.base == nullptr) return RAFT_NOMEM;
+  request->apply.data = request;
+  int rv = raft_apply(&raft_, &request->apply, &buffer, 1, &Impl::on_applied);
+  if (rv != 0) raft_free(buffer.base);  // ownership passes to libraft only on success
+  return rv;
+}
+
+// The member is in the configuration as a spare: now it becomes a voter, which libraft does once
+// it has caught up with the log (rounds of replication), then commits the new configuration.
+void ReplicatedLog::Impl::on_added(struct raft_change* change, int status) {
+  auto* owned = static_cast<Request*>(change->data);
+  Impl* self = owned->log;
+  if (status == 0) {
+    owned->change = {};
+    owned->change.data = owned;
+    status = raft_assign(&self->raft_, &owned->change, owned->member, RAFT_VOTER, &Impl::on_changed);
+    if (status == 0) return;  // on_changed finishes it
+  }
+  finish(owned, status, 0);
+}
+
+void ReplicatedLog::Impl::on_changed(struct raft_change* change, int status) {
+  finish(static_cast<Request*>(change->data), status, 0);
 }
 
 void ReplicatedLog::Impl::on_raft_closed(raft* r) {
@@ -374,6 +449,14 @@ void ReplicatedLog::Impl::refresh_status() {
   now.first_index = raft_.log.offset + 1;
   now.last_index = raft_last_index(&raft_);
   now.last_applied = raft_last_applied(&raft_);
+  now.snapshot_index = raft_.log.snapshot.last_index;
+  for (unsigned i = 0; i < raft_.configuration.n; ++i) {
+    const raft_server& server = raft_.configuration.servers[i];
+    now.members.push_back({server.id, server.address == nullptr ? "" : server.address,
+                           server.role == RAFT_VOTER     ? Vote::voter
+                           : server.role == RAFT_STANDBY ? Vote::standby
+                                                         : Vote::spare});
+  }
   std::lock_guard lock(mutex_);
   status_ = std::move(now);
 }
@@ -404,7 +487,10 @@ void ReplicatedLog::Impl::on_transfer(struct raft_transfer* request) {
   self->refresh_status();
   Outcome outcome = self->outcome_with_leader("");
   outcome.committed = outcome.leader_id != 0 && outcome.leader_id != self->options_.id;
-  if (!outcome.committed) outcome.error = "no other member took the leadership in time";
+  if (!outcome.committed) {
+    outcome.error = "no other member took the leadership in time";
+    outcome.refusal = Refusal::timed_out;
+  }
   owned->done(outcome);
   delete owned;
 }
@@ -420,6 +506,7 @@ void ReplicatedLog::Impl::finish(Request* owned, int status, std::uint64_t index
     outcome = self->outcome_with_leader(status == RAFT_LEADERSHIPLOST
                                             ? "leadership was lost before the entry was committed"
                                             : raft_strerror(status));
+    outcome.refusal = refusal_of(status);
   }
   self->refresh_status();
   owned->done(outcome);

@@ -35,6 +35,9 @@ class ReplicatedLog {
     std::uint64_t id = 0;            // this member's id, one of `cluster`
     std::string directory;           // the Raft log and snapshots (created if absent)
     std::vector<Member> cluster;     // the first configuration, when `directory` is new
+    std::string bind_address;        // where to listen, when not this member's address in `cluster`
+    bool join = false;               // a new member of a running cluster: no first configuration;
+                                     // it waits for the leader to add it (add_member)
     unsigned election_timeout_ms = 1000;
     unsigned heartbeat_timeout_ms = 100;
     unsigned snapshot_threshold = 1024;  // entries between two snapshots
@@ -49,17 +52,28 @@ class ReplicatedLog {
     std::function<void(std::string_view bytes)> restore;
   };
 
-  // What became of a proposal (or a barrier).
+  // Why a request was not carried out, for the caller to say in its own words.
+  enum class Refusal { none, not_leader, unknown_member, known_member, change_in_progress, timed_out, other };
+
+  // What became of a proposal (or a barrier, a membership change, a transfer).
   struct Outcome {
     bool committed = false;       // on a majority and applied here
     std::uint64_t index = 0;      // its Raft index when committed
-    std::string error;            // otherwise: why, for people
+    std::string error;            // otherwise: why (libraft's words, for the log)
+    Refusal refusal = Refusal::none;
     std::uint64_t leader_id = 0;  // the leader as this member knows it (0: none known)
     std::string leader_address;
   };
   using Done = std::function<void(const Outcome&)>;
 
   enum class Role { unavailable, follower, candidate, leader };
+  // Voters make the majority; a standby copies the log without voting; a spare copies nothing.
+  enum class Vote { voter, standby, spare };
+  struct MemberState {
+    std::uint64_t id = 0;
+    std::string address;
+    Vote vote = Vote::voter;
+  };
   struct Status {
     Role role = Role::unavailable;
     std::uint64_t leader_id = 0;
@@ -67,6 +81,8 @@ class ReplicatedLog {
     std::uint64_t first_index = 0;   // the oldest entry still in the log (older: in the snapshot)
     std::uint64_t last_index = 0;    // appended to this member's log
     std::uint64_t last_applied = 0;  // handed to `apply`
+    std::uint64_t snapshot_index = 0;  // the entry the last snapshot was taken at (0: none)
+    std::vector<MemberState> members;  // the configuration as this member knows it
   };
 
   // Opens the directory (bootstrapping it with `cluster` when new) and starts the member.
@@ -86,7 +102,13 @@ class ReplicatedLog {
   // Hands the leadership to the most up-to-date follower (for a restart or a maintenance of this
   // member): `done` gets committed = true once another member leads, false with why otherwise
   // (within an election timeout). A member that does not lead is answered at once (false).
-  void transfer_leadership(Done done);
+  // `to`: that member (0: the most up-to-date follower).
+  void transfer_leadership(Done done, std::uint64_t to = 0);
+  // Leader only. Adds a member (a spare first), gives it the log, then makes it a voter: `done`
+  // once the configuration with it voting is committed. The new member runs with `join`.
+  void add_member(Member member, Done done);
+  // Leader only. Removes a member from the configuration: `done` once that is committed.
+  void remove_member(std::uint64_t id, Done done);
   // This member as of its last turn (refreshed every few milliseconds and after each event).
   Status status() const;
 

@@ -78,6 +78,9 @@ struct Broker::Impl {
   // that a follower under a stream of small batches does not spend its time rebuilding its state.
   bool reload_pending = false;
   std::chrono::steady_clock::time_point last_reload{};
+  // A barrier confirmed this member's leadership during the current batch: the batch's other
+  // current reads (they all arrived before it began) need no other.
+  bool current_confirmed = false;
   static constexpr std::chrono::milliseconds kReloadEvery{50};
 };
 
@@ -109,6 +112,11 @@ void Broker::Impl::update_write_refusal() {
 // did not write itself reached its store (then the state is reloaded and their events published).
 void Broker::Impl::follow_cluster() {
   Cluster::Turn now = cluster->turn();
+  stamp_replies(options.node_id, cluster->lag_ms());
+  for (auto& answer : cluster->take_answers()) {
+    Reply reply{zmq::message_t(answer.routing_id), answer.delimiter, std::move(answer.bytes)};
+    api.send(reply);
+  }
   reload_pending = reload_pending || now.reload;
   const auto time = std::chrono::steady_clock::now();
   // A leader reloads at once: it takes writes only from an up-to-date state.
@@ -147,6 +155,7 @@ void Broker::Impl::reload_replicated() {
 // max_batch_bytes, then one commit.
 void Broker::Impl::serve_batch() {
   refresh_storage();
+  current_confirmed = false;
   batch.begin(wire::now_ms());
   intake.read_waiting(api.socket());
   intake.start_batch();
@@ -238,6 +247,7 @@ void Broker::Impl::turn() {
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
   if (!intake.empty()) wait = std::chrono::milliseconds(0);  // requests wait for their turn
   if (reload_pending) wait = std::min(wait, kReloadEvery);  // a follower's reads stay that fresh
+  if (cluster && cluster->changes_in_flight()) wait = std::min(wait, std::chrono::milliseconds(10));
   try {
     zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds(0)));
   } catch (const zmq::error_t& error) {
@@ -268,6 +278,17 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
   impl->dispatcher.set_backup_handler([loop](const wire::Request& request, const RequestOrigin& origin) {
     return answer_backup(*loop->store, loop->batch.committed_sequence(), request, origin.from_loopback);
   });
+  if (impl->cluster) {
+    impl->dispatcher.set_cluster_handler([loop](const wire::Request& request, const RequestOrigin& origin) {
+      return loop->cluster->handle(request, origin, loop->batch.committed_sequence());
+    });
+    impl->dispatcher.set_current_read_check([loop]() -> Result<void> {
+      if (loop->current_confirmed) return {};
+      auto confirmed = loop->cluster->confirm_current();
+      loop->current_confirmed = static_cast<bool>(confirmed);
+      return confirmed;
+    });
+  }
   impl->dispatcher.set_log_reader([loop](const RequestOrigin& origin, std::uint64_t request_id, LogRead read) {
     return loop->batch.defer_log_read(origin, request_id, std::move(read));
   });

@@ -7,6 +7,7 @@
 
 #include "dispo/schemas/host_port.h"
 #include "model/logger.h"
+#include "model/replies.h"
 
 namespace dispo::broker {
 namespace {
@@ -85,18 +86,16 @@ Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), op
   log_options.directory = (options.data_dir / "raft").string();
   for (const ClusterMember& member : options.cluster)
     log_options.cluster.push_back({member.id, member.raft});
-  // No snapshot yet: the log is kept whole, and a member whose data was wiped replays it all.
-  log_options.snapshot_threshold = 1u << 30;
+  log_options.snapshot_threshold = options.snapshot_every;
+  log_options.snapshot_trailing = std::max(64u, options.snapshot_every / 8);
+  log_options.join = options.cluster_join;
+  log_options.bind_address = options.cluster_bind;
   log_options.election_timeout_ms = options.election_timeout_ms;
   log_options.heartbeat_timeout_ms = std::max(10u, options.election_timeout_ms / 10);
   ReplicatedLog::StateMachine machine;
   machine.apply = [this](std::uint64_t index, std::string_view entry) { apply(index, entry); };
-  machine.snapshot = []() -> std::string {
-    throw std::runtime_error("snapshots are not taken by this version");
-  };
-  machine.restore = [](std::string_view) {
-    throw std::runtime_error("snapshots are not restored by this version");
-  };
+  machine.snapshot = [this] { return take_snapshot(); };
+  machine.restore = [this](std::string_view image) { restore(image); };
   log_ = ReplicatedLog::start(std::move(log_options), std::move(machine));
 }
 
@@ -111,6 +110,32 @@ void Cluster::apply(std::uint64_t index, std::string_view entry) {
   if (auto written = store_.apply_replicated(entry.substr(kHeader), index); !written)
     throw std::runtime_error(written.error().message);
   if (proposer != options_.node_id || number != awaited_.load()) foreign_applied_.store(true);
+}
+
+// The log's thread, every snapshot_every entries: the whole store, as of the last entry applied.
+std::string Cluster::take_snapshot() {
+  const auto started = std::chrono::steady_clock::now();
+  auto image = store_.image();
+  if (!image) throw std::runtime_error(image.error().message);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  logger()->info("cluster: member {} took a snapshot of its store ({} bytes in {} ms)", options_.node_id,
+                 image->size(), took.count());
+  return std::move(*image);
+}
+
+// The log's thread: at start-up (this member's last snapshot) or when the leader sends one (this
+// member was too far behind, or wiped). A store already at or past the snapshot keeps what it has:
+// every entry it wrote is committed, so it is the same history further on.
+void Cluster::restore(std::string_view image) {
+  auto at = Store::replicated_index_of_image(image);
+  if (!at) throw std::runtime_error(at.error().message);
+  auto held = store_.replicated_index();
+  if (!held) throw std::runtime_error(held.error().message);
+  if (*held >= *at) return;
+  if (auto restored = store_.restore_image(image); !restored) throw std::runtime_error(restored.error().message);
+  foreign_applied_.store(true);
+  logger()->info("cluster: member {} restored a snapshot of the store at entry {} ({} bytes; it held entry {})",
+                 options_.node_id, *at, image.size(), *held);
 }
 
 Result<void> Cluster::commit(Store::Batch& batch) {
@@ -167,6 +192,13 @@ void Cluster::hand_over_leadership() {
 
 Cluster::Turn Cluster::turn() {
   const ReplicatedLog::Status status = log_->status();
+  const auto now = std::chrono::steady_clock::now();
+  if ((status.role == ReplicatedLog::Role::leader && ready_) ||
+      (status.role == ReplicatedLog::Role::follower && status.leader_id != 0)) {
+    last_in_touch_ = now;
+  }
+  lag_ms_.store(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - last_in_touch_).count()));
   if (status.role != ReplicatedLog::Role::leader) {
     if (ready_) logger()->warn("cluster: member {} no longer leads", options_.node_id);
     ready_ = false;
@@ -197,8 +229,157 @@ Error Cluster::not_leading(const ReplicatedLog::Status& status) const {
   std::string where = status.leader_address;
   for (const ClusterMember& member : options_.cluster)
     if (member.id == status.leader_id && !member.api.empty()) where = member.api;
-  return make_error(wire::Status::not_leader, "ce nœud n'est pas le leader du cluster : écrivez au nœud " +
+  return make_error(wire::Status::not_leader, "ce nœud n'est pas le leader du cluster : adressez-vous au nœud " +
                                                    std::to_string(status.leader_id) + " (" + where + ")");
+}
+
+namespace {
+
+wire::ClusterRole wire_role(ReplicatedLog::Role role) {
+  switch (role) {
+    case ReplicatedLog::Role::follower: return wire::ClusterRole::follower;
+    case ReplicatedLog::Role::candidate: return wire::ClusterRole::candidate;
+    case ReplicatedLog::Role::leader: return wire::ClusterRole::leader;
+    case ReplicatedLog::Role::unavailable: break;
+  }
+  return wire::ClusterRole::unavailable;
+}
+
+wire::MemberVote wire_vote(ReplicatedLog::Vote vote) {
+  switch (vote) {
+    case ReplicatedLog::Vote::voter: return wire::MemberVote::voter;
+    case ReplicatedLog::Vote::standby: return wire::MemberVote::standby;
+    case ReplicatedLog::Vote::spare: break;
+  }
+  return wire::MemberVote::spare;
+}
+
+// Why a change was not made, for the admin who asked for it.
+std::string change_refused(const ReplicatedLog::Outcome& outcome, std::uint64_t node) {
+  const std::string member = "le nœud " + std::to_string(node);
+  switch (outcome.refusal) {
+    case ReplicatedLog::Refusal::unknown_member: return member + " n'est pas dans le cluster";
+    case ReplicatedLog::Refusal::known_member:
+      return member + " (ou son adresse) est déjà dans le cluster : rien n'a été changé";
+    case ReplicatedLog::Refusal::change_in_progress:
+      return "un autre changement du cluster est en cours : réessayez quand il sera fini (dispo-admin cluster status)";
+    case ReplicatedLog::Refusal::not_leader:
+      return "ce nœud a perdu la direction du cluster pendant le changement : vérifiez (dispo-admin cluster status) "
+             "puis réessayez";
+    case ReplicatedLog::Refusal::timed_out:
+      return "aucun autre nœud n'a pris la direction à temps : le leader reste le même";
+    case ReplicatedLog::Refusal::none:
+    case ReplicatedLog::Refusal::other: break;
+  }
+  return "changement du cluster refusé (" + outcome.error + ")";
+}
+
+}  // namespace
+
+std::string Cluster::status_reply(std::uint64_t request_id, std::uint64_t sequence) const {
+  const ReplicatedLog::Status status = log_->status();
+  wire::ClusterStatusT view;
+  view.node_id = options_.node_id;
+  view.role = wire_role(status.role);
+  view.leader_id = status.leader_id;
+  view.first_index = status.first_index;
+  view.last_index = status.last_index;
+  view.applied_index = status.last_applied;
+  view.snapshot_index = status.snapshot_index;
+  view.lag_ms = lag_ms_.load();
+  for (const auto& member : status.members) {
+    auto state = std::make_unique<wire::ClusterMemberStateT>();
+    state->id = member.id;
+    state->raft_address = member.address;
+    state->vote = wire_vote(member.vote);
+    for (const ClusterMember& known : options_.cluster)
+      if (known.id == member.id) state->api = known.api;
+    if (member.id == status.leader_id) view.leader_api = state->api.empty() ? member.address : state->api;
+    view.members.push_back(std::move(state));
+  }
+  return encode_reply(request_id, wire::Status::ok, "", sequence, [&](flatbuffers::FlatBufferBuilder& builder) {
+    return std::pair{wire::ReplyBody::ClusterStatus, wire::ClusterStatus::Pack(builder, &view).Union()};
+  });
+}
+
+std::string Cluster::handle(const wire::Request& request, const RequestOrigin& origin, std::uint64_t sequence) {
+  if (request.body_type() == wire::RequestBody::ClusterStatusRequest) return status_reply(request.request_id(), sequence);
+  return change(*request.body_as_ClusterChange(), request.request_id(), origin, sequence);
+}
+
+std::string Cluster::change(const wire::ClusterChange& change, std::uint64_t request_id, const RequestOrigin& origin,
+                            std::uint64_t sequence) {
+  if (!ready_) return encode_error(request_id, not_leading(log_->status()), sequence);
+  const std::string address = change.raft_address() ? change.raft_address()->str() : "";
+  if (change.action() == wire::ClusterAction::add) {
+    auto host_port = wire::parse_host_port(address);
+    if (change.node_id() == 0 || !host_port || host_port->port == 0 || address.rfind("127.", 0) != 0)
+      return encode_error(request_id,
+                          make_error(wire::Status::invalid,
+                                     "ajout d'un nœud : il faut son numéro (> 0) et son adresse Raft 127.x.x.x:PORT "
+                                     "(boucle locale seulement tant que le trafic entre nœuds n'est pas chiffré)"),
+                          sequence);
+  } else if (change.action() == wire::ClusterAction::remove) {
+    if (change.node_id() == 0)
+      return encode_error(request_id, make_error(wire::Status::invalid, "retrait d'un nœud : il faut son numéro"),
+                          sequence);
+    if (change.node_id() == options_.node_id)
+      return encode_error(request_id,
+                          make_error(wire::Status::invalid,
+                                     "le leader ne se retire pas lui-même : transférez d'abord la direction "
+                                     "(dispo-admin cluster transfer), puis retirez-le depuis le nouveau leader"),
+                          sequence);
+  }
+  ++in_flight_;
+  auto route = std::make_shared<Answer>();
+  route->routing_id = std::string(origin.routing_id);
+  route->delimiter = origin.delimiter;
+  const wire::ClusterAction action = change.action();
+  const std::uint64_t node = change.node_id();
+  auto done = [this, route, request_id, sequence, action, node](const ReplicatedLog::Outcome& outcome) {
+    if (outcome.committed) {
+      logger()->info("cluster: {} of member {} done", wire::EnumNameClusterAction(action), node);
+      route->bytes = status_reply(request_id, sequence);
+    } else {
+      logger()->warn("cluster: {} of member {} refused: {}", wire::EnumNameClusterAction(action), node, outcome.error);
+      route->bytes = encode_error(request_id, make_error(wire::Status::conflict, change_refused(outcome, node)), sequence);
+    }
+    std::lock_guard lock(answers_mutex_);
+    answers_.push_back(std::move(*route));
+    --in_flight_;
+  };
+  switch (action) {
+    case wire::ClusterAction::add: log_->add_member({node, address}, std::move(done)); break;
+    case wire::ClusterAction::remove: log_->remove_member(node, std::move(done)); break;
+    case wire::ClusterAction::transfer: log_->transfer_leadership(std::move(done), node); break;
+  }
+  return {};
+}
+
+std::vector<Cluster::Answer> Cluster::take_answers() {
+  std::lock_guard lock(answers_mutex_);
+  return std::exchange(answers_, {});
+}
+
+Result<void> Cluster::confirm_current() {
+  if (!ready_) {
+    const ReplicatedLog::Status status = log_->status();
+    if (status.leader_id == 0 || status.leader_id == options_.node_id)
+      return make_error(wire::Status::not_leader,
+                        "lecture à jour impossible : ce nœud ne joint aucun leader du cluster ; réessayez dans "
+                        "quelques secondes, ou lisez sans --current (données possiblement anciennes)");
+    Error elsewhere = not_leading(status);
+    elsewhere.message = "lecture à jour : " + elsewhere.message;
+    return elsewhere;
+  }
+  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
+  auto decided = outcome->get_future();
+  log_->barrier([outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
+  if (decided.wait_for(std::chrono::seconds(2)) != std::future_status::ready || !decided.get().committed) {
+    return make_error(wire::Status::unavailable,
+                      "lecture à jour impossible : la majorité du cluster ne confirme pas ce leader ; réessayez");
+  }
+  return {};
 }
 
 }  // namespace dispo::broker

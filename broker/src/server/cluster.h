@@ -13,11 +13,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "dispatcher.h"
 #include "dispo/broker/broker.h"
 #include "replication/replicated_log.h"
 #include "storage/store.h"
@@ -46,6 +50,26 @@ class Cluster {
   Turn turn();
 
   ReplicatedLog::Status status() const { return log_->status(); }
+  // How old this member's state may be (Reply.lag_ms): 0 while it leads with its majority or
+  // follows a leader it hears; else the milliseconds since it last did. Updated by turn().
+  std::uint64_t lag_ms() const { return lag_ms_.load(); }
+
+  // The cluster's requests (Dispatcher::set_cluster_handler): a status is answered at once; a
+  // change is started on the leader and answered once committed ("" now; take_answers() later).
+  std::string handle(const wire::Request& request, const RequestOrigin& origin, std::uint64_t sequence);
+  // A reply to a change, and where it goes.
+  struct Answer {
+    std::string routing_id;
+    bool delimiter = false;
+    std::string bytes;
+  };
+  // The changes decided since the last call (loop thread).
+  std::vector<Answer> take_answers();
+  bool changes_in_flight() const { return in_flight_.load() > 0; }
+
+  // A read that must be current (Request.current): this member leads and a Raft barrier, waited
+  // for here (2 s at most), confirmed it still does once every earlier entry is applied.
+  Result<void> confirm_current();
 
   // Before this member stops (a restart, an upgrade, a maintenance): if it leads, hands the
   // leadership to the most up-to-date follower and waits for it (about an election timeout at
@@ -54,7 +78,12 @@ class Cluster {
 
  private:
   void apply(std::uint64_t index, std::string_view entry);
+  std::string take_snapshot();
+  void restore(std::string_view image);
   Error not_leading(const ReplicatedLog::Status& status) const;
+  std::string status_reply(std::uint64_t request_id, std::uint64_t sequence) const;
+  std::string change(const wire::ClusterChange& change, std::uint64_t request_id, const RequestOrigin& origin,
+                     std::uint64_t sequence);
 
   Store& store_;
   BrokerOptions options_;
@@ -64,6 +93,11 @@ class Cluster {
   std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
   std::atomic<std::uint64_t> awaited_{0};  // the proposal commit() waits for (0: none)
   std::atomic<bool> foreign_applied_{false};
+  std::chrono::steady_clock::time_point last_in_touch_ = std::chrono::steady_clock::now();
+  std::atomic<std::uint64_t> lag_ms_{0};
+  std::atomic<int> in_flight_{0};  // changes started, not yet answered
+  std::mutex answers_mutex_;
+  std::vector<Answer> answers_;    // guarded by answers_mutex_
   std::unique_ptr<ReplicatedLog> log_;     // last: stopped first
 };
 

@@ -132,6 +132,12 @@ std::string Dispatcher::handle(const RequestOrigin& origin, const wire::Principa
 
   const RequestEntry& entry = *request_entry(request.body_type());  // known: checked above
   const HandlerInput input{*state_, *store_, request, context};
+  if (request.current() && current_read_check_ &&
+      (entry.handling == Handling::read || entry.handling == Handling::report)) {
+    if (auto current = current_read_check_(); !current) {
+      return refuse(peer, request.request_id(), current.error(), principal);
+    }
+  }
   switch (entry.handling) {
     case Handling::read:
       ++stats_.reads;
@@ -149,6 +155,21 @@ std::string Dispatcher::handle(const RequestOrigin& origin, const wire::Principa
                      principal.name, context.client_id, peer);
       return backup_(request, origin);
     }
+    case Handling::cluster:
+      note(outcome, Outcome::stands);
+      if (!cluster_) {
+        return refuse(peer, request.request_id(),
+                      make_error(wire::Status::invalid,
+                                 "ce broker n'est pas membre d'un cluster (démarré sans --node-id ni --cluster)"),
+                      principal);
+      }
+      if (request.body_type() == wire::RequestBody::ClusterChange) {
+        const auto& change = *request.body_as_ClusterChange();
+        logger()->info("admin action=cluster-{} node={} by={} client={} peer={}",
+                       wire::EnumNameClusterAction(change.action()), change.node_id(), principal.name,
+                       context.client_id, peer);
+      }
+      return cluster_(request, origin);
     case Handling::write:
       if (context.client_id.empty()) {
         return refuse(peer, request.request_id(),

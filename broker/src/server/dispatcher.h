@@ -63,6 +63,18 @@ class Dispatcher {
   using BackupHandler = std::function<std::string(const wire::Request&, const RequestOrigin&)>;
   void set_backup_handler(BackupHandler handler) { backup_ = std::move(handler); }
 
+  // Answers the cluster's requests (ClusterStatusRequest, ClusterChange) on a cluster member; ""
+  // when the answer comes later (a change, once committed). Without it they are refused (invalid:
+  // a single broker).
+  using ClusterHandler = std::function<std::string(const wire::Request&, const RequestOrigin&)>;
+  void set_cluster_handler(ClusterHandler handler) { cluster_ = std::move(handler); }
+
+  // On a cluster member: checks that a read flagged `current` may be answered here (this member
+  // leads and a Raft barrier confirmed it); its error is the refusal. Without it the flag is
+  // ignored (a single broker is always current).
+  using CurrentReadCheck = std::function<Result<void>()>;
+  void set_current_read_check(CurrentReadCheck check) { current_read_check_ = std::move(check); }
+
   // Takes the reads of the event log (capacity --at, record, export) to answer them off the event
   // loop; returns false when it cannot take more (the request is then refused: unavailable).
   // Without it they are answered inline, by handle().
@@ -87,6 +99,8 @@ class Dispatcher {
   DispatchStats stats_;
   std::optional<Error> write_refusal_;
   BackupHandler backup_;
+  ClusterHandler cluster_;
+  CurrentReadCheck current_read_check_;
   LogReadHandler log_reader_;
 };
 

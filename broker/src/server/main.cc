@@ -120,6 +120,16 @@ int main(int argc, char** argv) {
   app.add_option("--election-timeout-ms", options.election_timeout_ms,
                  "Silence du leader (ms) après lequel un autre nœud est élu")
       ->capture_default_str()->check(CLI::Range(100u, 60'000u));
+  app.add_option("--cluster-bind", options.cluster_bind,
+                 "HÔTE:PORT où ce nœud écoute les autres, quand ce n'est pas son adresse dans --cluster\n"
+                 "(derrière un relais ou une traduction d'adresses)");
+  app.add_flag("--join", options.cluster_join,
+               "Nouveau nœud d'un cluster qui tourne (répertoire de données vide) : il attend que le\n"
+               "leader l'ajoute (dispo-admin cluster add ID HÔTE:PORT)");
+  app.add_option("--snapshot-every", options.snapshot_every,
+                 "Entrées du journal Raft entre deux instantanés de la base (le journal d'avant est\n"
+                 "effacé ; un nœud très en retard ou vidé reçoit l'instantané)")
+      ->capture_default_str()->check(CLI::Range(16u, 1'000'000'000u));
   CLI::App* check_config = app.add_subcommand(
       "check-config", "Vérifier un fichier de configuration sans rien démarrer (code 0 s'il est valide)");
   check_config->add_option("file", check_file, "Le fichier TOML (ex. /etc/dispo/dispo.toml)")->required();

@@ -149,6 +149,8 @@ constexpr std::array<RequestEntry, kTypes> kTable = {
           [](const HandlerInput& in, PendingCommit& pending) {
             return reset_web_account(in.state, pending, *in.request.body_as_WebAccountReset(), in.context);
           }),
+    RequestEntry{Body::ClusterStatusRequest, Handling::cluster, rules::admin_only},
+    RequestEntry{Body::ClusterChange, Handling::cluster, rules::admin_only},
 };
 
 // Every union member has its entry, in its place. A new member of RequestBody makes kTable one

@@ -24,6 +24,7 @@ enum class Handling : std::uint8_t {
   write,   // applied to the state and staged in the batch; acknowledged after its commit
   report,  // a read of the event log, answered by the log reader (log_read.h)
   backup,  // the broker's own handler (a RocksDB checkpoint); never staged
+  cluster, // the cluster's own handler (its status, a membership change); never staged
 };
 
 // What a handler gets: the request, who asks (context) and where the data is.

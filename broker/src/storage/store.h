@@ -117,6 +117,15 @@ class Store {
   // The Raft index of the last batch written by apply_replicated (0: none).
   Result<std::uint64_t> replicated_index() const;
 
+  // A cluster's Raft snapshot (store_image.cc): every key of every column family, read from one
+  // consistent view, as bytes. Safe from the log's thread while the loop thread reads.
+  Result<std::string> image() const;
+  // Replaces the whole store with an image taken by image() (on this member or another): one
+  // atomic, synced write. storage_error when `image` is not a whole image (nothing changed).
+  Result<void> restore_image(std::string_view image);
+  // The replicated index an image was taken at, read without restoring it.
+  static Result<std::uint64_t> replicated_index_of_image(std::string_view image);
+
   // Asks RocksDB to leave the read-only state after a write or background error (DB::Resume:
   // flushes memtables to a new WAL). Succeeds at once when there is no error to clear; fails
   // while the cause (e.g. a full disk) is still there. Reads work throughout.

@@ -1,13 +1,16 @@
 // dispo-admin: the operator's commands to a running broker — principals (who may connect, with
-// which role and scope: grant, list, revoke; web accounts: grant --web, web-reset) and backups. Admin principals only (with CURVE, pass
-// an admin's --key; without CURVE, every local connection is the admin).
+// which role and scope: grant, list, revoke; web accounts: grant --web, web-reset), backups and a
+// cluster's members (admin_cluster.h). Admin principals only (with CURVE, pass an admin's --key;
+// without CURVE, every local connection is the admin).
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "admin_cluster.h"
 #include "command_line_flags.h"
 #include "dispo/clients/terminal_output.h"
 #include "dispo/schemas/curve_keys.h"
@@ -161,7 +164,7 @@ int run_backup(const client::ConnectionOptions& global, const AdminOptions& opti
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux et sauvegardes.",
+  CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux, sauvegardes, cluster.",
                kProgram};
   client::prepare_command_line(app, kProgram);
   app.footer("Codes de sortie : 0 réussi, 1 refusé par le broker, 2 utilisation incorrecte, 3 broker injoignable,\n"
@@ -195,10 +198,11 @@ int main(int argc, char** argv) {
   backup->add_option("DIR", options.directory, "Répertoire de sauvegarde (créé ; sur la machine du broker)")
       ->required();
 
-  const client::Subcommand commands[] = {{grant, [&] { return run_grant(connection, options); }},
-                                         {list, [&] { return run_list(connection, options); }},
-                                         {revoke, [&] { return run_revoke(connection, options); }},
-                                         {web_reset, [&] { return issue_enrolment(connection, options.name); }},
-                                         {backup, [&] { return run_backup(connection, options); }}};
-  return client::run_subcommands(app, commands, "grant, list, revoke, web-reset ou backup", argc, argv);
+  std::vector<client::Subcommand> commands = {{grant, [&] { return run_grant(connection, options); }},
+                                              {list, [&] { return run_list(connection, options); }},
+                                              {revoke, [&] { return run_revoke(connection, options); }},
+                                              {web_reset, [&] { return issue_enrolment(connection, options.name); }},
+                                              {backup, [&] { return run_backup(connection, options); }}};
+  client::add_cluster_commands(app, connection, commands);
+  return client::run_subcommands(app, commands, "grant, list, revoke, web-reset, backup ou cluster", argc, argv);
 }

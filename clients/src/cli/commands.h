@@ -76,6 +76,7 @@ int call_for(const GlobalOptions& global, wire::RequestBodyUnion body, const Tab
   if (!session) return usage_error(session.error().message);
   auto reply = session->call(std::move(body));
   if (!reply) return fail(reply.error());
+  client::warn_if_stale("dispo", (*reply).get());
   const Table* table = ((*reply).get().*get)();
   if (table == nullptr) return fail(make_error(wire::Status::malformed, "réponse inattendue du broker"));
   return use(*table);

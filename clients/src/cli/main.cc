@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   app.fallthrough();  // `dispo find --age 4 --broker …` as well as `dispo --broker … find`
   GlobalOptions global;
   dispo::client::add_connection_options(app, global);
+  app.add_flag("--current", global.current,
+               "Cluster : lecture à jour, donnée par le leader après confirmation (à utiliser avant de\n"
+               "réserver) ; sans elle, tout nœud répond avec ce qu'il a");
   app.require_subcommand(1);
 
   std::vector<Command> commands = {add_find_command(app, global),         add_facility_command(app, global),

@@ -79,6 +79,15 @@ struct BrokerOptions {
   std::uint64_t node_id = 0;
   std::vector<ClusterMember> cluster;
   unsigned election_timeout_ms = 1000;  // a leader silent this long is replaced
+  // Committed entries (batches) between two Raft snapshots of the store; the log before a
+  // snapshot is dropped, and a member far behind or wiped is sent the snapshot.
+  unsigned snapshot_every = 8192;
+  // A new member of a running cluster (its data directory empty): it takes no first configuration
+  // and waits for the leader to add it (`dispo-admin cluster add`).
+  bool cluster_join = false;
+  // Where this member listens for the others when it is not its address in `cluster` (behind a
+  // proxy or a NAT); empty: that address.
+  std::string cluster_bind;
 };
 
 // What start-up found, for the log and the restart benchmark.

@@ -27,6 +27,7 @@ struct ConnectionOptions {
   std::string broker = kDefaultBroker;  // api endpoint (or $DISPO_BROKER)
   double timeout_s = 2.0;               // per attempt; two attempts
   ClientKeys keys;                      // from --key and --broker-key (or $DISPO_KEY, $DISPO_BROKER_KEY)
+  bool current = false;                 // `dispo --current`: reads answered by a cluster's leader, current
 };
 
 // Session options for `options` (two attempts of timeout_s), with `client_id` (empty = random).
@@ -38,6 +39,10 @@ Result<Session> open_session(zmq::context_t& context, const SessionOptions& opti
 // Prints "<program> : <message>" on stderr and returns the exit code for `error`
 // (unavailable → 3, unauthenticated → 5, any other refusal → 1).
 int report_failure(std::string_view program, const Error& error);
+
+// A cluster member cut from its majority answers reads from what it has: says so on stderr when
+// `reply` may be stale (Reply.lag_ms), naming the member. Nothing otherwise.
+void warn_if_stale(std::string_view program, const wire::Reply& reply);
 
 // Prints "<program> : <message>" on stderr and returns kUsage.
 int report_usage(std::string_view program, std::string_view message);

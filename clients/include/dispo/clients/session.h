@@ -58,6 +58,8 @@ struct SessionOptions {
   int attempts = 3;                                 // 1 = no retry
   std::string client_id;                            // empty = a random id for this process
   ClientKeys keys{};                                // empty = no CURVE (loopback)
+  bool current = false;  // a cluster: every request's reads must be current (Request.current):
+                         // the leader answers them after confirming it leads
 };
 
 // A verified reply; owns its bytes.

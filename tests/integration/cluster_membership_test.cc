@@ -1,0 +1,121 @@
+// Issue #16, the operator's side of a cluster, with the real dispo-admin: `cluster status` from any
+// member, a member added (started with --join, given a snapshot of the state, then voting) and
+// another removed while three publishers write, the leadership transferred to a chosen member; and
+// reads: each reply names the member that served it, a read flagged `current` (dispo --current)
+// is answered by the leader only.
+#include <gtest/gtest.h>
+
+#include "test_cluster.h"
+
+namespace dispo::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+CommandResult admin(const std::vector<std::string>& arguments, const std::string& brokers) {
+  std::vector<std::string> argv = {DISPO_ADMIN_BIN};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  argv.insert(argv.end(), {"--broker", brokers});
+  return run_command(argv, 60s);
+}
+
+// A member's event log, once it is stopped (it must exit cleanly).
+EventLog stopped_event_log(BrokerProcess& member) {
+  EXPECT_EQ(member.stop(), 0) << member.log();
+  return event_log(member);
+}
+
+TEST(ClusterMembershipTest, AMemberIsAddedAndAnotherRemovedWhilePublishersWriteAndNothingIsLost) {
+  Cluster cluster;
+  zmq::context_t context;
+  ASSERT_NO_FATAL_FAILURE(register_publishers_facility(context, cluster));
+  const std::string everyone = all_members(cluster, &BrokerProcess::api, 0);
+  Publishers publishers(context, cluster);
+  ASSERT_TRUE(publishers.reach(200)) << cluster.logs();  // the log is compacted: the newcomer gets a snapshot
+
+  BrokerProcess& fourth = cluster.start_joining_member();
+  const auto added = admin({"cluster", "add", "4", cluster.joining_raft_address(3)}, everyone);
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err << fourth.log();
+  EXPECT_NE(added.out.find("nœud 4 ajouté"), std::string::npos) << added.out;
+  const auto seen_by_fourth = admin({"cluster", "status"}, fourth.api());
+  ASSERT_EQ(seen_by_fourth.exit_code, 0) << seen_by_fourth.err;
+  EXPECT_NE(seen_by_fourth.out.find("nœud 4 : suiveur"), std::string::npos) << seen_by_fourth.out;
+  EXPECT_NE(seen_by_fourth.out.find(cluster.joining_raft_address(3)), std::string::npos) << seen_by_fourth.out;
+  EXPECT_NE(fourth.log().find("restored a snapshot of the store"), std::string::npos) << fourth.log();
+
+  const std::size_t before_removal = publishers.acknowledged();
+  const int removed = (publishers.leader() + 1) % kMembers;  // a follower
+  const auto gone = admin({"cluster", "remove", std::to_string(removed + 1)}, everyone);
+  ASSERT_EQ(gone.exit_code, 0) << gone.out << gone.err;
+  EXPECT_EQ(gone.out.find("\n" + std::to_string(removed + 1) + " "), std::string::npos)
+      << "the status after the removal still lists member " << removed + 1 << ":\n" << gone.out;
+  ASSERT_EQ(cluster.member(removed).stop(), 0);
+  ASSERT_TRUE(publishers.reach(before_removal + 100)) << "no write after the removal\n" << cluster.logs();
+  publishers.stop();
+  EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
+
+  const Acknowledged acks = publishers.acks();
+  std::vector<BrokerProcess*> remaining = {&fourth};
+  for (int i = 0; i < kMembers; ++i)
+    if (i != removed) remaining.push_back(&cluster.member(i));
+  for (BrokerProcess* member : remaining) {
+    EXPECT_TRUE(poll_until([&] { return sequence_of(context, *member) >= acks.rbegin()->first; }, 20s))
+        << member->data_dir();
+  }
+  const EventLog first = stopped_event_log(*remaining[0]);
+  for (std::size_t i = 1; i < remaining.size(); ++i)
+    EXPECT_TRUE(stopped_event_log(*remaining[i]) == first) << remaining[i]->data_dir() << " differs from member 4";
+  expect_acknowledged_once_in(first, acks);
+}
+
+TEST(ClusterMembershipTest, TheLeadershipGoesWhereTheOperatorSaysAndCurrentReadsFollowIt) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower writer(context, cluster, "admin");
+  ASSERT_TRUE(writer.call(registration_of(make_facility(kFacility, 1, 200)))) << cluster.logs();
+  const int leader = writer.leader();
+  const int chosen = (leader + 2) % kMembers;
+
+  const auto moved = admin({"cluster", "transfer", std::to_string(chosen + 1)}, all_members(cluster, &BrokerProcess::api, 0));
+  ASSERT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+  EXPECT_NE(moved.out.find("leader : nœud " + std::to_string(chosen + 1)), std::string::npos) << moved.out;
+  const auto status = admin({"cluster", "status"}, cluster.member(leader).api());
+  EXPECT_NE(status.out.find("nœud " + std::to_string(leader + 1) + " : suiveur"), std::string::npos) << status.out;
+  ASSERT_TRUE(writer.call(update_of(kFacility, "u1", 5)));
+  EXPECT_EQ(writer.leader(), chosen);
+
+  // Every reply names the member that served it; a follower in touch with its leader says its
+  // state is fresh (lag 0).
+  const int follower = (chosen + 1) % kMembers;
+  client::Session plain(context, {cluster.member(follower).api(), 2s, 1, "reader"});
+  auto read = plain.call(snapshot_request());
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ((*read)->served_by(), static_cast<std::uint64_t>(follower + 1));
+  EXPECT_EQ((*read)->lag_ms(), 0u);
+
+  // A read that must be current: refused by a follower (naming the leader), answered by the
+  // leader; `dispo --current` given every member gets it from the leader.
+  client::SessionOptions only_follower{cluster.member(follower).api(), 2s, 1, "current-reader"};
+  only_follower.current = true;
+  client::Session current(context, only_follower);
+  auto refused = current.call(snapshot_request());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, wire::Status::not_leader) << refused.error().message;
+  const auto found = run_command({dispo_binary(), "--current", "find", "--age", "9", "--dept", "59", "--broker",
+                                  all_members(cluster, &BrokerProcess::api, follower)},
+                                 30s);
+  EXPECT_EQ(found.exit_code, 0) << found.out << found.err;
+  EXPECT_EQ(found.err, "");
+}
+
+TEST(ClusterMembershipTest, ASingleBrokerSaysItIsNoCluster) {
+  TempDir dir;
+  BrokerProcess broker(dir.path() / "data");
+  broker.start();
+  const auto status = admin({"cluster", "status"}, broker.api());
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.err.find("n'est pas membre d'un cluster"), std::string::npos) << status.err;
+}
+
+}  // namespace
+}  // namespace dispo::testing
