@@ -31,6 +31,7 @@ class BrokerProcess {
   void set_extra_args(std::vector<std::string> extra_args) { extra_args_ = std::move(extra_args); }
   // The keys start() probes with, for a broker running with --curve-key.
   void set_probe_keys(client::ClientKeys keys) { probe_keys_ = std::move(keys); }
+  const client::ClientKeys& probe_keys() const { return probe_keys_; }
 
   // Starts the broker and waits until it answers (throws after `deadline`).
   void start(std::chrono::milliseconds deadline = std::chrono::seconds(20));

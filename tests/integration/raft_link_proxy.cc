@@ -45,11 +45,15 @@ void close_link(Link& link) {
   link.from_fd = link.to_fd = -1;
 }
 
-// Copies what `in` has to `out`; false when either side is closed.
-bool forward(int in, int out, Link& link, bool from_member) {
+// Copies what `in` has to `out` (and to `seen`); false when either side is closed.
+bool forward(int in, int out, Link& link, bool from_member, std::mutex& mutex, std::string& seen) {
   char buffer[65536];
   const ssize_t got = ::recv(in, buffer, sizeof buffer, 0);
   if (got <= 0) return false;
+  {
+    std::lock_guard lock(mutex);
+    if (seen.size() < (64u << 20)) seen.append(buffer, static_cast<std::size_t>(got));
+  }
   if (from_member && link.member == 0) {
     link.preamble.append(buffer, static_cast<std::size_t>(std::min<ssize_t>(got, kPreamble - link.preamble.size())));
     if (link.preamble.size() == kPreamble) link.member = little_endian(link.preamble, 8);
@@ -101,6 +105,11 @@ void RaftLinkProxy::heal() {
   (void)!::write(wake_[1], "x", 1);
 }
 
+bool RaftLinkProxy::saw(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  return seen_.find(text) != std::string::npos;
+}
+
 bool RaftLinkProxy::is_cut(std::uint64_t from) {
   std::lock_guard lock(mutex_);
   return cut_.count(from) > 0;
@@ -124,8 +133,9 @@ void RaftLinkProxy::run() {
       const short from_events = items[2 + 2 * i].revents;
       const short to_events = items[3 + 2 * i].revents;
       bool open = true;
-      if (from_events & (POLLIN | POLLHUP | POLLERR)) open = forward(link.from_fd, link.to_fd, link, true);
-      if (open && (to_events & (POLLIN | POLLHUP | POLLERR))) open = forward(link.to_fd, link.from_fd, link, false);
+      if (from_events & (POLLIN | POLLHUP | POLLERR)) open = forward(link.from_fd, link.to_fd, link, true, mutex_, seen_);
+      if (open && (to_events & (POLLIN | POLLHUP | POLLERR)))
+        open = forward(link.to_fd, link.from_fd, link, false, mutex_, seen_);
       if (!open || (link.member != 0 && is_cut(link.member))) close_link(link);
     }
     std::erase_if(links, [](const Link& link) { return link.from_fd < 0; });

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <mutex>
 #include <set>
+#include <string>
+#include <string_view>
 #include <thread>
 
 namespace dispo::testing {
@@ -26,6 +28,8 @@ class RaftLinkProxy {
 
   void cut(std::uint64_t from);
   void heal();
+  // Whether `text` went through in clear, in either direction (the first 64 MiB are kept).
+  bool saw(std::string_view text);
 
  private:
   void run();
@@ -36,6 +40,7 @@ class RaftLinkProxy {
   int target_port_;
   std::mutex mutex_;
   std::set<std::uint64_t> cut_;  // guarded by mutex_
+  std::string seen_;             // guarded by mutex_: what went through
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -23,6 +24,7 @@
 #include "broker_process.h"
 #include "raft_link_proxy.h"
 #include "dispo/clients/session.h"
+#include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/text_rules.h"
 #include "temp_dir.h"
 #include "wire_helpers.h"
@@ -36,7 +38,10 @@ class Cluster {
  public:
   // `metrics`: each member also serves /metrics, /healthz and /readyz (metrics_port(i)).
   // `proxied`: the members reach each other through a RaftLinkProxy each (partition()).
-  explicit Cluster(bool metrics = false, bool proxied = false) {
+  // `curve`: the members share a broker key pair (`dispo-broker init` on member 1, whose data
+  // directory is copied to the others before their first start: the same admin in every store),
+  // so their traffic goes over the member link; clients use the admin's keys (client_keys()).
+  explicit Cluster(bool metrics = false, bool proxied = false, bool curve = false) {
     std::string raft;
     std::string api;
     std::vector<int> bind_ports;
@@ -54,12 +59,17 @@ class Cluster {
     }
     raft_ = raft;
     api_ = api;
+    if (curve) initialise_keys();
     for (int i = 0; i < kMembers; ++i) {
       // A snapshot every 32 entries: every cluster test takes snapshots, compacts the log and
       // restarts members from a snapshot (the default, 8192, is rarely reached by a test).
       std::vector<std::string> args = {"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api,
                                         "--election-timeout-ms", "500", "--snapshot-every", "32"};
       if (proxied) args.insert(args.end(), {"--cluster-bind", "127.0.0.1:" + std::to_string(bind_ports[i])});
+      if (curve) {
+        args.insert(args.end(), {"--curve-key", (dir_ / "keys" / "broker.key").string()});
+        members_[i]->set_probe_keys(keys_);
+      }
       if (metrics) {
         metrics_ports_.push_back(free_port());
         args.insert(args.end(), {"--metrics", "127.0.0.1:" + std::to_string(metrics_ports_.back())});
@@ -101,6 +111,9 @@ class Cluster {
   }
 
   BrokerProcess& member(int i) { return *members_[i]; }
+  // The admin's keys with a CURVE cluster; empty otherwise.
+  const client::ClientKeys& client_keys() const { return keys_; }
+  RaftLinkProxy& proxy(int i) { return *proxies_.at(i); }
   int metrics_port(int i) const { return metrics_ports_.at(i); }
   std::string logs() const {
     std::string all;
@@ -116,6 +129,20 @@ class Cluster {
   std::string raft_;  // the first members' --cluster and --cluster-api lists
   std::string api_;
   std::vector<std::string> raft_addresses_;  // of the members that joined later
+  client::ClientKeys keys_;
+
+  void initialise_keys() {
+    const auto first = members_[0]->data_dir();
+    const auto init = run_command({broker_binary(), "init", "--data", first.string(), "--keys",
+                                   (dir_ / "keys").string(), "--admin", "admin"});
+    if (init.exit_code != 0) throw std::runtime_error("dispo-broker init: " + init.err);
+    for (int i = 1; i < kMembers; ++i)
+      std::filesystem::copy(first, members_[i]->data_dir(), std::filesystem::copy_options::recursive);
+    auto broker = wire::read_key_file(dir_ / "keys" / "broker.pub", false);
+    auto admin = wire::read_key_file(dir_ / "keys" / "admin.key", true);
+    if (!broker || !admin) throw std::runtime_error("the keys written by dispo-broker init cannot be read");
+    keys_ = {broker->public_key, admin->public_key, admin->secret_key};
+  }
 };
 
 
@@ -138,7 +165,8 @@ class LeaderFollower {
       : cluster_(cluster) {
     std::string list;
     for (int i = 0; i < kMembers; ++i) list += (i ? "," : "") + cluster.member((first + i) % kMembers).api();
-    session_ = std::make_unique<client::Session>(context, client::SessionOptions{list, std::chrono::milliseconds(300), 10, client_id});
+    session_ = std::make_unique<client::Session>(
+        context, client::SessionOptions{list, std::chrono::milliseconds(300), 10, client_id, cluster.client_keys()});
   }
   Result<client::ReplyMessage> call(wire::RequestBodyUnion body) { return session_->call(std::move(body)); }
   // The member that answered last.
@@ -157,7 +185,7 @@ class LeaderFollower {
 inline EventLog event_log(const BrokerProcess& member) { return event_log_in(member.data_dir()); }
 
 inline std::uint64_t sequence_of(zmq::context_t& context, BrokerProcess& member) {
-  client::Session reader(context, {member.api(), std::chrono::seconds(1), 1, "reader"});
+  client::Session reader(context, {member.api(), std::chrono::seconds(1), 1, "reader", member.probe_keys()});
   auto snapshot = reader.call(snapshot_request());
   return snapshot ? (*snapshot)->sequence() : 0;
 }

@@ -20,6 +20,8 @@ extern "C" {
 #include <thread>
 #include <utility>
 
+#include "routed_transport.h"
+
 namespace dispo::broker {
 namespace {
 
@@ -137,7 +139,7 @@ class ReplicatedLog::Impl {
   uv_loop_t loop_{};
   uv_async_t wake_{};
   uv_timer_t refresh_{};
-  raft_uv_transport transport_{};
+  RoutedTransport transport_;  // libraft's TCP transport (inner), redirected when options_.route is set
   raft_io io_{};
   raft_fsm fsm_{};
   raft raft_{};
@@ -153,14 +155,16 @@ std::unique_ptr<ReplicatedLog> ReplicatedLog::start(Options options, StateMachin
   if (options.id == 0) throw std::runtime_error("a member's id is a number above 0");
   bool listed = false;
   for (const Member& member : options.cluster) {
-    if (!is_loopback(member.address))
+    if (!options.route && !is_loopback(member.address))
       throw std::runtime_error("member " + std::to_string(member.id) + " at " + member.address +
-                               ": only loopback addresses (127.x.x.x:PORT) are accepted until the "
-                               "traffic between members is encrypted");
+                               ": an address beyond loopback needs the broker's CURVE key (--curve-key): "
+                               "the traffic between members then goes encrypted through the member link");
     listed = listed || member.id == options.id;
   }
   if (!listed)
     throw std::runtime_error("member " + std::to_string(options.id) + " is not in the cluster list");
+  if (options.route && options.bind_address.empty())
+    throw std::runtime_error("a routed member listens on a loopback bind address");
   if (!options.bind_address.empty() && !is_loopback(options.bind_address))
     throw std::runtime_error("bind address " + options.bind_address +
                              ": only loopback addresses (127.x.x.x:PORT) are accepted until the traffic "
@@ -228,17 +232,23 @@ std::string ReplicatedLog::Impl::open() {
   wake_.data = this;
   uv_timer_init(&loop_, &refresh_);
   refresh_.data = this;
-  if (int rv = raft_uv_tcp_init(&transport_, &loop_); rv != 0) {
+  if (int rv = raft_uv_tcp_init(&transport_.inner, &loop_); rv != 0) {
     uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&refresh_), nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
     return std::string("the Raft transport: ") + raft_strerror(rv);
   }
-  if (!options_.bind_address.empty()) raft_uv_tcp_set_bind_address(&transport_, options_.bind_address.c_str());
-  if (int rv = raft_uv_init(&io_, &loop_, options_.directory.c_str(), &transport_); rv != 0) {
+  if (!options_.bind_address.empty()) raft_uv_tcp_set_bind_address(&transport_.inner, options_.bind_address.c_str());
+  raft_uv_transport* transport = &transport_.inner;
+  if (options_.route) {
+    transport_.route = options_.route;
+    wire_routed_transport(transport_);
+    transport = &transport_.outer;
+  }
+  if (int rv = raft_uv_init(&io_, &loop_, options_.directory.c_str(), transport); rv != 0) {
     std::string message = "the Raft log in " + options_.directory + ": " + raft_strerror(rv);
-    raft_uv_tcp_close(&transport_);
+    raft_uv_tcp_close(&transport_.inner);
     uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&refresh_), nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
@@ -292,7 +302,7 @@ void ReplicatedLog::Impl::close_after_failed_open(bool raft_open) {
     raft_close(&raft_, &Impl::on_raft_closed);  // closes the I/O, the transport and the handles
   } else {
     raft_uv_close(&io_);
-    raft_uv_tcp_close(&transport_);
+    raft_uv_tcp_close(&transport_.inner);
     uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&refresh_), nullptr);
   }
@@ -423,7 +433,7 @@ void ReplicatedLog::Impl::on_changed(struct raft_change* change, int status) {
 void ReplicatedLog::Impl::on_raft_closed(raft* r) {
   auto* self = static_cast<Impl*>(r->data);
   raft_uv_close(&self->io_);
-  raft_uv_tcp_close(&self->transport_);
+  raft_uv_tcp_close(&self->transport_.inner);
   uv_close(reinterpret_cast<uv_handle_t*>(&self->wake_), nullptr);
   uv_timer_stop(&self->refresh_);
   uv_close(reinterpret_cast<uv_handle_t*>(&self->refresh_), nullptr);

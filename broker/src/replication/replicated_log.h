@@ -36,6 +36,10 @@ class ReplicatedLog {
     std::string directory;           // the Raft log and snapshots (created if absent)
     std::vector<Member> cluster;     // the first configuration, when `directory` is new
     std::string bind_address;        // where to listen, when not this member's address in `cluster`
+    // When set, the other members are reached through the loopback port route(their address)
+    // returns (a MemberLink's: encrypted between machines), and addresses beyond loopback are
+    // accepted; `bind_address` must then be a loopback address. 0: unreachable for now.
+    std::function<int(const std::string& address)> route;
     bool join = false;               // a new member of a running cluster: no first configuration;
                                      // it waits for the leader to add it (add_member)
     unsigned election_timeout_ms = 1000;

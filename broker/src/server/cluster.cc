@@ -1,5 +1,10 @@
 #include "cluster.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <future>
 #include <stdexcept>
@@ -80,6 +85,26 @@ Result<std::vector<ClusterMember>> parse_cluster(std::string_view raft, std::str
   return cluster;
 }
 
+namespace {
+
+// A TCP port on 127.0.0.1 free a moment ago: where libraft listens behind the member link.
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+    port = ntohs(address.sin_port);
+  if (fd >= 0) ::close(fd);
+  if (port == 0) throw std::runtime_error("no free loopback port for the Raft listener");
+  return port;
+}
+
+}  // namespace
+
 Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), options_(options) {
   ReplicatedLog::Options log_options;
   log_options.id = options.node_id;
@@ -90,6 +115,16 @@ Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), op
   log_options.snapshot_trailing = std::max(64u, options.snapshot_every / 8);
   log_options.join = options.cluster_join;
   log_options.bind_address = options.cluster_bind;
+  if (!options.curve_secret_key.empty()) {
+    std::string address;
+    for (const ClusterMember& member : options.cluster)
+      if (member.id == options.node_id) address = member.raft;
+    const int raft_port = free_loopback_port();
+    link_ = MemberLink::start({options.cluster_bind.empty() ? address : options.cluster_bind, raft_port,
+                               options.curve_public_key, options.curve_secret_key});
+    log_options.bind_address = "127.0.0.1:" + std::to_string(raft_port);
+    log_options.route = [link = link_.get()](const std::string& to) { return link->route(to); };
+  }
   log_options.election_timeout_ms = options.election_timeout_ms;
   log_options.heartbeat_timeout_ms = std::max(10u, options.election_timeout_ms / 10);
   ReplicatedLog::StateMachine machine;
@@ -313,11 +348,16 @@ std::string Cluster::change(const wire::ClusterChange& change, std::uint64_t req
   const std::string address = change.raft_address() ? change.raft_address()->str() : "";
   if (change.action() == wire::ClusterAction::add) {
     auto host_port = wire::parse_host_port(address);
-    if (change.node_id() == 0 || !host_port || host_port->port == 0 || address.rfind("127.", 0) != 0)
+    if (change.node_id() == 0 || !host_port || host_port->host.empty() || host_port->port == 0)
       return encode_error(request_id,
                           make_error(wire::Status::invalid,
-                                     "ajout d'un nœud : il faut son numéro (> 0) et son adresse Raft 127.x.x.x:PORT "
-                                     "(boucle locale seulement tant que le trafic entre nœuds n'est pas chiffré)"),
+                                     "ajout d'un nœud : il faut son numéro (> 0) et son adresse HÔTE:PORT"),
+                          sequence);
+    if (!link_ && address.rfind("127.", 0) != 0)
+      return encode_error(request_id,
+                          make_error(wire::Status::invalid,
+                                     "ajout d'un nœud : sans clé CURVE (--curve-key), le trafic entre nœuds est en "
+                                     "clair et seules les adresses de boucle locale 127.x.x.x sont acceptées"),
                           sequence);
   } else if (change.action() == wire::ClusterAction::remove) {
     if (change.node_id() == 0)

@@ -7,7 +7,10 @@
 // in them, are the same on every member. A member that does not lead refuses writes
 // (`not_leader`, naming the leader's api endpoint) and answers reads from its state as last
 // reloaded: turn() tells the loop when batches it did not write were applied. A new leader takes
-// writes only once every entry of the earlier terms is applied here (a Raft barrier).
+// writes only once every entry of the earlier terms is applied here (a Raft barrier). With the
+// broker's CURVE key, the members' Raft traffic goes through a MemberLink (encrypted and
+// authenticated; libraft itself then listens and dials on loopback only); without it, libraft's
+// plain TCP, on loopback addresses only.
 //
 // Loop thread, except what the log's thread does through the state machine.
 #pragma once
@@ -23,6 +26,7 @@
 
 #include "dispatcher.h"
 #include "dispo/broker/broker.h"
+#include "replication/member_link.h"
 #include "replication/replicated_log.h"
 #include "storage/store.h"
 
@@ -98,6 +102,7 @@ class Cluster {
   std::atomic<int> in_flight_{0};  // changes started, not yet answered
   std::mutex answers_mutex_;
   std::vector<Answer> answers_;    // guarded by answers_mutex_
+  std::unique_ptr<MemberLink> link_;       // with a CURVE key: the members' traffic; outlives log_
   std::unique_ptr<ReplicatedLog> log_;     // last: stopped first
 };
 
