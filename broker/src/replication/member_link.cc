@@ -228,8 +228,8 @@ void MemberLink::Impl::close_inbound(const std::pair<std::string, std::uint64_t>
   ::close(found->second.fd);
   inbound_.erase(found);
   if (tell) {
-    std::array<zmq::const_buffer, 3> closing = {zmq::buffer(key.first), zmq::buffer(number_bytes(key.second)),
-                                                zmq::const_buffer()};
+    const std::string number = number_bytes(key.second);  // outlives the send
+    std::array<zmq::const_buffer, 3> closing = {zmq::buffer(key.first), zmq::buffer(number), zmq::const_buffer()};
     (void)try_send(router_, closing);
   }
 }
