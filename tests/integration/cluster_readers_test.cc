@@ -105,10 +105,19 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
     EXPECT_EQ(http_request(cluster.metrics_port(i), "GET", "/readyz").status, 200);
   }
 
-  // The alert rules and the dashboard of ops/monitoring use only metrics a member serves.
+  // The alert rules and the dashboard of ops/monitoring use only metrics a member serves — once
+  // its metrics were rendered with the facility registered (about once a second).
+  std::string exposition;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        exposition = metrics_of(leader);
+        return exposition.find("\ndispo_free_places{") != std::string::npos;
+      },
+      15s))
+      << exposition;
   TempDir scratch;
   {
-    std::ofstream(scratch / "metrics.txt") << metrics_of(leader);
+    std::ofstream(scratch / "metrics.txt") << exposition;
   }
   const auto references = run_command({DISPO_PYTHON, DISPO_MONITORING "/check_references.py", (scratch / "metrics.txt").string(),
                                        DISPO_MONITORING "/dispo-alerts.yml", DISPO_MONITORING "/dispo-dashboard.json"});
