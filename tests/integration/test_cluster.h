@@ -211,10 +211,18 @@ inline EventLog stop_all_with_the_same_event_log(Cluster& cluster) {
   return first;
 }
 
-// Waits (20 s at most) until every member's state is at `sequence` or later.
+// Waits (60 s at most: a member catching up by snapshot on a loaded machine under the sanitizers)
+// until every member's state is at `sequence` or later; says which did not, with its log's end.
 inline void wait_all_reach(zmq::context_t& context, Cluster& cluster, std::uint64_t sequence) {
   for (int i = 0; i < kMembers; ++i) {
-    poll_until([&] { return sequence_of(context, cluster.member(i)) >= sequence; }, std::chrono::seconds(20));
+    const bool reached =
+        poll_until([&] { return sequence_of(context, cluster.member(i)) >= sequence; }, std::chrono::seconds(60));
+    if (!reached) {
+      const std::string log = cluster.member(i).log();
+      ADD_FAILURE() << "member " << i + 1 << " stayed at sequence " << sequence_of(context, cluster.member(i))
+                    << " (expected " << sequence << "); the end of its log:\n"
+                    << log.substr(log.size() > 6000 ? log.size() - 6000 : 0);
+    }
   }
 }
 

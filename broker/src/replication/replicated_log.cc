@@ -287,9 +287,9 @@ std::string ReplicatedLog::Impl::open() {
   raft_set_snapshot_trailing(&raft_, options_.snapshot_trailing);
   // A member whose disk was wiped answers a snapshot with an index below what the leader last knew
   // it held; libraft 0.15 then keeps waiting for the snapshot's end, until this timeout (30 s by
-  // default): 10 election timeouts (5 s at least) lets a large snapshot arrive and such a member
-  // catch up in seconds.
-  raft_set_install_snapshot_timeout(&raft_, std::max(5000u, 10 * options_.election_timeout_ms));
+  // default). 20 election timeouts (10 s at least) lets a large snapshot arrive on a loaded machine
+  // (a shorter one aborts and sends it again, over and over) and such a member catch up in seconds.
+  raft_set_install_snapshot_timeout(&raft_, std::max(10000u, 20 * options_.election_timeout_ms));
   raft_set_pre_vote(&raft_, true);  // a member back from a partition does not depose the leader
   if (int rv = raft_start(&raft_); rv != 0) return fail("starting Raft", rv, true);
   uv_timer_start(&refresh_, &Impl::on_refresh, 0, 5);
