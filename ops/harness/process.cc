@@ -65,6 +65,11 @@ Process Process::start(const std::vector<std::string>& argv, const std::string& 
     posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
   }
+  // Nothing of this process beyond stdio goes to the child. A socket inherited stays open as long
+  // as the child lives: a test's proxy that closed a connection (RaftLinkProxy::cut) left it open
+  // in every broker started meanwhile, and the member at the other end kept writing into it, heard
+  // by nobody, for good.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   Process process;
   const int error = ::posix_spawn(&process.pid_, c_args[0], &actions, nullptr, c_args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -2,7 +2,8 @@
 // (raft_link_proxy.h), which the test cuts and heals while three publishers write through the
 // cluster. The side without a majority never acknowledges a write — nor applies one — and once
 // the links are healed every member converges to the same event log, holding every acknowledged
-// update once.
+// update once. And a link that silently stops delivering (nothing closed, nothing read) is given
+// up and dialled again, rather than leaving a member deaf to the leader.
 #include <gtest/gtest.h>
 
 #include "test_cluster.h"
@@ -93,6 +94,27 @@ TEST(ClusterPartitionTest, AFollowerCutOffAloneFallsBehindThenCatchesUpOnceHeale
   cluster.heal();
   const std::size_t at_heal = publishers.acknowledged();
   ASSERT_TRUE(publishers.reach(at_heal + 50)) << cluster.logs();
+  publishers.stop();
+  EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
+  expect_converged(context, cluster, publishers.acks());
+}
+
+// A link open but no longer read (the proxy stops reading it, as a hung member or a dead path
+// would): the leader's connection is dropped once its TCP_USER_TIMEOUT passes
+// (replication/routed_transport.h) and dialled again, and the follower catches up. Without that
+// bound the follower stays behind for good (checked: at sequence 51 for 60 s, the test failing).
+TEST(ClusterPartitionTest, ALinkThatSilentlyStopsDeliveringIsDroppedAndDialledAgain) {
+  Cluster cluster(/*metrics=*/false, /*proxied=*/true);
+  zmq::context_t context;
+  ASSERT_NO_FATAL_FAILURE(register_publishers_facility(context, cluster));
+  Publishers publishers(context, cluster);
+  ASSERT_TRUE(publishers.reach(50)) << cluster.logs();
+  const int leader = publishers.leader();
+  const int follower = (leader + 1) % kMembers;
+
+  cluster.proxy(follower).stall(static_cast<std::uint64_t>(leader + 1));
+  const std::size_t at_stall = publishers.acknowledged();
+  ASSERT_TRUE(publishers.reach(at_stall + 300)) << cluster.logs();  // the leader and the other follower go on
   publishers.stop();
   EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
   expect_converged(context, cluster, publishers.acks());

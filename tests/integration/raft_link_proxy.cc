@@ -1,6 +1,7 @@
 #include "raft_link_proxy.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@ struct Link {
   int to_fd = -1;            // the proxied member's side
   std::string preamble;      // the first 16 bytes (protocol, member id), until the id is known
   std::uint64_t member = 0;  // who connected (0: not known yet)
+  bool stalled = false;      // never read again (stall())
 };
 
 constexpr std::size_t kPreamble = 16;
@@ -69,12 +71,16 @@ bool forward(int in, int out, Link& link, bool from_member, std::mutex& mutex, s
 }  // namespace
 
 RaftLinkProxy::RaftLinkProxy(int listen_port, int target_port) : target_port_(target_port) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int yes = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  // A small receive window (inherited by accepted links): a stalled link closes it within a few
+  // heartbeats rather than after megabytes.
+  const int window = 32 * 1024;
+  ::setsockopt(listener_, SOL_SOCKET, SO_RCVBUF, &window, sizeof window);
   sockaddr_in address = loopback(listen_port);
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener_, 16) != 0 ||
-      ::pipe(wake_) != 0) {
+      ::pipe2(wake_, O_CLOEXEC) != 0) {
     throw std::runtime_error("proxy on port " + std::to_string(listen_port) + ": " + std::strerror(errno));
   }
   thread_ = std::thread(&RaftLinkProxy::run, this);
@@ -105,6 +111,14 @@ void RaftLinkProxy::heal() {
   (void)!::write(wake_[1], "x", 1);
 }
 
+void RaftLinkProxy::stall(std::uint64_t from) {
+  {
+    std::lock_guard lock(mutex_);
+    stall_.insert(from);
+  }
+  (void)!::write(wake_[1], "x", 1);
+}
+
 bool RaftLinkProxy::saw(std::string_view text) {
   std::lock_guard lock(mutex_);
   return seen_.find(text) != std::string::npos;
@@ -118,9 +132,15 @@ bool RaftLinkProxy::is_cut(std::uint64_t from) {
 void RaftLinkProxy::run() {
   std::vector<Link> links;
   while (!stop_.load()) {
+    {
+      std::lock_guard lock(mutex_);
+      for (Link& link : links)
+        if (link.member != 0 && stall_.count(link.member) > 0) link.stalled = true;
+      stall_.clear();
+    }
     std::vector<pollfd> items = {{listener_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
     for (const Link& link : links) {
-      items.push_back({link.from_fd, POLLIN, 0});
+      items.push_back({link.from_fd, static_cast<short>(link.stalled ? 0 : POLLIN), 0});
       items.push_back({link.to_fd, POLLIN, 0});
     }
     if (::poll(items.data(), items.size(), 1000) < 0) continue;
@@ -133,16 +153,20 @@ void RaftLinkProxy::run() {
       const short from_events = items[2 + 2 * i].revents;
       const short to_events = items[3 + 2 * i].revents;
       bool open = true;
-      if (from_events & (POLLIN | POLLHUP | POLLERR)) open = forward(link.from_fd, link.to_fd, link, true, mutex_, seen_);
+      if (link.stalled) {
+        if (from_events & (POLLHUP | POLLERR)) open = false;  // its member gave up on it
+      } else if (from_events & (POLLIN | POLLHUP | POLLERR)) {
+        open = forward(link.from_fd, link.to_fd, link, true, mutex_, seen_);
+      }
       if (open && (to_events & (POLLIN | POLLHUP | POLLERR)))
         open = forward(link.to_fd, link.from_fd, link, false, mutex_, seen_);
       if (!open || (link.member != 0 && is_cut(link.member))) close_link(link);
     }
     std::erase_if(links, [](const Link& link) { return link.from_fd < 0; });
     if (items[0].revents & POLLIN) {
-      const int accepted = ::accept(listener_, nullptr, nullptr);
+      const int accepted = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
       if (accepted < 0) continue;
-      const int target = ::socket(AF_INET, SOCK_STREAM, 0);
+      const int target = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
       sockaddr_in address = loopback(target_port_);
       if (::connect(target, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
         ::close(accepted);

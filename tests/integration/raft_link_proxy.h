@@ -28,6 +28,9 @@ class RaftLinkProxy {
 
   void cut(std::uint64_t from);
   void heal();
+  // The connections `from` has open now stop being read, and stay open: its bytes pile up and its
+  // writes block, as on a link that silently stopped delivering. Its later connections pass.
+  void stall(std::uint64_t from);
   // Whether `text` went through in clear, in either direction (the first 64 MiB are kept).
   bool saw(std::string_view text);
 
@@ -40,6 +43,7 @@ class RaftLinkProxy {
   int target_port_;
   std::mutex mutex_;
   std::set<std::uint64_t> cut_;  // guarded by mutex_
+  std::set<std::uint64_t> stall_;  // guarded by mutex_: members whose open links are to be stalled
   std::string seen_;             // guarded by mutex_: what went through
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -139,7 +139,7 @@ class ReplicatedLog::Impl {
   uv_loop_t loop_{};
   uv_async_t wake_{};
   uv_timer_t refresh_{};
-  RoutedTransport transport_;  // libraft's TCP transport (inner), redirected when options_.route is set
+  RoutedTransport transport_;  // libraft's TCP transport (inner), bounded, redirected when options_.route is set
   raft_io io_{};
   raft_fsm fsm_{};
   raft raft_{};
@@ -240,12 +240,12 @@ std::string ReplicatedLog::Impl::open() {
     return std::string("the Raft transport: ") + raft_strerror(rv);
   }
   if (!options_.bind_address.empty()) raft_uv_tcp_set_bind_address(&transport_.inner, options_.bind_address.c_str());
-  raft_uv_transport* transport = &transport_.inner;
-  if (options_.route) {
-    transport_.route = options_.route;
-    wire_routed_transport(transport_);
-    transport = &transport_.outer;
-  }
+  transport_.route = options_.route;
+  // Long enough for a follower busy restoring a large snapshot to read again; short enough that a
+  // dead connection is redialled well within the time a member may lag.
+  transport_.user_timeout_ms = std::max(5000u, 10 * options_.election_timeout_ms);
+  wire_routed_transport(transport_);
+  raft_uv_transport* transport = &transport_.outer;
   if (int rv = raft_uv_init(&io_, &loop_, options_.directory.c_str(), transport); rv != 0) {
     std::string message = "the Raft log in " + options_.directory + ": " + raft_strerror(rv);
     raft_uv_tcp_close(&transport_.inner);
