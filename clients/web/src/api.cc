@@ -60,6 +60,12 @@ HttpResponse render_reply(const wire::Reply& reply) {
 
 HttpResponse failure_response(const Error& error) { return error_response(error); }
 
+HttpResponse with_freshness(HttpResponse response, const wire::Reply& reply) {
+  if (reply.served_by() != 0) response.headers.emplace_back("X-Dispo-Served-By", std::to_string(reply.served_by()));
+  if (reply.lag_ms() > 0) response.headers.emplace_back("X-Dispo-Lag-Ms", std::to_string(reply.lag_ms()));
+  return response;
+}
+
 std::vector<RouteInfo> Api::routes() {
   std::vector<RouteInfo> infos;
   for (const auto& route : all_routes()) infos.push_back({route.method, route.pattern});
@@ -114,7 +120,7 @@ void Api::forward(const CallPtr& call, wire::RequestBodyUnion body, Render rende
   run(call, [call, shared, render = std::move(render)](client::Session& session) {
     auto reply = session.call_for(call->session->person.name, std::move(*shared));
     if (!reply) return call->respond(failure_response(reply.error()));
-    call->respond(render ? render(reply->get()) : render_reply(reply->get()));
+    call->respond(with_freshness(render ? render(reply->get()) : render_reply(reply->get()), reply->get()));
   });
 }
 

@@ -69,6 +69,11 @@ HttpResponse render_reply(const wire::Reply& reply);
 // A broker reply that is not ok, or a call that failed, as an HTTP response.
 HttpResponse failure_response(const Error& error);
 
+// `response` with what the reply says of its freshness, for the page's banner: the cluster member
+// that served it (X-Dispo-Served-By) and, when that member is out of touch with its leader, how
+// old its state may be (X-Dispo-Lag-Ms). Nothing for a single broker.
+HttpResponse with_freshness(HttpResponse response, const wire::Reply& reply);
+
 // The route handlers, by group (api_session.cc, api_routes.cc, api_admin.cc).
 using Handler = std::function<void(Api&, const CallPtr&)>;
 struct Route {

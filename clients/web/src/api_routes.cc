@@ -170,7 +170,7 @@ void patch_request(Api& api, const CallPtr& call) {
     update.request = std::make_unique<wire::PlacementRequestT>(std::move(*request));
     auto reply = session.call_for(person, body_of(std::move(update)));
     if (!reply) return call->respond(failure_response(reply.error()));
-    call->respond(render_reply(reply->get()));
+    call->respond(with_freshness(render_reply(reply->get()), reply->get()));
   });
 }
 

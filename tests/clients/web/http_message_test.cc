@@ -1,10 +1,12 @@
-// The pure parts of dispo-web: request parsing, cookies, error shapes, static paths, sessions and
-// the sign-in limiter (clients/web/src/http_message.cc, static_files.cc, web_sessions.cc).
+// The pure parts of dispo-web: request parsing, cookies, error shapes, static paths, sessions,
+// the sign-in limiter and a reply's freshness headers (clients/web/src/http_message.cc,
+// static_files.cc, web_sessions.cc, api.cc).
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
+#include "api.h"
 #include "http_message.h"
 #include "static_files.h"
 #include "temp_dir.h"
@@ -104,6 +106,24 @@ TEST(LoginLimiterTest, FailuresPerAccountAndPerAddressBlock) {
   EXPECT_TRUE(limiter.blocked("d", "10.0.0.1")) << "the address is blocked for any account";
   limiter.succeeded("a");
   EXPECT_FALSE(limiter.blocked("a", "10.0.0.2"));
+}
+
+// What the page's banner reads (app/src/freshness.js): the member that answered, and how old its
+// state may be when it is out of touch with its leader; nothing from a single broker.
+TEST(HttpMessageTest, AClusterMembersReplySaysWhoServedItAndHowOldItsStateMayBe) {
+  const auto headers_of = [](std::uint64_t served_by, std::uint64_t lag_ms) {
+    wire::ReplyT native;
+    native.served_by = served_by;
+    native.lag_ms = lag_ms;
+    flatbuffers::FlatBufferBuilder builder;
+    builder.Finish(wire::Reply::Pack(builder, &native));
+    return with_freshness(json_response(200, "{}"), *flatbuffers::GetRoot<wire::Reply>(builder.GetBufferPointer()))
+        .headers;
+  };
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(headers_of(2, 4200), (Headers{{"X-Dispo-Served-By", "2"}, {"X-Dispo-Lag-Ms", "4200"}}));
+  EXPECT_EQ(headers_of(3, 0), (Headers{{"X-Dispo-Served-By", "3"}}));
+  EXPECT_EQ(headers_of(0, 0), Headers{});
 }
 
 }  // namespace

@@ -131,8 +131,11 @@ function holdChanged(hold) {
 }
 
 const fail = (res, code, status, message) => send(res, code, { error: { status, message } });
+// As a cluster member answering (__test/lag): the member and how old its state may be.
+let served = null;  // {node, lagMs}
 function send(res, code, body, headers = {}) {
-  res.writeHead(code, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  const freshness = served ? { 'X-Dispo-Served-By': String(served.node), 'X-Dispo-Lag-Ms': String(served.lagMs) } : {};
+  res.writeHead(code, { 'Content-Type': 'application/json; charset=utf-8', ...freshness, ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
 const principalOf = (name) => ({ name, role: accounts[name].role, departements: accounts[name].departements, facilities: accounts[name].facilities });
@@ -316,6 +319,7 @@ async function api(req, res, path, q) {
 let brokerDownSince = 0;
 let boardFailures = 0;  // the next board answers that fail as when dispo-web's call to the bus does
 function control(path, q, res) {
+  if (path === '/__test/lag') { served = q.get('node') ? { node: Number(q.get('node')), lagMs: Number(q.get('ms')) } : null; return send(res, 200, {}); }
   if (path === '/__test/board-failures') { boardFailures = Number(q.get('count')); return send(res, 200, {}); }
   if (path === '/__test/missed') {
     // A change whose event the gateway missed: it re-synchronised, and tells every stream to reload.

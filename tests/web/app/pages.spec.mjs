@@ -247,6 +247,21 @@ test('broker unreachable under an open board: the banner says since when, then t
   await expect(page.locator('[data-unit="590000002/u1"] .available')).toHaveText('7');
 });
 
+test('a cluster member cut from its leader answers: a banner says how old the places may be, until a fresh answer', async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await as(page, 'astreinte');
+  await control('lag?node=2&ms=4200');
+  await searchSiblings(page);
+  await expect(page.locator('#stale-banner')).toBeVisible();
+  await expect(page.locator('#stale-banner')).toContainText('Réponse du nœud 2 du bus dispo, sans nouvelles des autres nœuds depuis 4 s');
+  await expectAccessible(page, 'bandeau-reponse-ancienne');
+  await screenshots(page, 'bandeau-reponse-ancienne');
+  await control('lag?node=3&ms=0');
+  await page.getByRole('button', { name: 'Chercher' }).click();
+  await expect(page.locator('#stale-banner')).toBeHidden();
+  await control('lag');  // a single broker again for the next tests
+});
+
 test('a board reload that fails keeps the board, says so, and is tried again until it succeeds', async ({ page }) => {
   await as(page, 'admin');
   const cell = page.locator('[data-unit="590000002/u2"] .available');

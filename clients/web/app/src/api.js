@@ -1,5 +1,7 @@
 // The JSON API of dispo-web (/api/v1, see clients/web/openapi.yaml). Every call returns the
 // decoded body or throws an ApiError carrying the gateway's French message.
+import { reportFreshness } from './freshness.js';
+
 const BASE = '/api/v1';
 let csrfToken = '';
 
@@ -25,6 +27,7 @@ export async function call(method, path, body) {
   } catch {
     throw new ApiError(0, 'unavailable', 'Le serveur dispo est injoignable ; vérifiez la connexion et réessayez.');
   }
+  reportFreshness(response.headers);
   if (response.status === 204) return null;
   const text = await response.text();
   let json = null;
