@@ -3,6 +3,11 @@
 // another removed while three publishers write, the leadership transferred to a chosen member; and
 // reads: each reply names the member that served it, a read flagged `current` (dispo --current)
 // is answered by the leader only.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "test_cluster.h"
@@ -123,6 +128,33 @@ TEST(ClusterMembershipTest, ASingleBrokerSaysItIsNoCluster) {
   const auto status = admin({"cluster", "status"}, broker.api());
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_NE(status.err.find("n'est pas membre d'un cluster"), std::string::npos) << status.err;
+}
+
+// A member whose Raft address is taken by another program stops at once and says which address
+// and why (libraft alone says "I/O error").
+TEST(ClusterMembershipTest, AMemberWhoseRaftPortIsTakenSaysSoAndStops) {
+  TempDir dir;
+  const int taken_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken_fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(taken_fd, 1), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(taken_fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  const auto started = run_command({broker_binary(), "--data", (dir.path() / "data").string(), "--api",
+                                    "tcp://127.0.0.1:" + std::to_string(free_port()), "--feed",
+                                    "tcp://127.0.0.1:" + std::to_string(free_port()), "--insecure-tcp-loopback",
+                                    "--node-id", "1", "--cluster",
+                                    "1=" + taken + ",2=127.0.0.1:" + std::to_string(free_port()) +
+                                        ",3=127.0.0.1:" + std::to_string(free_port())},
+                                   30s);
+  ::close(taken_fd);
+  EXPECT_EQ(started.exit_code, 1) << started.out << started.err;
+  EXPECT_NE((started.out + started.err).find("cannot listen on " + taken + ": Address already in use"),
+            std::string::npos)
+      << started.out << started.err;
 }
 
 }  // namespace
