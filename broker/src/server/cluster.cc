@@ -54,6 +54,17 @@ std::optional<std::vector<std::pair<std::uint64_t, std::string>>> pairs_of(std::
   return out;
 }
 
+// Starts an operation of the log with its callback and waits up to `wait` for its outcome (the
+// callback comes on the log's thread); nothing if it did not come in time.
+template <typename Start>
+std::optional<ReplicatedLog::Outcome> wait_for_outcome(Start start, std::chrono::milliseconds wait) {
+  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
+  auto decided = outcome->get_future();
+  start([outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
+  if (decided.wait_for(wait) != std::future_status::ready) return std::nullopt;
+  return decided.get();
+}
+
 }  // namespace
 
 Result<std::vector<ClusterMember>> parse_cluster(std::string_view raft, std::string_view api) {
@@ -180,22 +191,19 @@ Result<void> Cluster::commit(Store::Batch& batch) {
   put_u64(entry, ++proposals_);
   entry += batch.data();
   awaited_.store(proposals_);
-  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
-  auto decided = outcome->get_future();
-  log_->propose(std::move(entry), [outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
-  if (decided.wait_for(kCommitWait) != std::future_status::ready) {
-    awaited_.store(0);
+  const auto result = wait_for_outcome(
+      [&](ReplicatedLog::Done done) { log_->propose(std::move(entry), std::move(done)); }, kCommitWait);
+  awaited_.store(0);
+  if (!result) {
     foreign_applied_.store(true);  // it may be committed later: reload then
     ready_ = false;
     return make_error(wire::Status::unavailable,
                       "la majorité du cluster n'a pas répondu à temps : rien n'est confirmé, réessayez");
   }
-  ReplicatedLog::Outcome result = decided.get();
-  awaited_.store(0);
-  if (!result.committed) {
+  if (!result->committed) {
     ready_ = false;
     foreign_applied_.store(true);
-    logger()->warn("replicated commit refused: {}", result.error);
+    logger()->warn("replicated commit refused: {}", result->error);
     return not_leading(log_->status());
   }
   batch.clear();
@@ -204,24 +212,22 @@ Result<void> Cluster::commit(Store::Batch& batch) {
 
 void Cluster::hand_over_leadership() {
   if (log_->status().role != ReplicatedLog::Role::leader) return;
-  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
-  auto decided = outcome->get_future();
   const auto started = std::chrono::steady_clock::now();
-  log_->transfer_leadership([outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
   const auto wait = std::chrono::milliseconds(2 * options_.election_timeout_ms + 1000);
-  if (decided.wait_for(wait) != std::future_status::ready) {
+  const auto result =
+      wait_for_outcome([&](ReplicatedLog::Done done) { log_->transfer_leadership(std::move(done)); }, wait);
+  if (!result) {
     logger()->warn("cluster: member {} stops without handing the leadership over (no answer in {} ms)",
                    options_.node_id, wait.count());
     return;
   }
-  const auto result = decided.get();
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  if (result.committed) {
+  if (result->committed) {
     logger()->info("cluster: member {} handed the leadership to member {} in {} ms before stopping",
-                   options_.node_id, result.leader_id, took.count());
+                   options_.node_id, result->leader_id, took.count());
   } else {
     logger()->warn("cluster: member {} stops without handing the leadership over: {}", options_.node_id,
-                   result.error);
+                   result->error);
   }
 }
 
@@ -412,10 +418,9 @@ Result<void> Cluster::confirm_current() {
     elsewhere.message = "lecture à jour : " + elsewhere.message;
     return elsewhere;
   }
-  auto outcome = std::make_shared<std::promise<ReplicatedLog::Outcome>>();
-  auto decided = outcome->get_future();
-  log_->barrier([outcome](const ReplicatedLog::Outcome& result) { outcome->set_value(result); });
-  if (decided.wait_for(std::chrono::seconds(2)) != std::future_status::ready || !decided.get().committed) {
+  const auto confirmed =
+      wait_for_outcome([&](ReplicatedLog::Done done) { log_->barrier(std::move(done)); }, std::chrono::seconds(2));
+  if (!confirmed || !confirmed->committed) {
     return make_error(wire::Status::unavailable,
                       "lecture à jour impossible : la majorité du cluster ne confirme pas ce leader ; réessayez");
   }
