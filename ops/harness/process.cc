@@ -11,7 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
 #include <optional>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -180,18 +184,48 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   return result;
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+// The lowest port of the kernel's ephemeral range (32768 unless set otherwise).
+int ephemeral_low() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low;
+}
+
+// Whether 127.0.0.1:`port` can be bound now (0: any port; the one bound is returned).
+int bind_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  int bound = -1;
   socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  ::close(fd);
-  return port;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+    bound = ntohs(address.sin_port);
+  if (fd >= 0) ::close(fd);
+  return bound;
+}
+
+}  // namespace
+
+int free_port() {
+  // Below the ephemeral range: there every outgoing connection of every process takes its local
+  // port, and one may take a port chosen here before the broker binds it, seconds later (seen
+  // with several suites at once). Above 10000, at random, checked by binding it.
+  static thread_local std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  const int low = ephemeral_low();
+  if (low > 10000 + 1000) {
+    std::uniform_int_distribution<int> pick(std::max(10000, low - 12000), low - 1);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const int port = pick(random);
+      if (bind_loopback(port) == port) return port;
+    }
+  }
+  return bind_loopback(0);
 }
 
 }  // namespace dispo::testing

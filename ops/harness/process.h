@@ -43,7 +43,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
                           std::chrono::milliseconds deadline = std::chrono::seconds(30),
                           const std::vector<std::string>& extra_env = {});
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's ephemeral range (where
+// other processes' outgoing connections could take it before it is bound).
 int free_port();
 
 }  // namespace dispo::testing
