@@ -248,7 +248,9 @@ void ReplicatedLog::Impl::run(std::promise<std::string>* started) {
 
 std::string ReplicatedLog::Impl::open() {
   auto fail = [&](const char* what, int code, bool raft_open) {
-    std::string message = std::string(what) + ": " + (raft_open ? raft_errmsg(&raft_) : raft_strerror(code));
+    std::string detail = raft_open ? raft_errmsg(&raft_) : "";
+    if (detail.empty()) detail = raft_strerror(code);  // libraft leaves its message empty at times
+    std::string message = std::string(what) + ": " + detail;
     close_after_failed_open(raft_open);
     return message;
   };
@@ -318,8 +320,7 @@ std::string ReplicatedLog::Impl::open() {
   raft_set_pre_vote(&raft_, true);  // a member back from a partition does not depose the leader
   if (int rv = raft_start(&raft_); rv != 0) {
     const std::string why = why_cannot_listen(options_.bind_address.empty() ? address : options_.bind_address);
-    std::string message = fail("starting Raft", rv, true);
-    if (message.ends_with(": ")) message += raft_strerror(rv);
+    const std::string message = fail("starting Raft", rv, true);
     return why.empty() ? message : message + "; " + why;
   }
   uv_timer_start(&refresh_, &Impl::on_refresh, 0, 5);
