@@ -29,13 +29,19 @@ class GroupCommitTest : public ::testing::Test {
     log_reader = std::make_unique<LogReader>(*store);
     batch = std::make_unique<GroupCommit>(
         GroupCommit::Parts{state, *store, *replies, *dispatcher, *storage, *log_reader, nullptr, false},
-        [this](Store::Batch& staged) -> Result<void> {
+        [this](Store::Batch& staged) -> Result<GroupCommit::Ticket> {
           ++commits;
           if (fail_next_commit) {
             fail_next_commit = false;
             return make_error(wire::Status::storage_error, "panne injectée par le test");
           }
-          return store->commit(staged);
+          if (propose) {  // as a cluster's leader: the batch goes, its commit is decided later
+            proposed.emplace_back(++last_ticket, staged.data());
+            staged.clear();
+            return last_ticket;
+          }
+          if (auto committed = store->commit(staged); !committed) return committed.error();
+          return GroupCommit::Ticket{0};
         });
     ASSERT_TRUE(batch->load());
     dispatcher->set_backup_handler([this](const wire::Request& request, const RequestOrigin& origin) {
@@ -123,6 +129,22 @@ class GroupCommitTest : public ::testing::Test {
   std::uint64_t registered_sequence = 0;
   int commits = 0;
   bool fail_next_commit = false;
+  // Commits that only propose: the batches handed over, by ticket, until the test decides them.
+  bool propose = false;
+  GroupCommit::Ticket last_ticket = 0;
+  std::vector<std::pair<GroupCommit::Ticket, std::string>> proposed;
+  std::uint64_t raft_index = 0;
+
+  // The proposal `ticket` is committed: written to the store as every member would, then settled.
+  GroupCommit::Closed commit_proposed(GroupCommit::Ticket ticket) {
+    for (const auto& [number, data] : proposed) {
+      if (number == ticket) {
+        auto written = store->apply_replicated(data, ++raft_index);
+        EXPECT_TRUE(written) << written.error().message;
+      }
+    }
+    return batch->settle(ticket, {});
+  }
 };
 
 TEST_F(GroupCommitTest, ASearchInTheBatchSeesItsUpdateOnceCommitted) {
@@ -170,6 +192,74 @@ TEST_F(GroupCommitTest, AFailedCommitRefusesTheUpdateAnswersTheSearchAgainAndThe
   EXPECT_EQ(status_of(replies["update"]), wire::Status::storage_error);
   EXPECT_EQ(matches_of(replies["search"]), 0u);
   EXPECT_EQ(batch->committed_sequence(), registered_sequence);
+}
+
+// A cluster's leader proposes a batch and goes on with the next: each batch's replies wait for its
+// commit, and a batch of reads closed meanwhile waits too (its search shows the update in flight).
+TEST_F(GroupCommitTest, BatchesInFlightAreReleasedInOrderOnlyOnceTheirCommitIsDecided) {
+  propose = true;
+  batch->begin(wire::now_ms());
+  batch->answer(update(3));
+  auto closed = batch->close();
+  EXPECT_TRUE(closed.replies.empty()) << "the update is not acknowledged before its commit";
+  EXPECT_TRUE(closed.publications.empty());
+  EXPECT_EQ(batch->committed_sequence(), registered_sequence);
+
+  batch->begin(wire::now_ms());
+  batch->answer(search());
+  closed = batch->close();
+  EXPECT_TRUE(closed.replies.empty()) << "the search saw the update in flight: it waits for it";
+  EXPECT_EQ(batch->in_flight(), 2u);
+
+  closed = commit_proposed(1);
+  ASSERT_EQ(closed.replies.size(), 2u) << "both batches, in the order they closed";
+  EXPECT_EQ(closed.replies[0].routing_id.to_string(), "update");
+  EXPECT_EQ(status_of(closed.replies[0]), wire::Status::ok);
+  EXPECT_EQ(matches_of(closed.replies[1]), 1u);
+  EXPECT_FALSE(closed.publications.empty());
+  EXPECT_GT(batch->committed_sequence(), registered_sequence);
+  EXPECT_EQ(batch->in_flight(), 0u);
+}
+
+// The first batch in flight is not committed (the leader lost its majority): it and every batch
+// after it are rolled back — writes refused, reads answered again from the store, a retry's stored
+// reply refused too — and a late answer for a batch rolled back releases nothing.
+TEST_F(GroupCommitTest, AFailedCommitInFlightRollsBackEveryBatchAfterIt) {
+  propose = true;
+  batch->begin(wire::now_ms());
+  AdmittedRequest first = update(3);
+  const std::string retry(static_cast<const char*>(first.payload.data()), first.payload.size());
+  batch->answer(std::move(first));
+  EXPECT_TRUE(batch->close().replies.empty());
+
+  batch->begin(wire::now_ms());
+  AdmittedRequest second = update(5);
+  second.routing_id = zmq::message_t(std::string("second").data(), 6);
+  batch->answer(std::move(second));
+  batch->answer(search());
+  AdmittedRequest again = update(0);  // the first update sent again, same request id
+  again.payload = zmq::message_t(retry.data(), retry.size());
+  again.routing_id = zmq::message_t(std::string("retry").data(), 5);
+  batch->answer(std::move(again));
+  EXPECT_TRUE(batch->close().replies.empty());
+  ASSERT_EQ(batch->in_flight(), 2u);
+
+  auto closed = batch->settle(1, make_error(wire::Status::not_leader, "plus leader (test)"));
+  ASSERT_FALSE(closed.replies.empty());
+  EXPECT_EQ(closed.replies[0].routing_id.to_string(), "update") << "the first batch's reply first";
+  EXPECT_EQ(status_of(closed.replies[0]), wire::Status::not_leader);
+  auto replies = by_route(closed);
+  ASSERT_EQ(replies.size(), 4u) << "every request of both batches is answered";
+  EXPECT_EQ(status_of(replies["second"]), wire::Status::not_leader);
+  EXPECT_EQ(status_of(replies["retry"]), wire::Status::not_leader)
+      << "the stored reply of a write that was never committed does not stand";
+  EXPECT_EQ(status_of(replies["search"]), wire::Status::ok);
+  EXPECT_EQ(matches_of(replies["search"]), 0u) << "answered again from the store: no place was opened";
+  EXPECT_TRUE(closed.publications.empty());
+  EXPECT_EQ(batch->in_flight(), 0u);
+  EXPECT_EQ(state.sequence, registered_sequence) << "the state is reloaded from the store";
+  EXPECT_TRUE(batch->settle(2, {}).replies.empty()) << "the second batch was rolled back already";
+  EXPECT_FALSE(storage->degraded()) << "the store did not fail";
 }
 
 }  // namespace

@@ -37,7 +37,11 @@ struct Broker::Impl {
         feed(context, options, api, state.principals, probe.get()),
         intake(options, state.principals, api.curve()),
         batch({state, *store, replies, dispatcher, storage, log_reader, probe.get(), api.curve()},
-              [this](Store::Batch& staged) { return cluster ? cluster->commit(staged) : store->commit(staged); }),
+              [this](Store::Batch& staged) -> Result<GroupCommit::Ticket> {
+                if (cluster) return cluster->propose(staged);
+                if (auto committed = store->commit(staged); !committed) return committed.error();
+                return GroupCommit::Ticket{0};  // durable already
+              }),
         housekeeping(options.heartbeat) {
     state.stale_after_ms = std::chrono::milliseconds(options.stale_after).count();
     state.escalate_after_ms = std::chrono::milliseconds(options.escalate_after).count();
@@ -47,6 +51,9 @@ struct Broker::Impl {
   void turn();
   void serve_batch();
   void close_batch();
+  void deliver(GroupCommit::Closed closed);
+  void settle_proposals();
+  bool may_open_batch() const { return batch.in_flight() < kMaxBatchesInFlight; }
   void send_log_reads();
   void housekeeping_if_due();
   void publish_metrics();
@@ -82,6 +89,9 @@ struct Broker::Impl {
   // current reads (they all arrived before it began) need no other.
   bool current_confirmed = false;
   static constexpr std::chrono::milliseconds kReloadEvery{50};
+  // A cluster's leader dispatches the next batches while earlier ones are being replicated, up to
+  // this many closed and not yet released (a single broker's commit is durable when it returns).
+  static constexpr std::size_t kMaxBatchesInFlight = 8;
 };
 
 Result<void> Broker::Impl::load() {
@@ -119,8 +129,9 @@ void Broker::Impl::follow_cluster() {
   }
   reload_pending = reload_pending || now.reload;
   const auto time = std::chrono::steady_clock::now();
-  // A leader reloads at once: it takes writes only from an up-to-date state.
-  if (reload_pending && (!now.refusal || time - last_reload >= kReloadEvery)) {
+  // A leader reloads at once: it takes writes only from an up-to-date state. Never under batches
+  // in flight: the state in memory is theirs until they are released or rolled back.
+  if (reload_pending && batch.in_flight() == 0 && (!now.refusal || time - last_reload >= kReloadEvery)) {
     reload_pending = false;
     last_reload = time;
     reload_replicated();
@@ -173,9 +184,16 @@ void Broker::Impl::serve_batch() {
   close_batch();
 }
 
-// Commits the batch, then (only then) sends its replies and publishes its events and alerts.
-void Broker::Impl::close_batch() {
-  auto closed = batch.close();
+// Hands the batch to its commit; sends the replies and publishes the events and alerts of what is
+// durable (this batch at once on a single broker; a leader's, once the majority holds it).
+void Broker::Impl::close_batch() { deliver(batch.close()); }
+
+// A leader's proposals decided since the last turn: the batches they release, in order.
+void Broker::Impl::settle_proposals() {
+  for (auto& settled : cluster->take_settled()) deliver(batch.settle(settled.ticket, settled.committed));
+}
+
+void Broker::Impl::deliver(GroupCommit::Closed closed) {
   for (auto& reply : closed.replies) api.send(reply);
   for (const auto& publication : closed.publications) feed.publish(publication.topic, publication.bytes);
   if (closed.events) housekeeping.heartbeat_now();
@@ -200,7 +218,7 @@ void Broker::Impl::send_log_reads() {
 void Broker::Impl::housekeeping_if_due() {
   if (!housekeeping.housekeeping_due(std::chrono::steady_clock::now())) return;
   publish_metrics();
-  if (storage.degraded() || cluster_refusal) return;
+  if (storage.degraded() || cluster_refusal || !may_open_batch()) return;
   batch.begin(wire::now_ms());
   housekeeping.stage(state, batch);
   close_batch();
@@ -228,7 +246,10 @@ void Broker::Impl::publish_metrics() {
 
 void Broker::Impl::turn() {
   if (options.on_turn) options.on_turn();
-  if (cluster) follow_cluster();
+  if (cluster) {
+    settle_proposals();
+    follow_cluster();
+  }
   refresh_storage();
   feed.rebind_if_due();
   for (const auto& heartbeat : housekeeping.heartbeats_if_due(state, std::chrono::steady_clock::now())) {
@@ -236,8 +257,11 @@ void Broker::Impl::turn() {
   }
   housekeeping_if_due();
   // Rebuilt each turn: the feed is closed, then replaced, after a revocation.
-  std::vector<zmq::pollitem_t> items = {{api.socket().handle(), 0, ZMQ_POLLIN, 0},
+  // With as many batches in flight as allowed, requests wait in the socket until one is released.
+  const bool open = may_open_batch();
+  std::vector<zmq::pollitem_t> items = {{api.socket().handle(), 0, static_cast<short>(open ? ZMQ_POLLIN : 0), 0},
                                         {nullptr, log_reader.wake_fd(), ZMQ_POLLIN, 0}};
+  if (cluster) items.push_back({nullptr, cluster->wake_fd(), ZMQ_POLLIN, 0});
   const std::size_t feed_items = items.size();
   feed.add_items(items);
   const std::size_t security_items = items.size();
@@ -245,9 +269,11 @@ void Broker::Impl::turn() {
   auto next = housekeeping.next_due();
   if (const auto rebind = feed.next_rebind()) next = std::min(next, *rebind);
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
-  if (!intake.empty()) wait = std::chrono::milliseconds(0);  // requests wait for their turn
+  if (!intake.empty() && open) wait = std::chrono::milliseconds(0);  // requests wait for their turn
   if (reload_pending) wait = std::min(wait, kReloadEvery);  // a follower's reads stay that fresh
   if (cluster && cluster->changes_in_flight()) wait = std::min(wait, std::chrono::milliseconds(10));
+  // A proposal nobody answers is given up after a while: look again at least that often.
+  if (cluster && cluster->proposals_in_flight() > 0) wait = std::min(wait, std::chrono::milliseconds(100));
   try {
     zmq::poll(items.data(), items.size(), std::max(wait, std::chrono::milliseconds(0)));
   } catch (const zmq::error_t& error) {
@@ -257,7 +283,8 @@ void Broker::Impl::turn() {
   api.serve_security(items, security_items);
   if (items[1].revents & ZMQ_POLLIN) send_log_reads();
   feed.serve(items, feed_items);
-  if ((items[0].revents & ZMQ_POLLIN) || !intake.empty()) serve_batch();
+  if (cluster && (items[2].revents & ZMQ_POLLIN)) settle_proposals();
+  if (open && ((items[0].revents & ZMQ_POLLIN) || !intake.empty())) serve_batch();
 }
 
 Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
@@ -307,6 +334,19 @@ const StartupReport& Broker::startup() const { return impl_->startup; }
 
 void Broker::run(const std::atomic<bool>& stop) {
   while (!stop.load()) impl_->turn();
+  // A leader's batches in flight: their writers are answered (committed or not) before it stops.
+  if (impl_->cluster) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+    while (impl_->batch.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      zmq::pollitem_t wake{nullptr, impl_->cluster->wake_fd(), ZMQ_POLLIN, 0};
+      try {
+        zmq::poll(&wake, 1, std::chrono::milliseconds(100));
+      } catch (const zmq::error_t&) {
+        // a signal: look again
+      }
+      impl_->settle_proposals();
+    }
+  }
   // Writers find the next leader at once rather than after an election.
   if (impl_->cluster) impl_->cluster->hand_over_leadership();
   const auto& stats = impl_->dispatcher.stats();

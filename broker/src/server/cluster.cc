@@ -2,10 +2,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <future>
 #include <stdexcept>
 #include <utility>
@@ -142,10 +145,15 @@ Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), op
   machine.apply = [this](std::uint64_t index, std::string_view entry) { apply(index, entry); };
   machine.snapshot = [this] { return take_snapshot(); };
   machine.restore = [this](std::string_view image) { restore(image); };
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
   log_ = ReplicatedLog::start(std::move(log_options), std::move(machine));
 }
 
-Cluster::~Cluster() { log_.reset(); }
+Cluster::~Cluster() {
+  log_.reset();  // no callback after this
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
 
 // The log's thread. A batch that cannot be written stops this member (ReplicatedLog aborts):
 // going on would leave its store behind the others'.
@@ -155,7 +163,11 @@ void Cluster::apply(std::uint64_t index, std::string_view entry) {
   const std::uint64_t number = get_u64(entry.substr(8, 8));
   if (auto written = store_.apply_replicated(entry.substr(kHeader), index); !written)
     throw std::runtime_error(written.error().message);
-  if (proposer != options_.node_id || number != awaited_.load()) foreign_applied_.store(true);
+  if (proposer == options_.node_id) {
+    std::lock_guard lock(proposals_mutex_);
+    if (awaited_.contains(number)) return;  // this member's own batch, already in its state
+  }
+  foreign_applied_.store(true);
 }
 
 // The log's thread, every snapshot_every entries: the whole store, as of the last entry applied.
@@ -184,30 +196,80 @@ void Cluster::restore(std::string_view image) {
                  options_.node_id, *at, image.size(), *held);
 }
 
-Result<void> Cluster::commit(Store::Batch& batch) {
-  if (!ready_) return not_leading(log_->status());
-  std::string entry;
-  put_u64(entry, options_.node_id);
-  put_u64(entry, ++proposals_);
-  entry += batch.data();
-  awaited_.store(proposals_);
-  const auto result = wait_for_outcome(
-      [&](ReplicatedLog::Done done) { log_->propose(std::move(entry), std::move(done)); }, kCommitWait);
-  awaited_.store(0);
-  if (!result) {
-    foreign_applied_.store(true);  // it may be committed later: reload then
-    ready_ = false;
-    return make_error(wire::Status::unavailable,
-                      "la majorité du cluster n'a pas répondu à temps : rien n'est confirmé, réessayez");
-  }
-  if (!result->committed) {
-    ready_ = false;
-    foreign_applied_.store(true);
-    logger()->warn("replicated commit refused: {}", result->error);
+Result<std::uint64_t> Cluster::propose(Store::Batch& batch) {
+  if (!ready_) {
+    forget_proposals();
     return not_leading(log_->status());
   }
+  const std::uint64_t number = ++proposals_;
+  std::string entry;
+  put_u64(entry, options_.node_id);
+  put_u64(entry, number);
+  entry += batch.data();
+  {
+    std::lock_guard lock(proposals_mutex_);
+    awaited_.insert(number);
+  }
+  proposed_.push_back({number, std::chrono::steady_clock::now()});
+  log_->propose(std::move(entry), [this, number](const ReplicatedLog::Outcome& outcome) {
+    {
+      std::lock_guard lock(proposals_mutex_);
+      if (!awaited_.contains(number)) return;  // forgotten after an earlier failure
+      decided_[number] = outcome;
+    }
+    const std::uint64_t one = 1;
+    if (::write(wake_fd_, &one, sizeof one) < 0) {
+      // The eventfd cannot overflow here; the loop also looks every 100 ms.
+    }
+  });
   batch.clear();
-  return {};
+  return number;
+}
+
+std::vector<Cluster::Settled> Cluster::take_settled() {
+  std::uint64_t count = 0;
+  if (::read(wake_fd_, &count, sizeof count) < 0) count = 0;  // EAGAIN: nothing new
+  std::vector<Settled> settled;
+  const auto now = std::chrono::steady_clock::now();
+  while (!proposed_.empty()) {
+    const Proposal front = proposed_.front();
+    std::optional<ReplicatedLog::Outcome> outcome;
+    {
+      std::lock_guard lock(proposals_mutex_);
+      if (auto found = decided_.find(front.number); found != decided_.end()) {
+        outcome = std::move(found->second);
+        decided_.erase(found);
+        awaited_.erase(front.number);
+      }
+    }
+    if (!outcome) {
+      if (now - front.at < kCommitWait) break;
+      settled.push_back({front.number, make_error(wire::Status::unavailable,
+                                                  "la majorité du cluster n'a pas répondu à temps : rien n'est "
+                                                  "confirmé, réessayez")});
+    } else if (outcome->committed) {
+      proposed_.pop_front();
+      settled.push_back({front.number, {}});
+      continue;
+    } else {
+      logger()->warn("replicated commit refused: {}", outcome->error);
+      settled.push_back({front.number, not_leading(log_->status())});
+    }
+    // Not committed (or not yet: it may be later, and is then applied as another member's entry):
+    // this member takes writes again only after a barrier, from a state reloaded from its store.
+    ready_ = false;
+    foreign_applied_.store(true);
+    forget_proposals();
+    break;
+  }
+  return settled;
+}
+
+void Cluster::forget_proposals() {
+  proposed_.clear();
+  std::lock_guard lock(proposals_mutex_);
+  awaited_.clear();
+  decided_.clear();
 }
 
 void Cluster::hand_over_leadership() {

@@ -1,8 +1,9 @@
 // Cluster: this broker as one member of a Raft cluster (issue #16; BrokerOptions::cluster).
 //
 // The leader's group commit goes through the replicated log (replication/replicated_log.h): its
-// batch (Store::Batch::data) is proposed, and commit() returns once a majority holds it and this
-// member wrote it to its store. Every member writes each committed batch to its own store in log
+// batch (Store::Batch::data) is proposed, and the loop goes on with the next batches; take_settled()
+// says, in the order they were proposed, which are on a majority and written to this member's
+// store, or that one was not committed (then every later one counts as failed too). Every member writes each committed batch to its own store in log
 // order (Store::apply_replicated, on the log's thread), so stores, and the feed sequence numbers
 // in them, are the same on every member. A member that does not lead refuses writes
 // (`not_leader`, naming the leader's api endpoint) and answers reads from its state as last
@@ -18,9 +19,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,10 +45,23 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
-  // GroupCommit's commit on this member: replicates `batch` and waits until a majority holds it
-  // and this member wrote it. `not_leader` when this member does not lead (any more); `unavailable`
-  // when no majority answered in time (the batch may still be committed later: the loop reloads).
-  Result<void> commit(Store::Batch& batch);
+  // GroupCommit's commit on this member: proposes `batch` (then cleared) and returns its ticket
+  // (> 0) at once. `not_leader` when this member does not lead (any more): nothing proposed.
+  Result<std::uint64_t> propose(Store::Batch& batch);
+  // A proposal decided: committed (on a majority, written to this member's store), or not —
+  // `not_leader` (this member lost the leadership), `unavailable` (no majority answered in time;
+  // it may still be committed later: the loop then reloads, as for another member's batch).
+  struct Settled {
+    std::uint64_t ticket = 0;
+    Result<void> committed;
+  };
+  // The proposals decided since the last call, in the order they were proposed, up to and
+  // including the first failure; the proposals after a failure are forgotten (their entries, if
+  // committed after all, are applied as another member's). Loop thread.
+  std::vector<Settled> take_settled();
+  std::size_t proposals_in_flight() const { return proposed_.size(); }
+  // Readable when a proposal was decided (an eventfd, drained by take_settled).
+  int wake_fd() const { return wake_fd_; }
 
   struct Turn {
     bool reload = false;           // batches were written that the state in memory lacks
@@ -91,11 +108,23 @@ class Cluster {
 
   Store& store_;
   BrokerOptions options_;
+  void forget_proposals();
+
   std::uint64_t proposals_ = 0;
   bool ready_ = false;             // leads, and every earlier entry is applied here
   bool barrier_in_flight_ = false;
   std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
-  std::atomic<std::uint64_t> awaited_{0};  // the proposal commit() waits for (0: none)
+  struct Proposal {
+    std::uint64_t number = 0;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::deque<Proposal> proposed_;  // loop thread: in flight, oldest first
+  // Shared with the log's thread: the numbers of this member's proposals in flight (apply() tells
+  // its own entries from others' by them) and the outcomes come back for them.
+  std::mutex proposals_mutex_;
+  std::set<std::uint64_t> awaited_;
+  std::map<std::uint64_t, ReplicatedLog::Outcome> decided_;
+  int wake_fd_ = -1;
   std::atomic<bool> foreign_applied_{false};
   std::chrono::steady_clock::time_point last_in_touch_ = std::chrono::steady_clock::now();
   std::atomic<std::uint64_t> lag_ms_{0};

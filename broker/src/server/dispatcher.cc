@@ -201,7 +201,9 @@ std::string Dispatcher::handle_write(const RequestEntry& entry, const HandlerInp
   if (!earlier) return refuse(context.peer, request_id, earlier.error(), *context.principal);
   if (earlier->has_value()) {
     ++stats_.duplicates;
-    note(outcome, Outcome::stands);  // the stored reply of a write committed before
+    // The stored reply of a write applied before — maybe in a batch whose commit is still in
+    // flight: if that commit fails, this reply must not stand either (the retry is answered again).
+    note(outcome, Outcome::write);
     return std::move(**earlier);
   }
   if (write_refusal_) return refuse(context.peer, request_id, *write_refusal_, *context.principal);

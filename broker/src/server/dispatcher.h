@@ -44,9 +44,10 @@ class Dispatcher {
       : state_(&state), replies_(&replies), store_(&store), max_message_bytes_(max_message_bytes) {}
 
   // What a reply is to the commit of its batch, decided at dispatch (request_table.h): a write
-  // staged in the batch (refused if the commit fails), a read of the in-memory state (answered
-  // again after a failed commit, from the state reloaded), or a reply that stands whatever the
-  // commit does (a refusal, a retry's stored reply, a backup).
+  // staged in the batch or a retry's stored reply (refused if the commit fails: the write it
+  // repeats may be in a batch not yet durable), a read of the in-memory state (answered again
+  // after a failed commit, from the state reloaded), or a reply that stands whatever the commit
+  // does (a refusal, a backup).
   enum class Outcome : std::uint8_t { write, read, stands };
 
   // Handles one request frame from `principal` (authenticated by CURVE, or Principals::local());

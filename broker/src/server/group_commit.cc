@@ -1,5 +1,8 @@
 #include "group_commit.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "access/feed_topics.h"
 #include "matching/validation.h"
 #include "model/logger.h"
@@ -79,48 +82,77 @@ bool GroupCommit::defer_log_read(const RequestOrigin& origin, std::uint64_t requ
 }
 
 GroupCommit::Closed GroupCommit::close() {
-  Closed closed;
+  Held closing;
+  closing.closed_at = std::chrono::steady_clock::now();
+  closing.durable = true;
   if (!pending_.empty()) {
     if (!pending_.events.empty()) pending_.batch.set_last_sequence(parts_.state.sequence);
-    const auto started = std::chrono::steady_clock::now();
-    auto committed = commit_(pending_.batch);
-    if (parts_.probe) {
-      parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - started,
-                              static_cast<bool>(committed));
+    auto ticket = commit_(pending_.batch);
+    if (!ticket) {
+      if (parts_.probe) parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - closing.closed_at, false);
+      return roll_back(ticket.error(), std::move(closing));
     }
-    if (!committed) {
-      roll_back(committed.error());
-    } else {
-      committed_sequence_ = parts_.state.sequence;
-      parts_.replies.trim();
-    }
+    closing.ticket = *ticket;
+    closing.durable = *ticket == 0;
+    if (closing.durable && parts_.probe)
+      parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - closing.closed_at, true);
   }
-  for (auto& [route, read] : deferred_reads_) parts_.log_reader.submit(std::move(route), std::move(read));
-  deferred_reads_.clear();
-  for (auto& waiting : waiting_) {
-    closed.replies.push_back(
-        Reply{std::move(waiting.request.routing_id), waiting.request.delimiter, std::move(waiting.bytes)});
-  }
-  waiting_.clear();
-  bytes_ = 0;
+  closing.waiting = std::exchange(waiting_, {});
+  closing.reads = std::exchange(deferred_reads_, {});
   for (auto& event : pending_.events) {
-    closed.publications.push_back({event_topic(event.territory), std::move(event.bytes)});
+    closing.publications.push_back({event_topic(event.territory), std::move(event.bytes)});
   }
   for (auto& alert : pending_.alerts) {
-    closed.publications.push_back({alert_topic(alert.owner), std::move(alert.bytes)});
+    closing.publications.push_back({alert_topic(alert.owner), std::move(alert.bytes)});
   }
   if (parts_.probe) parts_.probe->on_published(pending_.events.size(), pending_.alerts.size());
-  closed.events = !pending_.events.empty();
+  closing.events = !pending_.events.empty();
   pending_.events.clear();
   pending_.alerts.clear();
-  closed.close_feed = parts_.state.feed_rebind_needed;
+  closing.close_feed = parts_.state.feed_rebind_needed;
   parts_.state.feed_rebind_needed = false;
+  closing.sequence = parts_.state.sequence;
+  bytes_ = 0;
+  held_.push_back(std::move(closing));
+  return release();
+}
+
+GroupCommit::Closed GroupCommit::settle(Ticket ticket, const Result<void>& committed) {
+  auto held = std::find_if(held_.begin(), held_.end(), [&](const Held& h) { return h.ticket == ticket && !h.durable; });
+  if (ticket == 0 || held == held_.end()) return {};  // rolled back already
+  if (parts_.probe) {
+    parts_.probe->on_commit(held->waiting.size(), std::chrono::steady_clock::now() - held->closed_at,
+                            static_cast<bool>(committed));
+  }
+  if (!committed) return roll_back(committed.error(), std::nullopt);
+  held->durable = true;
+  return release();
+}
+
+// Releases the durable batches at the front, in order.
+GroupCommit::Closed GroupCommit::release() {
+  Closed closed;
+  while (!held_.empty() && held_.front().durable) {
+    Held& front = held_.front();
+    committed_sequence_ = std::max(committed_sequence_, front.sequence);
+    for (auto& [route, read] : front.reads) parts_.log_reader.submit(std::move(route), std::move(read));
+    for (auto& waiting : front.waiting) {
+      closed.replies.push_back(
+          Reply{std::move(waiting.request.routing_id), waiting.request.delimiter, std::move(waiting.bytes)});
+    }
+    std::move(front.publications.begin(), front.publications.end(), std::back_inserter(closed.publications));
+    closed.events = closed.events || front.events;
+    closed.close_feed = closed.close_feed || front.close_feed;
+    held_.pop_front();
+  }
+  // Replies of writes not yet durable stay remembered until they are in the store.
+  if (held_.empty()) parts_.replies.trim();
   return closed;
 }
 
-void GroupCommit::roll_back(const Error& error) {
+GroupCommit::Closed GroupCommit::roll_back(const Error& error, std::optional<Held> current) {
   // storage_error: this store failed (writes refused until it resumes); otherwise the cluster did
-  // not commit the batch (not the leader any more, no majority): the cluster says what happens next.
+  // not commit a batch (not the leader any more, no majority): the cluster says what happens next.
   const bool storage_failed = error.status == wire::Status::storage_error;
   logger()->error("commit failed, nothing acknowledged: {}", error.message);
   parts_.state.feed_rebind_needed = false;
@@ -129,34 +161,48 @@ void GroupCommit::roll_back(const Error& error) {
     parts_.dispatcher.refuse_writes(parts_.storage.refusal());
   }
   const Error refusal = storage_failed ? parts_.storage.refusal() : error;
-  for (auto& [route, read] : deferred_reads_) {
-    keep(route_back(route, encode_error(route.request_id, refusal, committed_sequence_)));
+  // Every batch not yet released, in order, then the one closing now (its replies still here).
+  std::vector<Held> failed(std::make_move_iterator(held_.begin()), std::make_move_iterator(held_.end()));
+  held_.clear();
+  if (current) {
+    current->waiting = std::exchange(waiting_, {});
+    current->reads = std::exchange(deferred_reads_, {});
+    failed.push_back(std::move(*current));
   }
-  deferred_reads_.clear();
+  bytes_ = 0;
   // The in-memory state ran ahead of the store: rebuild it from the durable truth.
   parts_.replies.clear();
   pending_.clear();
   if (auto reloaded = load(); !reloaded) {
     logger()->critical("cannot reload state after a failed commit: {}", reloaded.error().message);
   }
-  // Writes of the batch are refused; reads are answered again, from the state as reloaded, since
-  // their first answer may show a change that was never committed; the rest stands.
-  for (auto& waiting : waiting_) {
-    switch (waiting.outcome) {
-      case Dispatcher::Outcome::write:
-        waiting.bytes = encode_error(request_id_of(waiting.request.payload), refusal, parts_.state.sequence);
-        break;
-      case Dispatcher::Outcome::read:
-        waiting.request.principal = nullptr;  // the principals were reloaded: look it up again
-        waiting.bytes = dispatch(waiting.request, &waiting.outcome);
-        break;
-      case Dispatcher::Outcome::stands:
-        break;
+  Closed closed;
+  for (Held& batch : failed) {
+    for (auto& [route, read] : batch.reads) {
+      closed.replies.push_back(route_back(route, encode_error(route.request_id, refusal, committed_sequence_)));
+    }
+    // Writes are refused; reads are answered again, from the state as reloaded, since their first
+    // answer may show a change that was never committed; the rest stands.
+    for (auto& waiting : batch.waiting) {
+      switch (waiting.outcome) {
+        case Dispatcher::Outcome::write:
+          waiting.bytes = encode_error(request_id_of(waiting.request.payload), refusal, parts_.state.sequence);
+          break;
+        case Dispatcher::Outcome::read:
+          waiting.request.principal = nullptr;  // the principals were reloaded: look it up again
+          waiting.bytes = dispatch(waiting.request, &waiting.outcome);
+          break;
+        case Dispatcher::Outcome::stands:
+          break;
+      }
+      // A report answered again may have gone to the log reader, which answers it itself; the
+      // dispatcher refuses writes meanwhile, so nothing was staged again.
+      if (waiting.bytes.empty()) continue;
+      closed.replies.push_back(
+          Reply{std::move(waiting.request.routing_id), waiting.request.delimiter, std::move(waiting.bytes)});
     }
   }
-  // A report answered again may have gone to the log reader, which answers it itself; the
-  // dispatcher refuses writes meanwhile, so nothing was staged again.
-  std::erase_if(waiting_, [](const Waiting& waiting) { return waiting.bytes.empty(); });
+  return closed;
 }
 
 }  // namespace dispo::broker

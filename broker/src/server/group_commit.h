@@ -1,18 +1,26 @@
-// GroupCommit: one batch of the event loop, from its first request to its one synced write.
+// GroupCommit: one batch of the event loop, from its first request to its durable write.
 //
 // Each request admitted during the batch is dispatched here: writes are staged in the pending
 // commit, reads answered from memory, reads of the event log handed to the log reader once the
-// batch is durable. close() makes the staged writes durable at once, and only then releases the
-// replies to send and the events and alerts to publish. A failed commit refuses exactly the writes
-// of the batch, answers its reads again from the state reloaded from the store, and lets the rest
-// stand (refusals, retries' stored replies, a backup whose checkpoint was written): what each
-// reply is to the commit was decided at dispatch (Dispatcher::Outcome) and travels with it.
+// batch is durable. close() hands the staged writes to the commit and keeps the batch's replies,
+// events and alerts until they are durable: at once on a single broker (one synced write), later
+// on a cluster's leader, whose commit only proposes the batch — the loop then dispatches the next
+// batches while it is replicated, and settle() releases each batch once its commit is decided,
+// always in the order the batches closed (a batch of reads only waits for the writes before it,
+// whose effects its answers may show). A failed commit refuses exactly the writes of the batches
+// not yet released, answers their reads again from the state reloaded from the store, and lets
+// the rest stand (refusals, a backup whose checkpoint was written): what each reply is to the
+// commit was decided at dispatch (Dispatcher::Outcome) and travels with it.
 //
-// Knows nothing of sockets: the loop sends and publishes what close() returns. Loop thread only.
+// Knows nothing of sockets: the loop sends and publishes what close() and settle() return. Loop
+// thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,8 +42,11 @@ struct Publication {
 
 class GroupCommit {
  public:
-  // How staged writes become durable: Store::commit. Tests put a failure here.
-  using Commit = std::function<Result<void>(Store::Batch&)>;
+  // Starts making the staged writes durable, and clears the batch once it took them: 0 when they
+  // are durable already (Store::commit), else a ticket for settle() (a cluster's proposal). An
+  // error: nothing of the batch was taken. Tests put a failure here.
+  using Ticket = std::uint64_t;
+  using Commit = std::function<Result<Ticket>(Store::Batch&)>;
 
   struct Parts {
     BrokerState& state;
@@ -51,8 +62,11 @@ class GroupCommit {
 
   // Rebuilds the in-memory state from the store: at start-up, and after a failed commit.
   Result<void> load();
-  // The sequence of the last durable event (state.sequence runs ahead while a batch is open).
+  // The sequence of the last durable event (state.sequence runs ahead while a batch is open or
+  // a commit is in flight).
   std::uint64_t committed_sequence() const { return committed_sequence_; }
+  // Batches closed and not yet released (their commit in flight, or one before them).
+  std::size_t in_flight() const { return held_.size(); }
 
   // Opens a batch: its requests are handled at `now_ms`, on the broker's local date.
   void begin(std::int64_t now_ms);
@@ -78,8 +92,12 @@ class GroupCommit {
     bool events = false;                    // events were published: heartbeat quiet subscribers now
     bool close_feed = false;                // a revocation was committed: drop every subscriber
   };
-  // Commits what the batch staged (nothing to write: no commit) and closes the batch.
+  // Hands what the batch staged to the commit (nothing to write: no commit) and closes the
+  // batch; returns what became durable (this batch, when its commit was and nothing is before it).
   Closed close();
+  // The commit of `ticket` is decided: returns the batches released by it (none for a ticket
+  // already rolled back). A failure rolls back every batch not yet released.
+  Closed settle(Ticket ticket, const Result<void>& committed);
 
  private:
   // A reply waiting for the commit of its batch, with the request it answers (no payload: a
@@ -89,8 +107,21 @@ class GroupCommit {
     std::string bytes;
     Dispatcher::Outcome outcome = Dispatcher::Outcome::stands;
   };
+  // A closed batch, held until its commit (and every one before it) is decided.
+  struct Held {
+    Ticket ticket = 0;
+    bool durable = false;  // its own writes (if any) are durable
+    std::vector<Waiting> waiting;
+    std::vector<std::pair<LogReader::Route, LogRead>> reads;  // to the log reader once released
+    std::vector<Publication> publications;
+    bool events = false;
+    bool close_feed = false;
+    std::uint64_t sequence = 0;  // the state's sequence when it closed
+    std::chrono::steady_clock::time_point closed_at;
+  };
   void keep(Reply reply);
-  void roll_back(const Error& error);
+  Closed release();
+  Closed roll_back(const Error& error, std::optional<Held> current);
   std::string dispatch(const AdmittedRequest& request, Dispatcher::Outcome* outcome);
 
   Parts parts_;
@@ -99,6 +130,7 @@ class GroupCommit {
   std::vector<Waiting> waiting_;
   // Reads of the event log handed over by the dispatcher during this batch.
   std::vector<std::pair<LogReader::Route, LogRead>> deferred_reads_;
+  std::deque<Held> held_;  // in the order they closed
   std::uint64_t committed_sequence_ = 0;
   std::int64_t now_ms_ = 0;
   std::string today_;

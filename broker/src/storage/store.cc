@@ -319,8 +319,11 @@ Result<void> Store::apply_replicated(std::string_view data, std::uint64_t index)
                                                                   : read.ToString()) +
                                                        "); nothing was written");
   batch.Put(meta_, kReplicatedIndexKey, big_endian(index));
+  // Not synced: the entry is on a majority's Raft logs (fsynced by libraft) before anyone is
+  // answered, and what an OS crash takes from this store's WAL tail comes back from there — the
+  // entries above replicated_index() are applied again, or the snapshot restored. A kill -9 takes
+  // nothing (the WAL is written to the kernel). See the broker README for the figures.
   rocksdb::WriteOptions options;
-  options.sync = true;
   auto status = db_->Write(options, &batch);
   if (!status.ok()) return storage_error("replicated write failed, nothing was applied", status);
   return {};

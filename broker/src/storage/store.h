@@ -109,7 +109,7 @@ class Store {
   WriteFailure last_write_failure() const { return last_write_failure_; }
 
   // A cluster member: writes a batch committed in the replicated log (`data`, from Batch::data on
-  // the leader) with its Raft `index`, atomically and synced. An index at or below
+  // the leader) with its Raft `index`, atomically; not synced (the Raft log is). An index at or below
   // replicated_index() was written already (the log is replayed after a restart) and is skipped.
   // Safe to call from the log's thread while the loop thread reads. storage_error when `data` is
   // not a batch or the write fails (nothing written).
