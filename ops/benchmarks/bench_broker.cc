@@ -48,7 +48,6 @@ std::vector<std::string> with_curve(bool curve, const std::filesystem::path& dir
 BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags, int members)
     : keys(curve ? initialise_curve(dir.path()) : client::ClientKeys{}),
       process(dir / "data", with_curve(curve, dir.path(), flags)) {
-  if (members > 1 && curve) throw std::runtime_error("a bench cluster runs without CURVE");
   process.set_probe_keys(keys);
   api = process.api();
   std::string every_api = api;
@@ -58,13 +57,18 @@ BenchBroker::BenchBroker(bool curve, std::vector<std::string> flags, int members
     for (int m = 2; m <= members; ++m) {
       const auto member_dir = dir / ("member-" + std::to_string(m));
       std::filesystem::create_directories(member_dir);
-      others.push_back(std::make_unique<testing::BrokerProcess>(member_dir / "data", flags));
+      // Every member starts from the same store: with CURVE, the one `dispo-broker init` made (its
+      // admin principal), as an operator copies it; the members then share the broker's key, so
+      // their Raft traffic goes over the encrypted member link.
+      if (curve) std::filesystem::copy(dir / "data", member_dir / "data", std::filesystem::copy_options::recursive);
+      others.push_back(std::make_unique<testing::BrokerProcess>(member_dir / "data", with_curve(curve, dir.path(), flags)));
+      others.back()->set_probe_keys(keys);
       raft += "," + std::to_string(m) + "=127.0.0.1:" + std::to_string(testing::free_port());
       apis += "," + std::to_string(m) + "=" + others.back()->api();
       every_api += "," + others.back()->api();
     }
     auto cluster_flags = [&](int m) {
-      std::vector<std::string> with = flags;
+      std::vector<std::string> with = with_curve(curve, dir.path(), flags);
       with.insert(with.end(), {"--node-id", std::to_string(m), "--cluster", raft, "--cluster-api", apis});
       return with;
     };

@@ -26,8 +26,10 @@ std::string unit_id(int index);
 // With `curve`, the broker runs with a key from `dispo-broker init` and every bench client
 // connects with the admin's keys (`keys`), to measure what encryption costs.
 // `flags` are more broker flags (e.g. "--peer-rate", "10"); without --peer-rate the limit is lifted.
-// With `members` 3, three brokers on loopback form a Raft cluster (issue #16; no CURVE): `process`
-// is member 1, the units are registered through the leader, and session() speaks to the leader.
+// With `members` 3, three brokers on loopback form a Raft cluster (issue #16): `process` is member
+// 1, the units are registered through the leader, and session() speaks to the leader. With `curve`
+// too, every member starts from the one initialised store and has the broker's key: the members'
+// Raft traffic goes over the encrypted member link.
 struct BenchBroker {
   explicit BenchBroker(bool curve = false, std::vector<std::string> flags = {}, int members = 1);
   testing::TempDir dir;
