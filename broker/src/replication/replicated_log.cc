@@ -1,10 +1,5 @@
 #include "replicated_log.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 extern "C" {
 #include <raft.h>
 #include <raft/uv.h>
@@ -25,6 +20,7 @@ extern "C" {
 #include <thread>
 #include <utility>
 
+#include "loopback_ports.h"
 #include "routed_transport.h"
 
 namespace dispo::broker {
@@ -32,26 +28,6 @@ namespace {
 
 // libraft's TCP transport carries entries in clear: only loopback until it is wrapped.
 bool is_loopback(const std::string& address) { return address.rfind("127.", 0) == 0; }
-
-// Why this member cannot listen on `address` (IPv4 HOST:PORT), found by binding it a moment: libraft
-// says only "I/O error" when its listener fails. Empty when it can (or `address` is no IPv4 address).
-std::string why_cannot_listen(const std::string& address) {
-  const std::size_t colon = address.rfind(':');
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  if (colon == std::string::npos || ::inet_pton(AF_INET, address.substr(0, colon).c_str(), &at.sin_addr) != 1)
-    return {};
-  at.sin_port = htons(static_cast<std::uint16_t>(std::atoi(address.c_str() + colon + 1)));
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return {};
-  const int yes = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);  // as libuv binds
-  std::string why;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0)
-    why = "cannot listen on " + address + ": " + std::strerror(errno) + " (another program on this port?)";
-  ::close(fd);
-  return why;
-}
 
 // libraft 0.15 keeps entries 8-byte aligned on disk and on the wire and reads a payload whose
 // length is not a multiple of 8 beyond its end once it comes from disk (ASan: a heap overflow in

@@ -1,9 +1,6 @@
 #include "cluster.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +13,7 @@
 #include "dispo/schemas/host_port.h"
 #include "model/logger.h"
 #include "model/replies.h"
+#include "replication/loopback_ports.h"
 
 namespace dispo::broker {
 namespace {
@@ -98,26 +96,6 @@ Result<std::vector<ClusterMember>> parse_cluster(std::string_view raft, std::str
   }
   return cluster;
 }
-
-namespace {
-
-// A TCP port on 127.0.0.1 free a moment ago: where libraft listens behind the member link.
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  int port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0)
-    port = ntohs(address.sin_port);
-  if (fd >= 0) ::close(fd);
-  if (port == 0) throw std::runtime_error("no free loopback port for the Raft listener");
-  return port;
-}
-
-}  // namespace
 
 Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), options_(options) {
   ReplicatedLog::Options log_options;
