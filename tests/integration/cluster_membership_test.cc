@@ -1,6 +1,7 @@
 // Issue #16, the operator's side of a cluster, with the real dispo-admin: `cluster status` from any
 // member, a member added (started with --join, given a snapshot of the state, then voting) and
-// another removed while three publishers write, the leadership transferred to a chosen member; and
+// another removed while three publishers write, then the newcomer leading and named by the others
+// with its api endpoint; the leadership transferred to a chosen member; and
 // reads: each reply names the member that served it, a read flagged `current` (dispo --current)
 // is answered by the leader only.
 #include <arpa/inet.h>
@@ -66,6 +67,26 @@ TEST(ClusterMembershipTest, AMemberIsAddedAndAnotherRemovedWhilePublishersWriteA
   ASSERT_TRUE(publishers.reach(before_removal + 100)) << "no write after the removal\n" << cluster.logs();
   publishers.stop();
   EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
+
+  // The newcomer takes the lead: the members started before it have no api endpoint for it in
+  // their --cluster-api, yet their status and their refusals of a write name it, as it announced
+  // it on taking the lead (written through the log, so every member has it).
+  const int older = (removed + 1) % kMembers;  // still a member
+  const auto moved = admin({"cluster", "transfer", "4"}, everyone);
+  ASSERT_EQ(moved.exit_code, 0) << moved.out << moved.err << fourth.log();
+  CommandResult status;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        status = admin({"cluster", "status"}, cluster.member(older).api());
+        return status.out.find(fourth.api()) != std::string::npos;
+      },
+      20s))
+      << "member " << older + 1 << " does not name member 4's api endpoint " << fourth.api() << ":\n" << status.out;
+  client::Session only_older(context, {cluster.member(older).api(), 2s, 1, "writer-to-a-follower"});
+  auto refused = only_older.call(update_of(kFacility, "u1", 99));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, wire::Status::not_leader);
+  EXPECT_NE(refused.error().message.find(fourth.api()), std::string::npos) << refused.error().message;
 
   const Acknowledged acks = publishers.acks();
   std::vector<BrokerProcess*> remaining = {&fourth};

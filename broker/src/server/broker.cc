@@ -138,6 +138,11 @@ void Broker::Impl::follow_cluster() {
   }
   cluster_refusal = std::move(now.refusal);  // the leader it names may have changed
   update_write_refusal();
+  if (now.announce_api && !cluster_refusal && !storage.degraded() && may_open_batch()) {
+    batch.begin(wire::now_ms());
+    batch.pending().batch.put_member_api(options.node_id, *now.announce_api);
+    close_batch();
+  }
 }
 
 void Broker::Impl::reload_replicated() {

@@ -98,6 +98,13 @@ Result<std::vector<ClusterMember>> parse_cluster(std::string_view raft, std::str
 }
 
 Cluster::Cluster(Store& store, const BrokerOptions& options) : store_(store), options_(options) {
+  // Where clients reach this member: its own --cluster-api entry, else the TCP api it binds unless
+  // that is a wildcard address (which names no machine).
+  for (const ClusterMember& member : options.cluster)
+    if (member.id == options.node_id) own_api_ = member.api;
+  if (own_api_.empty() && options.api.rfind("tcp://", 0) == 0 && options.api.find('*') == std::string::npos &&
+      options.api.find("0.0.0.0") == std::string::npos)
+    own_api_ = options.api;
   ReplicatedLog::Options log_options;
   log_options.id = options.node_id;
   log_options.directory = (options.data_dir / "raft").string();
@@ -294,11 +301,17 @@ Cluster::Turn Cluster::turn() {
       barrier_in_flight_ = false;
       ready_ = result == 1;
       if (ready_) logger()->info("cluster: member {} leads and takes writes", options_.node_id);
+      if (ready_ && !own_api_.empty()) {
+        auto announced = store_.member_api(options_.node_id);
+        if (!announced || *announced != own_api_) announce_ = true;
+      }
     }
   }
   Turn turn;
   turn.reload = foreign_applied_.exchange(false);
   if (!ready_) turn.refusal = not_leading(status);
+  if (ready_ && announce_) turn.announce_api = own_api_;
+  announce_ = false;
   return turn;
 }
 
@@ -307,11 +320,17 @@ Error Cluster::not_leading(const ReplicatedLog::Status& status) const {
     return make_error(wire::Status::not_leader,
                       "le cluster élit son leader : aucune écriture n'est prise pour l'instant, "
                       "réessayez dans quelques secondes");
-  std::string where = status.leader_address;
-  for (const ClusterMember& member : options_.cluster)
-    if (member.id == status.leader_id && !member.api.empty()) where = member.api;
+  std::string where = api_of(status.leader_id);
+  if (where.empty()) where = status.leader_address;
   return make_error(wire::Status::not_leader, "ce nœud n'est pas le leader du cluster : adressez-vous au nœud " +
                                                    std::to_string(status.leader_id) + " (" + where + ")");
+}
+
+std::string Cluster::api_of(std::uint64_t id) const {
+  for (const ClusterMember& member : options_.cluster)
+    if (member.id == id && !member.api.empty()) return member.api;
+  auto announced = store_.member_api(id);
+  return announced ? *announced : std::string{};
 }
 
 namespace {
@@ -373,8 +392,7 @@ std::string Cluster::status_reply(std::uint64_t request_id, std::uint64_t sequen
     state->id = member.id;
     state->raft_address = member.address;
     state->vote = wire_vote(member.vote);
-    for (const ClusterMember& known : options_.cluster)
-      if (known.id == member.id) state->api = known.api;
+    state->api = api_of(member.id);
     if (member.id == status.leader_id) view.leader_api = state->api.empty() ? member.address : state->api;
     view.members.push_back(std::move(state));
   }

@@ -66,6 +66,11 @@ class Cluster {
   struct Turn {
     bool reload = false;           // batches were written that the state in memory lacks
     std::optional<Error> refusal;  // why writes are refused here; nullopt: this member leads
+    // This member just took the lead and the others may not know where its api is (a member added
+    // after they started has no entry in their --cluster-api): the loop writes it to the store in
+    // a batch of its own (Store::Batch::put_member_api), so that every member's `not_leader`
+    // names it.
+    std::optional<std::string> announce_api;
   };
   // Once per turn of the event loop.
   Turn turn();
@@ -102,6 +107,8 @@ class Cluster {
   std::string take_snapshot();
   void restore(std::string_view image);
   Error not_leading(const ReplicatedLog::Status& status) const;
+  // Member `id`'s api endpoint: from --cluster-api, else as it announced it, else empty.
+  std::string api_of(std::uint64_t id) const;
   std::string status_reply(std::uint64_t request_id, std::uint64_t sequence) const;
   std::string change(const wire::ClusterChange& change, std::uint64_t request_id, const RequestOrigin& origin,
                      std::uint64_t sequence);
@@ -112,6 +119,8 @@ class Cluster {
 
   std::uint64_t proposals_ = 0;
   bool ready_ = false;             // leads, and every earlier entry is applied here
+  std::string own_api_;            // where clients reach this member (announced when it leads)
+  bool announce_ = false;          // it just took the lead and its store lacks own_api_
   bool barrier_in_flight_ = false;
   std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
   struct Proposal {

@@ -25,6 +25,7 @@ constexpr const char* kAlerts = "alerts";
 constexpr const char* kLastSequenceKey = "last_sequence";
 constexpr const char* kCheckedUntilKey = "checked_until";
 constexpr const char* kSubscriptionCounterKey = "subscription_counter";
+constexpr const char* kMemberApiPrefix = "member_api/";
 constexpr const char* kReplicatedIndexKey = "replicated_index";
 constexpr std::string_view kAlertAckPrefix = "alert_ack/";
 constexpr std::string_view kRequestPrefix = "request/";
@@ -178,6 +179,10 @@ void Store::Batch::set_checked_until(std::int64_t ms) {
 
 void Store::Batch::set_subscription_counter(std::uint64_t number) {
   batch_->Put(store_->meta_, kSubscriptionCounterKey, big_endian(number));
+}
+
+void Store::Batch::put_member_api(std::uint64_t member, std::string_view endpoint) {
+  batch_->Put(store_->meta_, kMemberApiPrefix + std::to_string(member), rocksdb::Slice(endpoint.data(), endpoint.size()));
 }
 
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
@@ -499,6 +504,14 @@ Result<std::uint64_t> Store::subscription_counter() const {
   if (status.IsNotFound()) return std::uint64_t{0};
   if (!status.ok()) return storage_error("cannot read the subscription counter", status);
   return from_big_endian(value);
+}
+
+Result<std::string> Store::member_api(std::uint64_t member) const {
+  std::string value;
+  const auto status = db_->Get({}, meta_, kMemberApiPrefix + std::to_string(member), &value);
+  if (status.IsNotFound()) return std::string{};
+  if (!status.ok()) return storage_error("cannot read a cluster member's api endpoint", status);
+  return value;
 }
 
 Result<std::map<std::string, std::uint64_t, std::less<>>> Store::territory_sequences() const {

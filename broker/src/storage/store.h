@@ -76,6 +76,8 @@ class Store {
     void set_alert_acknowledged(std::string_view owner, std::uint64_t upto);
     void set_checked_until(std::int64_t ms);
     void set_subscription_counter(std::uint64_t number);
+    // A cluster member's api endpoint as it announced it when it took the lead (cluster.h).
+    void put_member_api(std::uint64_t member, std::string_view endpoint);
 
     bool empty() const;
     void clear();
@@ -146,6 +148,9 @@ class Store {
 
   // The number of the last subscription id given ("S-<n>"), 0 if none: ids are never reused.
   Result<std::uint64_t> subscription_counter() const;
+
+  // The api endpoint cluster member `member` announced (put_member_api); empty if none.
+  Result<std::string> member_api(std::uint64_t member) const;
 
   // Each territory's last event sequence.
   Result<std::map<std::string, std::uint64_t, std::less<>>> territory_sequences() const;
