@@ -1,11 +1,13 @@
 #include "dispo/clients/session.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <random>
 #include <thread>
+#include <utility>
 
 namespace dispo::client {
 
@@ -117,6 +119,13 @@ void Session::connect() {
   broker_absent_ = false;
   authentication_failure_.reset();
   socket_.connect(endpoints_[current_]);
+}
+
+std::size_t Session::endpoint_index(const std::string& endpoint) {
+  for (std::size_t i = 0; i < endpoints_.size(); ++i)
+    if (endpoints_[i] == endpoint) return i;
+  endpoints_.push_back(endpoint);  // a member added after this session's list was written
+  return endpoints_.size() - 1;
 }
 
 void Session::next_member() {
@@ -286,10 +295,12 @@ void Session::send_encoded(const std::string& request) {
 
 Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::string& bytes) {
   // A cluster electing its leader refuses for about an election timeout: a few rounds of the
-  // list, a short pause between two rounds.
-  const std::size_t max_redirects = endpoints_.size() < 2 ? 0 : 30 * endpoints_.size();
+  // list, a short pause between two rounds. A refusal that names the leader's endpoint
+  // (Reply.leader_api) is followed there at once, whether the list has it or not.
+  const std::size_t max_redirects = 30 * std::max<std::size_t>(endpoints_.size(), 2);
   std::size_t redirects = 0;
   std::optional<Error> not_leader;
+  std::optional<std::size_t> leader_hint;  // the endpoint a refusal named, to try next
   // Each member of a cluster gets `attempts` silences before the call gives up.
   const int max_silences = options_.attempts * static_cast<int>(endpoints_.size());
   for (int silences = 0; silences < max_silences;) {
@@ -306,19 +317,30 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
       if ((*reply)->status() == wire::Status::ok) return std::move(*reply);
       const auto* text = (*reply)->message();
       Error refused = make_error((*reply)->status(), text ? text->str() : "refusé par le broker");
-      if (refused.status != wire::Status::not_leader || redirects >= max_redirects) return refused;
+      if (refused.status != wire::Status::not_leader) return refused;
+      const auto* leader = (*reply)->leader_api();
+      if (options_.follow_leader && leader && leader->size() > 0 && leader->str() != endpoints_[current_]) {
+        leader_hint = endpoint_index(leader->str());
+      }
+      if ((!leader_hint && endpoints_.size() < 2) || redirects >= max_redirects) return refused;
       not_leader = std::move(refused);
       redirected = true;
       break;
     }
     if (redirected) {
       ++redirects;
+      // Paced even when a leader is named: during an election members may name one that no
+      // longer leads, and the redirects must last about as long as an election does.
       if (redirects % endpoints_.size() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     } else {
       ++silences;  // no answer in time: an attempt spent
     }
-    // Lazy Pirate: a fresh socket (to the next member of a cluster), then the same request id.
-    if (endpoints_.size() > 1) {
+    // Lazy Pirate: a fresh socket (to the leader named, or the next member of a cluster), then the
+    // same request id.
+    if (leader_hint) {
+      current_ = *std::exchange(leader_hint, std::nullopt);
+      connect();
+    } else if (endpoints_.size() > 1) {
       next_member();
     } else {
       connect();

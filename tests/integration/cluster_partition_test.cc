@@ -19,7 +19,9 @@ constexpr const char* kPinnedFacility = "590000024";  // written only by the wri
 // holds, at least `attempts` times; how many of these writes were acknowledged.
 template <typename Enough>
 int pinned_acknowledged(zmq::context_t& context, BrokerProcess& member, int attempts, Enough enough) {
-  client::Session pinned(context, {member.api(), 3s, 1, "pinned"});
+  client::SessionOptions only_member{member.api(), 3s, 1, "pinned"};
+  only_member.follow_leader = false;  // this member's own answers, not the leader's it may name
+  client::Session pinned(context, only_member);
   int acknowledged = 0;
   for (int value = 1; value <= attempts || !enough(); ++value) {
     if (pinned.call(update_of(kPinnedFacility, "u1", value))) ++acknowledged;

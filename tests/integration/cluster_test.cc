@@ -125,7 +125,7 @@ TEST(ClusterTest, ARollingRestartLosesNothingAndTheLeaderHandsOverBeforeStopping
   expect_every_ack_applied_once_everywhere(context, cluster, publishers.acks());
 }
 
-TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpoint) {
+TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpointWhereASessionFollowsIt) {
   Cluster cluster;
   zmq::context_t context;
   LeaderFollower admin(context, cluster, "admin");
@@ -134,11 +134,25 @@ TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpoint) {
   const int leader = admin.leader();
   const int follower = (leader + 1) % kMembers;
 
+  // Asked alone, the follower refuses the write and names the leader's api, in words and in a field.
+  const std::string leader_api = cluster.member(leader).api();
+  const auto answer = ask_only(context, cluster.member(follower), update_of(kFacility, "u1", 3));
+  ASSERT_TRUE(answer) << "the follower did not answer";
+  auto message = wire::decode(answer->data(), answer->size());
+  ASSERT_TRUE(message);
+  const wire::Reply* refusal = (*message)->body_as_Reply();
+  ASSERT_NE(refusal, nullptr);
+  EXPECT_EQ(refusal->status(), wire::Status::not_leader) << "a follower acknowledged a write";
+  ASSERT_NE(refusal->message(), nullptr);
+  EXPECT_NE(refusal->message()->str().find(leader_api), std::string::npos) << refusal->message()->str();
+  ASSERT_NE(refusal->leader_api(), nullptr);
+  EXPECT_EQ(refusal->leader_api()->str(), leader_api);
+  // A session given that follower alone follows the refusal to the leader, which acknowledges.
   client::Session direct(context, {cluster.member(follower).api(), 2s, 1, "direct"});
-  auto refused = direct.call(update_of(kFacility, "u1", 3));
-  ASSERT_FALSE(refused) << "a follower acknowledged a write";
-  EXPECT_EQ(refused.error().status, wire::Status::not_leader);
-  EXPECT_NE(refused.error().message.find(cluster.member(leader).api()), std::string::npos) << refused.error().message;
+  auto written = direct.call(update_of(kFacility, "u1", 3));
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_EQ((*written)->served_by(), static_cast<std::uint64_t>(leader + 1));
+  EXPECT_EQ(direct.endpoint(), leader_api);
 
   // The follower answers reads from what was replicated to it.
   poll_until([&] { return sequence_of(context, cluster.member(follower)) >= (*registered)->sequence(); }, 10s);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -190,6 +191,25 @@ inline std::uint64_t sequence_of(zmq::context_t& context, BrokerProcess& member)
   return snapshot ? (*snapshot)->sequence() : 0;
 }
 
+
+// One request to `member` alone and its reply as that member gives it — no Session, which would
+// follow a refusal to the leader. Nothing when it does not answer within 5 s.
+inline std::optional<std::string> ask_only(zmq::context_t& context, BrokerProcess& member, wire::RequestBodyUnion body) {
+  zmq::socket_t dealer(context, zmq::socket_type::dealer);
+  client::apply_client_keys(dealer, member.probe_keys());
+  dealer.set(zmq::sockopt::linger, 0);
+  dealer.set(zmq::sockopt::rcvtimeo, 5000);
+  dealer.connect(member.api());
+  wire::RequestT request;
+  request.request_id = 1;
+  request.client_id = "ask-only";
+  request.body = std::move(body);
+  const std::string bytes = wire::pack(request);
+  dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+  zmq::message_t reply;
+  if (!dealer.recv(reply)) return std::nullopt;
+  return reply.to_string();
+}
 
 // Polls `done` every millisecond until it holds or `timeout` passes; whether it held.
 template <typename Predicate>

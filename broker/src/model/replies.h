@@ -23,6 +23,9 @@ std::string encode_reply(std::uint64_t request_id, wire::Status status, std::str
 // Reply.lag_ms): the member's id and how old its state may be. Never called by a single broker
 // (0 and 0). The event loop sets it at every turn.
 void stamp_replies(std::uint64_t served_by, std::uint64_t lag_ms);
+// The leader's api endpoint as this member knows it (empty: unknown, or this member leads), put in
+// every `not_leader` refusal encoded from now on (Reply.leader_api). The event loop sets it.
+void stamp_leader_api(std::string endpoint);
 
 inline std::string encode_error(std::uint64_t request_id, const Error& error, std::uint64_t sequence) {
   return encode_reply(request_id, error.status, error.message, sequence);

@@ -310,6 +310,13 @@ Cluster::Turn Cluster::turn() {
   Turn turn;
   turn.reload = foreign_applied_.exchange(false);
   if (!ready_) turn.refusal = not_leading(status);
+  // Refusals carry the leader's api endpoint (Reply.leader_api): looked up again when the leader
+  // changes or other members' batches arrived (one may be the leader's announcement).
+  if (status.leader_id != stamped_leader_ || turn.reload) {
+    stamped_leader_ = status.leader_id;
+    const bool elsewhere = status.leader_id != 0 && status.leader_id != options_.node_id;
+    stamp_leader_api(elsewhere ? api_of(status.leader_id) : std::string{});
+  }
   if (ready_ && announce_) turn.announce_api = own_api_;
   announce_ = false;
   return turn;

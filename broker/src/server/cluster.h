@@ -121,6 +121,7 @@ class Cluster {
   bool ready_ = false;             // leads, and every earlier entry is applied here
   std::string own_api_;            // where clients reach this member (announced when it leads)
   bool announce_ = false;          // it just took the lead and its store lacks own_api_
+  std::uint64_t stamped_leader_ = UINT64_MAX;  // the leader whose api the replies carry
   bool barrier_in_flight_ = false;
   std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
   struct Proposal {

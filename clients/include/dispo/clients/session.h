@@ -3,8 +3,10 @@
 // call() waits for the reply with a timeout; on timeout it reconnects and resends the SAME
 // request id (the ZeroMQ guide's Lazy Pirate), so the broker applies a retried write once.
 // A cluster (issue #16) is given as a list, "tcp://a:7001,tcp://b:7001,tcp://c:7001": a member
-// that does not lead (`not_leader`) or does not answer sends the call to the next one, with the
-// same request id, until one acknowledges it; the session stays with the member that answered.
+// that does not lead (`not_leader`) or does not answer sends the call to the next one — to the
+// leader it names (Reply.leader_api) when it does, added to the list if it was not there (a member
+// added later) — with the same request id, until one acknowledges it; the session stays with the
+// member that answered. One endpoint is enough to find the leader that way.
 // send()/receive() keep many requests in flight for publishers and benchmarks.
 // A failed handshake (a broker requiring CURVE and no key, an unknown or revoked key, another
 // broker's public key) is seen at once through a socket monitor: call() then fails with
@@ -60,6 +62,8 @@ struct SessionOptions {
   ClientKeys keys{};                                // empty = no CURVE (loopback)
   bool current = false;  // a cluster: every request's reads must be current (Request.current):
                          // the leader answers them after confirming it leads
+  bool follow_leader = true;  // a cluster: go to the leader a refusal names (Reply.leader_api);
+                              // false keeps the session on its list (a test pinned to a member)
 };
 
 // A verified reply; owns its bytes.
@@ -127,10 +131,12 @@ class Session {
 
   // The next member of the list (nothing to do with one endpoint), connected afresh.
   void next_member();
+  // Where `endpoint` is in the list; appended when it is not (a leader named by a refusal).
+  std::size_t endpoint_index(const std::string& endpoint);
 
   zmq::context_t* context_;
   SessionOptions options_;
-  std::vector<std::string> endpoints_;  // options_.broker split at commas
+  std::vector<std::string> endpoints_;  // options_.broker split at commas, then leaders named
   std::size_t current_ = 0;
   zmq::socket_t monitor_;  // events of socket_'s connection (before socket_: closed after it)
   zmq::socket_t socket_;
