@@ -74,7 +74,8 @@ std::string BrokerProbe::render(const Context& context) const {
   out.family("dispo_commit_batch_requests", "histogram", "Requests answered by one group commit");
   out.histogram("dispo_commit_batch_requests", {}, batch_requests_);
   out.family("dispo_commit_seconds", "histogram",
-             "Duration of one group commit, from its batch closed to its writes durable: the RocksDB write with its WAL fsync (a cluster leader: replication to a majority)");
+             "Duration of one group commit, from its batch closed to its writes durable: the RocksDB "
+             "write with its WAL fsync (a cluster leader: replication to a majority)");
   out.histogram("dispo_commit_seconds", {}, commit_seconds_);
   out.family("dispo_commit_failures_total", "counter", "Group commits that failed (nothing acknowledged)");
   out.sample("dispo_commit_failures_total", static_cast<double>(commit_failures_));

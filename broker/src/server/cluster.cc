@@ -309,14 +309,15 @@ Cluster::Turn Cluster::turn() {
   }
   Turn turn;
   turn.reload = foreign_applied_.exchange(false);
-  if (!ready_) turn.refusal = not_leading(status);
-  // Refusals carry the leader's api endpoint (Reply.leader_api): looked up again when the leader
-  // changes or other members' batches arrived (one may be the leader's announcement).
-  if (status.leader_id != stamped_leader_ || turn.reload) {
-    stamped_leader_ = status.leader_id;
+  // The leader's api endpoint, for refusals (their text and Reply.leader_api): looked up again only
+  // when the leader changes or other members' batches arrived (one may be the leader's announcement).
+  if (status.leader_id != known_leader_ || turn.reload) {
+    known_leader_ = status.leader_id;
     const bool elsewhere = status.leader_id != 0 && status.leader_id != options_.node_id;
-    stamp_leader_api(elsewhere ? api_of(status.leader_id) : std::string{});
+    known_leader_api_ = elsewhere ? api_of(status.leader_id) : std::string{};
+    stamp_leader_api(known_leader_api_);
   }
+  if (!ready_) turn.refusal = not_leading(status);
   if (ready_ && announce_) turn.announce_api = own_api_;
   announce_ = false;
   return turn;
@@ -327,7 +328,7 @@ Error Cluster::not_leading(const ReplicatedLog::Status& status) const {
     return make_error(wire::Status::not_leader,
                       "le cluster élit son leader : aucune écriture n'est prise pour l'instant, "
                       "réessayez dans quelques secondes");
-  std::string where = api_of(status.leader_id);
+  std::string where = status.leader_id == known_leader_ ? known_leader_api_ : api_of(status.leader_id);
   if (where.empty()) where = status.leader_address;
   return make_error(wire::Status::not_leader, "ce nœud n'est pas le leader du cluster : adressez-vous au nœud " +
                                                    std::to_string(status.leader_id) + " (" + where + ")");

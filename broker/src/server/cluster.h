@@ -1,11 +1,12 @@
 // Cluster: this broker as one member of a Raft cluster (issue #16; BrokerOptions::cluster).
 //
 // The leader's group commit goes through the replicated log (replication/replicated_log.h): its
-// batch (Store::Batch::data) is proposed, and the loop goes on with the next batches; take_settled()
-// says, in the order they were proposed, which are on a majority and written to this member's
-// store, or that one was not committed (then every later one counts as failed too). Every member writes each committed batch to its own store in log
-// order (Store::apply_replicated, on the log's thread), so stores, and the feed sequence numbers
-// in them, are the same on every member. A member that does not lead refuses writes
+// batch (Store::Batch::data) is proposed, and the loop goes on with the next batches;
+// take_settled() says, in the order they were proposed, which are on a majority and written to
+// this member's store, or that one was not committed (then every later one counts as failed too).
+// Every member writes each committed batch to its own store in log order
+// (Store::apply_replicated, on the log's thread), so stores, and the feed sequence numbers in
+// them, are the same on every member. A member that does not lead refuses writes
 // (`not_leader`, naming the leader's api endpoint) and answers reads from its state as last
 // reloaded: turn() tells the loop when batches it did not write were applied. A new leader takes
 // writes only once every entry of the earlier terms is applied here (a Raft barrier). With the
@@ -121,7 +122,8 @@ class Cluster {
   bool ready_ = false;             // leads, and every earlier entry is applied here
   std::string own_api_;            // where clients reach this member (announced when it leads)
   bool announce_ = false;          // it just took the lead and its store lacks own_api_
-  std::uint64_t stamped_leader_ = UINT64_MAX;  // the leader whose api the replies carry
+  std::uint64_t known_leader_ = UINT64_MAX;  // the leader as of the last turn, and its api endpoint
+  std::string known_leader_api_;             // (empty: unknown) — what refusals name
   bool barrier_in_flight_ = false;
   std::atomic<int> barrier_result_{0};     // 1 committed, 2 failed (set on the log's thread)
   struct Proposal {

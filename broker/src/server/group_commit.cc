@@ -89,7 +89,8 @@ GroupCommit::Closed GroupCommit::close() {
     if (!pending_.events.empty()) pending_.batch.set_last_sequence(parts_.state.sequence);
     auto ticket = commit_(pending_.batch);
     if (!ticket) {
-      if (parts_.probe) parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - closing.closed_at, false);
+      if (parts_.probe)
+        parts_.probe->on_commit(waiting_.size(), std::chrono::steady_clock::now() - closing.closed_at, false);
       return roll_back(ticket.error(), std::move(closing));
     }
     closing.ticket = *ticket;

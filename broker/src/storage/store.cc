@@ -182,7 +182,8 @@ void Store::Batch::set_subscription_counter(std::uint64_t number) {
 }
 
 void Store::Batch::put_member_api(std::uint64_t member, std::string_view endpoint) {
-  batch_->Put(store_->meta_, kMemberApiPrefix + std::to_string(member), rocksdb::Slice(endpoint.data(), endpoint.size()));
+  batch_->Put(store_->meta_, kMemberApiPrefix + std::to_string(member),
+              rocksdb::Slice(endpoint.data(), endpoint.size()));
 }
 
 bool Store::Batch::empty() const { return batch_->Count() == 0; }
