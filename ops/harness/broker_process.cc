@@ -63,7 +63,8 @@ void BrokerProcess::launch(std::chrono::milliseconds deadline) {
     client::Session session(context, {api_, std::chrono::milliseconds(200), 1, "test-probe", probe_keys_});
     wire::RequestBodyUnion body;
     body.Set(wire::SnapshotRequestT{});
-    if (session.call(std::move(body))) return;
+    auto answered = session.call(std::move(body));
+    if (answered || (up_when_key_refused_ && answered.error().status == wire::Status::unauthenticated)) return;
   }
   throw std::runtime_error("dispo-broker did not answer in time:\n" + log());
 }

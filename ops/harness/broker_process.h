@@ -32,6 +32,9 @@ class BrokerProcess {
   // The keys start() probes with, for a broker running with --curve-key.
   void set_probe_keys(client::ClientKeys keys) { probe_keys_ = std::move(keys); }
   const client::ClientKeys& probe_keys() const { return probe_keys_; }
+  // A cluster member joining with an empty store knows no principal until it is sent the state:
+  // start() then takes a refusal of the probe's key (the broker's ZAP handler answered) as up.
+  void set_up_when_the_key_is_refused(bool up) { up_when_key_refused_ = up; }
 
   // Starts the broker and waits until it answers (throws after `deadline`).
   void start(std::chrono::milliseconds deadline = std::chrono::seconds(20));
@@ -55,6 +58,7 @@ class BrokerProcess {
   std::string feed_;
   Process process_;
   client::ClientKeys probe_keys_;
+  bool up_when_key_refused_ = false;
 };
 
 }  // namespace dispo::testing

@@ -1,6 +1,7 @@
 // Issue #16, the operator's side of a cluster, with the real dispo-admin: `cluster status` from any
 // member, a member added (started with --join, given a snapshot of the state, then voting) and
-// another removed while three publishers write, then the newcomer leading and named by the others
+// another removed while three publishers write (and one joining a cluster over the encrypted
+// member link), then the newcomer leading and named by the others
 // with its api endpoint; the leadership transferred to a chosen member; and
 // reads: each reply names the member that served it, a read flagged `current` (dispo --current)
 // is answered by the leader only.
@@ -152,6 +153,48 @@ TEST(ClusterMembershipTest, TheLeadershipGoesWhereTheOperatorSaysAndCurrentReads
                                  30s);
   EXPECT_EQ(found.exit_code, 0) << found.out << found.err;
   EXPECT_EQ(found.err, "");
+}
+
+// A département's cluster runs with the broker's key: a member joins over the encrypted member
+// link, given a copy of the shared broker.key as the operator does, restores the snapshot, votes,
+// and every acknowledged update is in the four identical event logs.
+TEST(ClusterMembershipTest, OverTheEncryptedLinkAMemberJoinsWithTheSharedKeyAndCatchesUpBySnapshot) {
+  Cluster cluster(/*metrics=*/false, /*proxied=*/false, /*curve=*/true);
+  zmq::context_t context;
+  ASSERT_NO_FATAL_FAILURE(register_publishers_facility(context, cluster));
+  const auto with_keys = [&](std::vector<std::string> arguments) {
+    const auto keys = cluster.key_flags();
+    arguments.insert(arguments.end(), keys.begin(), keys.end());
+    return arguments;
+  };
+  Publishers publishers(context, cluster);
+  ASSERT_TRUE(publishers.reach(200)) << cluster.logs();
+
+  BrokerProcess& fourth = cluster.start_joining_member();
+  const auto added = admin(with_keys({"cluster", "add", "4", cluster.joining_raft_address(3)}),
+                           all_members(cluster, &BrokerProcess::api, 0));
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err << fourth.log();
+  CommandResult seen_by_fourth;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        seen_by_fourth = admin(with_keys({"cluster", "status"}), fourth.api());
+        return seen_by_fourth.out.find("nœud 4 : suiveur") != std::string::npos &&
+               seen_by_fourth.out.find(cluster.joining_raft_address(3)) != std::string::npos;
+      },
+      20s))
+      << "member 4 never listed itself as a follower:\n" << seen_by_fourth.out << seen_by_fourth.err;
+  EXPECT_NE(fourth.log().find("restored a snapshot of the store"), std::string::npos) << fourth.log();
+  const std::size_t at_join = publishers.acknowledged();
+  ASSERT_TRUE(publishers.reach(at_join + 100)) << "no write after the join\n" << cluster.logs();
+  publishers.stop();
+  EXPECT_TRUE(publishers.failures().empty()) << publishers.failures().front();
+
+  const Acknowledged acks = publishers.acks();
+  EXPECT_TRUE(poll_until([&] { return sequence_of(context, fourth) >= acks.rbegin()->first; }, 20s)) << fourth.log();
+  const EventLog first = stopped_event_log(fourth);
+  for (int i = 0; i < kMembers; ++i)
+    EXPECT_TRUE(stopped_event_log(cluster.member(i)) == first) << "member " << i + 1 << " differs from member 4";
+  expect_acknowledged_once_in(first, acks);
 }
 
 TEST(ClusterMembershipTest, ASingleBrokerSaysItIsNoCluster) {

@@ -39,20 +39,24 @@ class Cluster {
  public:
   // `metrics`: each member also serves /metrics, /healthz and /readyz (metrics_port(i)).
   // `proxied`: the members reach each other through a RaftLinkProxy each (partition()).
-  // `curve`: the members share a broker key pair (`dispo-broker init` on member 1, whose data
-  // directory is copied to the others before their first start: the same admin in every store),
-  // so their traffic goes over the member link; clients use the admin's keys (client_keys()).
+  // `curve`: the members are set up by `dispo-broker init --cluster` (in setup/: the same
+  // initialised store for each, the shared broker key pair) and each starts from its own
+  // dispo.toml, as on their machines — only its key's path, the metrics port and the test's
+  // timings on the command line; their traffic goes over the member link, and clients use the
+  // admin's keys (client_keys()).
   explicit Cluster(bool metrics = false, bool proxied = false, bool curve = false) {
     std::string raft;
     std::string api;
+    std::string feed;
     std::vector<int> bind_ports;
     for (int i = 0; i < kMembers; ++i) {
-      members_.push_back(std::make_unique<BrokerProcess>(dir_ / ("member-" + std::to_string(i + 1)) / "data"));
-      std::filesystem::create_directories(members_[i]->data_dir().parent_path());
       const std::string id = std::to_string(i + 1);
+      members_.push_back(std::make_unique<BrokerProcess>(member_folder(i, curve) / "data"));
+      if (!curve) std::filesystem::create_directories(member_folder(i, curve));
       const int raft_port = free_port();
       raft += (i ? "," : "") + id + "=127.0.0.1:" + std::to_string(raft_port);
       api += (i ? "," : "") + id + "=" + members_[i]->api();
+      feed += (i ? "," : "") + id + "=" + members_[i]->feed();
       if (proxied) {
         bind_ports.push_back(free_port());
         proxies_.push_back(std::make_unique<RaftLinkProxy>(raft_port, bind_ports.back()));
@@ -60,36 +64,48 @@ class Cluster {
     }
     raft_ = raft;
     api_ = api;
-    if (curve) initialise_keys();
+    if (curve) set_up_with_init(feed);
     for (int i = 0; i < kMembers; ++i) {
       // A snapshot every 32 entries: every cluster test takes snapshots, compacts the log and
       // restarts members from a snapshot (the default, 8192, is rarely reached by a test).
-      std::vector<std::string> args = {"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api,
-                                        "--election-timeout-ms", "500", "--snapshot-every", "32"};
-      if (proxied) args.insert(args.end(), {"--cluster-bind", "127.0.0.1:" + std::to_string(bind_ports[i])});
+      std::vector<std::string> args = {"--election-timeout-ms", "500", "--snapshot-every", "32"};
       if (curve) {
-        args.insert(args.end(), {"--curve-key", (dir_ / "keys" / "broker.key").string()});
+        const auto folder = member_folder(i, curve);
+        args.insert(args.end(), {"--config", (folder / "dispo.toml").string(), "--curve-key",
+                                 (folder / "broker.key").string()});
         members_[i]->set_probe_keys(keys_);
+      } else {
+        args.insert(args.end(), {"--node-id", std::to_string(i + 1), "--cluster", raft, "--cluster-api", api});
       }
-      if (metrics) {
-        metrics_ports_.push_back(free_port());
-        args.insert(args.end(), {"--metrics", "127.0.0.1:" + std::to_string(metrics_ports_.back())});
-      }
+      if (proxied) args.insert(args.end(), {"--cluster-bind", "127.0.0.1:" + std::to_string(bind_ports[i])});
+      if (metrics) metrics_ports_.push_back(free_port());
+      // Unless the test reads them: a port of the system's choosing, not the member's 9401.
+      if (metrics || curve)
+        args.insert(args.end(), {"--metrics", "127.0.0.1:" + std::to_string(metrics ? metrics_ports_.back() : 0)});
       members_[i]->set_extra_args(std::move(args));
     }
     for (auto& member : members_) member->start();
   }
 
   // A new member (ids 4, 5, …) started on an empty directory with --join: not in the configuration
-  // until `dispo-admin cluster add ID raft_address(ID)` makes it a voter.
+  // until `dispo-admin cluster add ID raft_address(ID)` makes it a voter. With `curve`, it is given
+  // a copy of member 1's broker.key, as the operator does.
   BrokerProcess& start_joining_member() {
     const std::string id = std::to_string(members_.size() + 1);
     auto member = std::make_unique<BrokerProcess>(dir_ / ("member-" + id) / "data");
     std::filesystem::create_directories(member->data_dir().parent_path());
     raft_addresses_.push_back("127.0.0.1:" + std::to_string(free_port()));
-    member->set_extra_args({"--node-id", id, "--cluster", raft_ + "," + id + "=" + raft_addresses_.back(),
-                            "--cluster-api", api_ + "," + id + "=" + member->api(), "--election-timeout-ms", "500",
-                            "--snapshot-every", "32", "--join"});
+    std::vector<std::string> args = {"--node-id", id, "--cluster", raft_ + "," + id + "=" + raft_addresses_.back(),
+                                     "--cluster-api", api_ + "," + id + "=" + member->api(), "--election-timeout-ms",
+                                     "500", "--snapshot-every", "32", "--join"};
+    if (!keys_.broker_public.empty()) {
+      const auto key = member->data_dir().parent_path() / "broker.key";
+      std::filesystem::copy_file(member_folder(0, true) / "broker.key", key);
+      args.insert(args.end(), {"--curve-key", key.string(), "--metrics", "127.0.0.1:0"});
+      member->set_probe_keys(keys_);
+      member->set_up_when_the_key_is_refused(true);
+    }
+    member->set_extra_args(std::move(args));
     member->start();
     members_.push_back(std::move(member));
     return *members_.back();
@@ -114,6 +130,11 @@ class Cluster {
   BrokerProcess& member(int i) { return *members_[i]; }
   // The admin's keys with a CURVE cluster; empty otherwise.
   const client::ClientKeys& client_keys() const { return keys_; }
+  // With a CURVE cluster, the files a command-line client is given: --key and --broker-key.
+  std::vector<std::string> key_flags() const {
+    return {"--key", (dir_ / "setup" / "keys" / "admin.key").string(), "--broker-key",
+            (dir_ / "setup" / "keys" / "broker.pub").string()};
+  }
   RaftLinkProxy& proxy(int i) { return *proxies_.at(i); }
   int metrics_port(int i) const { return metrics_ports_.at(i); }
   std::string logs() const {
@@ -132,15 +153,16 @@ class Cluster {
   std::vector<std::string> raft_addresses_;  // of the members that joined later
   client::ClientKeys keys_;
 
-  void initialise_keys() {
-    const auto first = members_[0]->data_dir();
-    const auto init = run_command({broker_binary(), "init", "--data", first.string(), "--keys",
-                                   (dir_ / "keys").string(), "--admin", "admin"});
-    if (init.exit_code != 0) throw std::runtime_error("dispo-broker init: " + init.err);
-    for (int i = 1; i < kMembers; ++i)
-      std::filesystem::copy(first, members_[i]->data_dir(), std::filesystem::copy_options::recursive);
-    auto broker = wire::read_key_file(dir_ / "keys" / "broker.pub", false);
-    auto admin = wire::read_key_file(dir_ / "keys" / "admin.key", true);
+  std::filesystem::path member_folder(int i, bool curve) const {
+    return (curve ? dir_ / "setup" : dir_.path()) / ("member-" + std::to_string(i + 1));
+  }
+
+  void set_up_with_init(const std::string& feed) {
+    const auto init = run_command({broker_binary(), "init", "--cluster", raft_, "--cluster-api", api_,
+                                   "--cluster-feed", feed, "--out", (dir_ / "setup").string(), "--admin", "admin"});
+    if (init.exit_code != 0) throw std::runtime_error("dispo-broker init --cluster: " + init.err);
+    auto broker = wire::read_key_file(dir_ / "setup" / "keys" / "broker.pub", false);
+    auto admin = wire::read_key_file(dir_ / "setup" / "keys" / "admin.key", true);
     if (!broker || !admin) throw std::runtime_error("the keys written by dispo-broker init cannot be read");
     keys_ = {broker->public_key, admin->public_key, admin->secret_key};
   }

@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "dispo/broker/broker.h"
+#include "dispo/broker/cluster_setup.h"
 #include "dispo/schemas/cli_french.h"
 #include "dispo/broker/metrics.h"
 #include "dispo/schemas/curve_keys.h"
@@ -22,6 +23,36 @@ namespace {
 std::atomic<bool> stop_requested{false};
 
 void request_stop(int) { stop_requested.store(true); }
+
+// What `dispo-broker init --cluster` wrote, and what the operator does with it.
+int print_cluster_setup(const dispo::Result<dispo::broker::ClusterSetup>& setup,
+                        const dispo::broker::ClusterSetupOptions& options) {
+  if (!setup) {
+    std::fprintf(stderr, "dispo-broker init : %s\n", setup.error().message.c_str());
+    return 1;
+  }
+  std::printf("cluster de %zu membres préparé dans %s ; sur la machine de chaque membre, avant son premier\n"
+              "démarrage (propriétaire : l'utilisateur du broker) :\n",
+              setup->members.size(), options.out.c_str());
+  std::string apis;
+  std::string feeds;
+  for (const auto& member : setup->members) {
+    std::printf("  membre %llu : %s/dispo.toml → /etc/dispo/dispo.toml, broker.key → %s, data/ → %s\n",
+                static_cast<unsigned long long>(member.id), member.folder.c_str(), options.member_key.c_str(),
+                options.member_data.c_str());
+    apis += (apis.empty() ? "" : ",") + member.api;
+    feeds += (feeds.empty() ? "" : ",") + member.feed;
+  }
+  std::printf("broker.key (secrète, commune aux membres) n'est que dans ces dossiers ; un membre ajouté plus\n"
+              "tard la reçoit d'un autre membre.\n"
+              "clé publique du broker : %s (à donner à chaque client : --broker-key)\n"
+              "clés de l'administrateur « %s » : %s (secrètes : pour `dispo-admin … --key`)\n"
+              "pour les clients : DISPO_BROKER=%s\n"
+              "                   DISPO_FEED=%s\n",
+              setup->broker_public.c_str(), options.admin.c_str(), setup->admin_key.c_str(), apis.c_str(),
+              feeds.c_str());
+  return 0;
+}
 
 }  // namespace
 
@@ -113,7 +144,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
   app.add_option("--cluster", cluster_spec,
                  "Les nœuds du cluster Raft : ID=HÔTE:PORT,… (ex. 1=127.0.0.1:7401,2=127.0.0.1:7402,\n"
-                 "3=127.0.0.1:7403 ; boucle locale seulement pour l'instant)");
+                 "3=127.0.0.1:7403 ; au-delà de la boucle locale, avec --curve-key)");
   app.add_option("--cluster-api", cluster_api_spec,
                  "L'adresse des requêtes de chaque nœud, nommée à qui écrit ailleurs qu'au leader :\n"
                  "ID=ADRESSE,… (ex. 1=tcp://127.0.0.1:7001,…)");
@@ -139,6 +170,29 @@ int main(int argc, char** argv) {
   init->add_option("--data", init_data, "Répertoire de données (RocksDB)")->capture_default_str();
   init->add_option("--keys", init_keys, "Répertoire des fichiers de clés")->capture_default_str();
   init->add_option("--admin", init_admin, "Nom du premier administrateur")->capture_default_str();
+  dispo::broker::ClusterSetupOptions setup;
+  CLI::Option* setup_cluster = init->add_option(
+      "--cluster", setup.cluster,
+      "Préparer les membres d'un cluster (ID=HÔTE:PORT,…, leurs adresses Raft) : un dossier par membre\n"
+      "dans --out (dispo.toml, broker.key, data/), la même base initialisée pour tous");
+  CLI::Option* setup_api = init->add_option(
+      "--cluster-api", setup.cluster_api,
+      "Avec --cluster : l'adresse des requêtes de chaque membre, ID=tcp://HÔTE:PORT,… (son flux\n"
+      "prend le port suivant)");
+  CLI::Option* setup_feed = init->add_option(
+      "--cluster-feed", setup.cluster_feed,
+      "Avec --cluster : l'adresse du flux de chaque membre, ID=tcp://HÔTE:PORT,… (défaut : le port de son\n"
+      "api + 1)");
+  CLI::Option* setup_out = init->add_option("--out", setup.out, "Avec --cluster : le répertoire à créer (ou vide)");
+  CLI::Option* setup_data =
+      init->add_option("--member-data", setup.member_data, "Avec --cluster : le répertoire de données sur chaque membre")
+          ->capture_default_str();
+  CLI::Option* setup_key =
+      init->add_option("--member-key", setup.member_key, "Avec --cluster : où chaque membre aura broker.key")
+          ->capture_default_str();
+  setup_cluster->needs(setup_api)->needs(setup_out);
+  for (CLI::Option* with_cluster : {setup_api, setup_feed, setup_out, setup_data, setup_key}) with_cluster->needs(setup_cluster);
+  for (const char* single : {"--data", "--keys"}) setup_cluster->excludes(init->get_option(single));
   std::string sequence_data;
   CLI::App* sequence = app.add_subcommand(
       "sequence", "Afficher la dernière séquence validée du répertoire de données d'un broker ARRÊTÉ ou\n"
@@ -199,6 +253,10 @@ int main(int argc, char** argv) {
                 data_dir.c_str(), options.api.c_str(), options.feed.c_str(),
                 curve_key_file.empty() ? "non" : "oui", metrics_address.empty() ? "non" : metrics_address.c_str());
     return 0;
+  }
+  if (init->parsed() && !setup.cluster.empty()) {
+    setup.admin = init_admin;
+    return print_cluster_setup(dispo::broker::set_up_cluster(setup), setup);
   }
   if (init->parsed()) {
     auto report = dispo::broker::initialise_security(init_data, init_keys, init_admin);

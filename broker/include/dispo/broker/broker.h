@@ -25,7 +25,8 @@ namespace dispo::broker {
 class MetricsBoard;  // dispo/broker/metrics.h
 
 // A member of a broker cluster (issue #16): its id, where the other members reach its Raft log
-// ("HOST:PORT", loopback only for now), and its api endpoint (named to writers sent elsewhere).
+// ("HOST:PORT"; beyond loopback only with the broker's CURVE key), and its api endpoint (named to
+// writers sent elsewhere).
 struct ClusterMember {
   std::uint64_t id = 0;
   std::string raft;
