@@ -1,5 +1,5 @@
 // Issue #16, readers and operators: a board given every member's feed goes through a leader kill
-// without a resync; each member says its role, the leader it knows and its log on /metrics, and is
+// without a resync; a follower's feed carries the alerts too; each member says its role, the leader it knows and its log on /metrics, and is
 // ready (/readyz) only while it reaches a majority (three real members, test_cluster.h).
 #include <gtest/gtest.h>
 
@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "dispo/clients/alert_watch.h"
 #include "dispo/clients/board.h"
 #include "http_client.h"
 #include "test_cluster.h"
@@ -62,6 +63,61 @@ TEST(ClusterTest, ABoardHearingEveryMemberFollowsALeaderKillWithoutAResync) {
   EXPECT_TRUE(shows(6)) << "the board shows " << available_on(board, kFacility, "u1");
   EXPECT_EQ(board.sequence(), (*updated)->sequence());
   EXPECT_EQ(board.resync_count(), resyncs_before_kill) << "resynchronised: " << board.last_resync_reason();
+}
+
+
+// A new place reaches the on-call worker through whichever member it listens to: a follower puts
+// on its feed the alerts raised in the leader's batches, numbered as the leader numbered them, so
+// a watch on a follower's feed alone hears them without fetching.
+TEST(ClusterTest, AFollowersFeedCarriesTheAlertsRaisedInTheLeadersBatches) {
+  Cluster cluster;
+  zmq::context_t context;
+  const std::string owner = "astreinte-59";  // without CURVE, alerts belong to the client id
+  LeaderFollower worker(context, cluster, owner);
+  ASSERT_TRUE(worker.call(registration_of(make_facility(kFacility, 1, 20)))) << cluster.logs();
+  wire::SubscribeT subscribe;
+  subscribe.subscription = std::make_unique<wire::SubscriptionT>();
+  subscribe.subscription->kind = wire::SubscriptionKind::search;
+  subscribe.subscription->query = std::make_unique<wire::SearchQueryT>();
+  subscribe.subscription->query->departement = "59";
+  subscribe.subscription->query->children.push_back(std::make_unique<wire::ChildT>());
+  subscribe.subscription->query->children.back()->age = 9;
+  wire::RequestBodyUnion body;
+  body.Set(std::move(subscribe));
+  ASSERT_TRUE(worker.call(std::move(body)));
+
+  const int follower = (worker.leader() + 1) % kMembers;
+  client::AlertWatchOptions options;
+  options.session = {cluster.member(follower).api(), 2s, 2, owner};
+  options.feed = cluster.member(follower).feed();
+  // Quiet for this long, a watch fetches: the second alert must come sooner, on the feed.
+  options.refetch_interval = 5s;
+  client::AlertWatch watch(context, options);
+  ASSERT_TRUE(watch.start());
+  auto next_alert = [&]() -> std::optional<wire::AlertT> {
+    for (auto until = Clock::now() + 20s; Clock::now() < until;) {
+      auto alerts = watch.poll(100ms);
+      if (!alerts) return std::nullopt;
+      if (!alerts->empty()) return alerts->front();
+    }
+    return std::nullopt;
+  };
+  // The first place opens (its alert may come by a fetch: the watch's subscription may not have
+  // reached the follower yet), closes, and opens again.
+  ASSERT_TRUE(worker.call(update_of(kFacility, "u1", 1, 0)));
+  const auto first = next_alert();
+  ASSERT_TRUE(first) << cluster.logs();
+  EXPECT_EQ(first->number, 1u);
+  const std::uint64_t fetches = watch.fetches();
+  ASSERT_TRUE(worker.call(update_of(kFacility, "u1", 0, 1)));
+  ASSERT_TRUE(worker.call(update_of(kFacility, "u1", 1, 0)));
+  EXPECT_EQ(worker.leader(), (follower + kMembers - 1) % kMembers) << "the leader changed: the test is off";
+  const auto second = next_alert();
+  ASSERT_TRUE(second) << cluster.logs();
+  EXPECT_EQ(second->number, 2u);
+  EXPECT_EQ(second->kind, wire::AlertKind::place_matches);
+  EXPECT_EQ(second->facility_id, kFacility);
+  EXPECT_EQ(watch.fetches(), fetches) << "the alert was fetched, not heard on member " << follower + 1 << "'s feed";
 }
 
 

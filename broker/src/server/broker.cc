@@ -5,6 +5,9 @@
 #include "dispo/broker/broker.h"
 #include "dispo/broker/metrics.h"
 
+#include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "access/feed_topics.h"
@@ -21,6 +24,7 @@
 #include "storage/reply_cache.h"
 #include "storage/storage_guard.h"
 #include "storage/store.h"
+#include "writes/alerts.h"
 
 namespace dispo::broker {
 
@@ -89,6 +93,7 @@ struct Broker::Impl {
   // current reads (they all arrived before it began) need no other.
   bool current_confirmed = false;
   static constexpr std::chrono::milliseconds kReloadEvery{50};
+  static constexpr std::size_t kAlertsPublishedPerOwner = 256;  // per reload
   // A cluster's leader dispatches the next batches while earlier ones are being replicated, up to
   // this many closed and not yet released (a single broker's commit is durable when it returns).
   static constexpr std::size_t kMaxBatchesInFlight = 8;
@@ -147,6 +152,10 @@ void Broker::Impl::follow_cluster() {
 
 void Broker::Impl::reload_replicated() {
   const std::uint64_t before = batch.committed_sequence();
+  // Each owner's last alert number before: the alerts raised since, in the other members'
+  // batches, go on this member's feed too.
+  std::map<std::string, std::uint64_t, std::less<>> alerts_before;
+  for (const auto& [owner, cursor] : state.workflow.alert_cursors) alerts_before.emplace(owner, cursor.last);
   replies.clear();
   if (auto loaded = batch.load(); !loaded) {
     logger()->critical("cannot reload the state after replicated writes: {}", loaded.error().message);
@@ -165,6 +174,19 @@ void Broker::Impl::reload_replicated() {
   });
   if (!visited) logger()->error("cannot read the replicated events: {}", visited.error().message);
   if (published) housekeeping.heartbeat_now();
+  for (const auto& [owner, cursor] : state.workflow.alert_cursors) {
+    const auto seen = alerts_before.find(owner);
+    const std::uint64_t after = seen == alerts_before.end() ? 0 : seen->second;
+    if (cursor.last <= after) continue;
+    // A member far behind (a snapshot restored) publishes the first of many; an AlertWatch
+    // fetches the rest when it sees the gap.
+    auto raised = store->alerts(owner, after, kAlertsPublishedPerOwner);
+    if (!raised) {
+      logger()->error("cannot read the replicated alerts: {}", raised.error().message);
+      continue;
+    }
+    for (const auto& alert : *raised) feed.publish(alert_topic(owner), alert_message(alert));
+  }
 }
 
 // One batch: the waiting requests, each in its peer's turn, up to max_batch requests or

@@ -294,13 +294,16 @@ std::uint64_t raise_alert(BrokerState& state, PendingCommit& pending, std::strin
   auto [cursor, inserted] = state.workflow.alert_cursors.try_emplace(std::string(owner));
   alert.number = ++cursor->second.last;
   pending.batch.put_alert(owner, alert);
-  flatbuffers::FlatBufferBuilder builder(256);
-  wire::finish(builder, wire::Alert::Pack(builder, &alert));
-  pending.alerts.push_back({std::string(owner), std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
-                                                            builder.GetSize())});
+  pending.alerts.push_back({std::string(owner), alert_message(alert)});
   logger()->debug("alert owner={} number={} kind={} facility={} request={}", owner, alert.number,
                   wire::EnumNameAlertKind(alert.kind), alert.facility_id, alert.request_id);
   return alert.number;
+}
+
+std::string alert_message(const wire::AlertT& alert) {
+  flatbuffers::FlatBufferBuilder builder(256);
+  wire::finish(builder, wire::Alert::Pack(builder, &alert));
+  return {reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()};
 }
 
 void on_availability_changed(BrokerState& state, PendingCommit& pending, const RequestContext& context,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "state/broker_state.h"
@@ -19,6 +20,9 @@ namespace dispo::broker {
 // Numbers `alert` as the owner's next, stages it in `pending` and returns its number.
 std::uint64_t raise_alert(BrokerState& state, PendingCommit& pending, std::string_view owner,
                           wire::AlertT alert);
+
+// An alert as the feed carries it on its owner's topic.
+std::string alert_message(const wire::AlertT& alert);
 
 // A unit's availability changed from `before` (registration, update, confirmation, hold):
 // raises place_matches for standing searches and pending requests that it newly satisfies — one
