@@ -1,6 +1,7 @@
 // Issue #16, readers and operators: a board given every member's feed goes through a leader kill
-// without a resync; a follower's feed carries the alerts too; each member says its role, the leader it knows and its log on /metrics, and is
-// ready (/readyz) only while it reaches a majority (three real members, test_cluster.h).
+// without a resync; a follower's feed carries the alerts too; each member says its role, the
+// leader it knows and its log on /metrics, and is ready (/readyz) only while it reaches a majority
+// (three real members, test_cluster.h).
 #include <gtest/gtest.h>
 
 #include <csignal>

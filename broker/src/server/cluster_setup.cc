@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -29,9 +30,16 @@ std::string host_port(const std::string& host, unsigned port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
+// A TOML basic string: quotes, backslashes and control characters escaped.
 std::string toml_string(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+      quoted += escaped;
+      continue;
+    }
     if (c == '"' || c == '\\') quoted += '\\';
     quoted += c;
   }
@@ -63,7 +71,8 @@ Result<Listeners> listeners_of(const ClusterMember& member, const std::string& f
   listeners.raft = *wire::parse_host_port(member.raft);  // parse_cluster checked it
   const auto api = tcp_endpoint(member.api);
   if (api && feed.empty() && api->port == 65535)
-    return make_error(wire::Status::invalid, "le flux du nœud " + id + " prendrait le port 65536 : donnez-lui --cluster-feed");
+    return make_error(wire::Status::invalid,
+                      "le flux du nœud " + id + " prendrait le port 65536 : donnez-lui --cluster-feed");
   if (!api) {
     const std::string what = member.api.empty() ? "--cluster-api ne donne pas l'adresse du nœud " + id
                                                  : "--cluster-api : « " + member.api + " » (nœud " + id +
@@ -114,7 +123,8 @@ Result<void> check_out(const std::filesystem::path& out) {
   if (!std::filesystem::is_directory(out, error))
     return make_error(wire::Status::invalid, out.string() + " existe et n'est pas un répertoire");
   if (!std::filesystem::is_empty(out, error))
-    return make_error(wire::Status::invalid, out.string() + " n'est pas vide : rien n'a été écrasé (choisissez un répertoire neuf)");
+    return make_error(wire::Status::invalid,
+                      out.string() + " n'est pas vide : rien n'a été écrasé (choisissez un répertoire neuf)");
   return {};
 }
 
@@ -183,7 +193,8 @@ Result<ClusterSetup> set_up_cluster(const ClusterSetupOptions& options) {
   auto feeds = parse_cluster(options.cluster, options.cluster_feed);
   if (!feeds)
     return make_error(wire::Status::invalid,
-                      "--cluster-feed attend ID=tcp://HÔTE:PORT,… pour des nœuds de --cluster (ex. 1=tcp://10.0.0.1:7402)");
+                      "--cluster-feed attend ID=tcp://HÔTE:PORT,… pour des nœuds de --cluster "
+                      "(ex. 1=tcp://10.0.0.1:7402)");
   std::vector<Listeners> listeners;
   for (std::size_t i = 0; i < members->size(); ++i) {
     auto of = listeners_of((*members)[i], (*feeds)[i].api);
@@ -201,7 +212,9 @@ Result<ClusterSetup> set_up_cluster(const ClusterSetupOptions& options) {
   const std::filesystem::path first_data = folder(members->front()) / "data";
   std::error_code error;
   std::filesystem::create_directories(folder(members->front()), error);
-  if (error) return make_error(wire::Status::storage_error, "impossible de créer " + options.out.string() + " : " + error.message());
+  if (error)
+    return make_error(wire::Status::storage_error,
+                      "impossible de créer " + options.out.string() + " : " + error.message());
   auto initialised = initialise_security(first_data, keys, options.admin);
   if (!initialised) return initialised.error();
   auto broker_keys = wire::read_key_file(initialised->broker_key, true);
@@ -215,7 +228,8 @@ Result<ClusterSetup> set_up_cluster(const ClusterSetupOptions& options) {
       std::filesystem::create_directories(dir, error);
       if (!error) std::filesystem::copy(first_data, dir / "data", std::filesystem::copy_options::recursive, error);
       if (error)
-        return make_error(wire::Status::storage_error, "impossible de copier la base dans " + dir.string() + " : " + error.message());
+        return make_error(wire::Status::storage_error,
+                          "impossible de copier la base dans " + dir.string() + " : " + error.message());
     }
     if (auto written = wire::write_key_file(dir / "broker.key", *broker_keys, "dispo-broker"); !written)
       return written.error();

@@ -166,7 +166,8 @@ int main(int argc, char** argv) {
   check_config->add_option("file", check_file, "Le fichier TOML (ex. /etc/dispo/dispo.toml)")->required();
   CLI::App* init = app.add_subcommand(
       "init", "Créer la paire de clés CURVE du broker et celle d'un premier administrateur, et enregistrer\n"
-              "cet administrateur (une fois, broker arrêté ; puis démarrer avec --curve-key KEYS/broker.key)");
+              "cet administrateur (une fois, broker arrêté ; puis démarrer avec --curve-key KEYS/broker.key) ;\n"
+              "avec --cluster, préparer de même les dossiers des membres d'un nouveau cluster");
   init->add_option("--data", init_data, "Répertoire de données (RocksDB)")->capture_default_str();
   init->add_option("--keys", init_keys, "Répertoire des fichiers de clés")->capture_default_str();
   init->add_option("--admin", init_admin, "Nom du premier administrateur")->capture_default_str();
@@ -185,13 +186,15 @@ int main(int argc, char** argv) {
       "api + 1)");
   CLI::Option* setup_out = init->add_option("--out", setup.out, "Avec --cluster : le répertoire à créer (ou vide)");
   CLI::Option* setup_data =
-      init->add_option("--member-data", setup.member_data, "Avec --cluster : le répertoire de données sur chaque membre")
+      init->add_option("--member-data", setup.member_data,
+                       "Avec --cluster : le répertoire de données sur chaque membre")
           ->capture_default_str();
   CLI::Option* setup_key =
       init->add_option("--member-key", setup.member_key, "Avec --cluster : où chaque membre aura broker.key")
           ->capture_default_str();
   setup_cluster->needs(setup_api)->needs(setup_out);
-  for (CLI::Option* with_cluster : {setup_api, setup_feed, setup_out, setup_data, setup_key}) with_cluster->needs(setup_cluster);
+  for (CLI::Option* with_cluster : {setup_api, setup_feed, setup_out, setup_data, setup_key})
+    with_cluster->needs(setup_cluster);
   for (const char* single : {"--data", "--keys"}) setup_cluster->excludes(init->get_option(single));
   std::string sequence_data;
   CLI::App* sequence = app.add_subcommand(
