@@ -303,6 +303,9 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
   std::optional<std::size_t> leader_hint;  // the endpoint a refusal named, to try next
   // Each member of a cluster gets `attempts` silences before the call gives up.
   const int max_silences = options_.attempts * static_cast<int>(endpoints_.size());
+  // A cluster's member may not know a key the others know yet (granted a moment ago, or the
+  // member is joining and has not been sent the state): every member refuses it before the call.
+  std::size_t key_refusals = 0;
   for (int silences = 0; silences < max_silences;) {
     socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
@@ -311,7 +314,11 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       auto reply = receive(left);
-      if (authentication_failure_) return *authentication_failure_;  // no retry can succeed
+      if (authentication_failure_) {
+        if (++key_refusals >= endpoints_.size()) return *authentication_failure_;  // no retry can succeed
+        redirected = true;
+        break;
+      }
       if (!reply) break;
       if ((*reply)->request_id() != request_id) continue;  // late reply to an earlier call
       if ((*reply)->status() == wire::Status::ok) return std::move(*reply);

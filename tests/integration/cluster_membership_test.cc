@@ -157,7 +157,8 @@ TEST(ClusterMembershipTest, TheLeadershipGoesWhereTheOperatorSaysAndCurrentReads
 
 // A département's cluster runs with the broker's key: a member joins over the encrypted member
 // link, given a copy of the shared broker.key as the operator does, restores the snapshot, votes,
-// and every acknowledged update is in the four identical event logs.
+// and every acknowledged update is in the four identical event logs. Until it has the state it
+// knows no client key: a session whose list starts with it is answered by the others.
 TEST(ClusterMembershipTest, OverTheEncryptedLinkAMemberJoinsWithTheSharedKeyAndCatchesUpBySnapshot) {
   Cluster cluster(/*metrics=*/false, /*proxied=*/false, /*curve=*/true);
   zmq::context_t context;
@@ -171,6 +172,17 @@ TEST(ClusterMembershipTest, OverTheEncryptedLinkAMemberJoinsWithTheSharedKeyAndC
   ASSERT_TRUE(publishers.reach(200)) << cluster.logs();
 
   BrokerProcess& fourth = cluster.start_joining_member();
+  // Not sent the state yet, the newcomer knows no key: it refuses the admin's, and a session whose
+  // list starts with it goes on to the members that know it.
+  client::Session only_newcomer(context, {fourth.api(), 2s, 1, "admin-to-the-newcomer", cluster.client_keys()});
+  auto refused = only_newcomer.call(snapshot_request());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, wire::Status::unauthenticated) << refused.error().message;
+  client::Session newcomer_first(context, {fourth.api() + "," + all_members(cluster, &BrokerProcess::api, 0), 2s, 1,
+                                           "admin-newcomer-first", cluster.client_keys()});
+  auto answered = newcomer_first.call(snapshot_request());
+  ASSERT_TRUE(answered) << answered.error().message;
+  EXPECT_NE((*answered)->served_by(), 4u);
   const auto added = admin(with_keys({"cluster", "add", "4", cluster.joining_raft_address(3)}),
                            all_members(cluster, &BrokerProcess::api, 0));
   ASSERT_EQ(added.exit_code, 0) << added.out << added.err << fourth.log();
