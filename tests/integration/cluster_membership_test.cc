@@ -6,6 +6,7 @@
 // reads: each reply names the member that served it, a read flagged `current` (dispo --current)
 // is answered by the leader only.
 #include <arpa/inet.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -207,6 +208,58 @@ TEST(ClusterMembershipTest, OverTheEncryptedLinkAMemberJoinsWithTheSharedKeyAndC
   for (int i = 0; i < kMembers; ++i)
     EXPECT_TRUE(stopped_event_log(cluster.member(i)) == first) << "member " << i + 1 << " differs from member 4";
   expect_acknowledged_once_in(first, acks);
+}
+
+// At 3 a.m. the operator asks which member is down: the leader says, for each, whether it is up to
+// date or how far behind, and which one has been silent and for how long; another member says it
+// does not know and names the leader.
+TEST(ClusterMembershipTest, TheLeaderSaysWhichMemberIsSilentAndSinceWhen) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower writer(context, cluster, "admin");
+  ASSERT_TRUE(writer.call(registration_of(make_facility(kFacility, 1, 20)))) << cluster.logs();
+  const int leader = writer.leader();
+  const int silent = (leader + 1) % kMembers;
+  const int other = (leader + 2) % kMembers;
+  auto row_of = [](const std::string& status, int member) {
+    const auto at = status.find("\n" + std::to_string(member + 1) + " ");
+    return at == std::string::npos ? std::string() : status.substr(at + 1, status.find('\n', at + 1) - at - 1);
+  };
+  CommandResult status;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        status = admin({"cluster", "status"}, cluster.member(leader).api());
+        return row_of(status.out, silent).find("à jour") != std::string::npos &&
+               row_of(status.out, other).find("à jour") != std::string::npos;
+      },
+      20s))
+      << status.out << status.err;
+  EXPECT_NE(row_of(status.out, leader).find("leader"), std::string::npos) << status.out;
+
+  ASSERT_EQ(::kill(cluster.member(silent).pid(), SIGSTOP), 0);
+  ASSERT_TRUE(writer.call(update_of(kFacility, "u1", 3)));  // the majority goes on without it
+  EXPECT_TRUE(poll_until(
+      [&] {
+        status = admin({"cluster", "status"}, cluster.member(leader).api());
+        return row_of(status.out, silent).find("injoignable depuis") != std::string::npos &&
+               row_of(status.out, silent).find("s au moins") != std::string::npos;
+      },
+      20s))
+      << status.out << status.err;
+  EXPECT_NE(row_of(status.out, other).find("à jour"), std::string::npos) << status.out;
+  const auto asked_elsewhere = admin({"cluster", "status"}, cluster.member(other).api());
+  EXPECT_NE(row_of(asked_elsewhere.out, silent).find(" ? "), std::string::npos) << asked_elsewhere.out;
+  EXPECT_NE(asked_elsewhere.out.find("connu du leader : nœud " + std::to_string(leader + 1)), std::string::npos)
+      << asked_elsewhere.out;
+  ::kill(cluster.member(silent).pid(), SIGCONT);
+
+  EXPECT_TRUE(poll_until(
+      [&] {
+        status = admin({"cluster", "status"}, cluster.member(leader).api());
+        return row_of(status.out, silent).find("à jour") != std::string::npos;
+      },
+      20s))
+      << "member " << silent + 1 << " never caught up:\n" << status.out << status.err;
 }
 
 TEST(ClusterMembershipTest, ASingleBrokerSaysItIsNoCluster) {

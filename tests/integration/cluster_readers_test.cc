@@ -156,6 +156,20 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
       },
       15s);
   ASSERT_TRUE(settled) << metrics_of(0) << metrics_of(1) << metrics_of(2);
+  // The leader hears from both others (a member whose answers stop is alert DispoClusterMemberSilent).
+  auto in_touch = [&](int member) {
+    return "dispo_cluster_member_in_touch{node=\"" + std::to_string(leader + 1) + "\",member=\"" +
+           std::to_string(member + 1) + "\"} ";
+  };
+  std::string seen;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        seen = metrics_of(leader);
+        return seen.find(in_touch((leader + 1) % kMembers) + "1\n") != std::string::npos &&
+               seen.find(in_touch((leader + 2) % kMembers) + "1\n") != std::string::npos;
+      },
+      15s))
+      << seen;
   for (int i = 0; i < kMembers; ++i) {
     const std::string node = std::to_string(i + 1);
     EXPECT_NE(metrics_of(i).find("dispo_cluster_log_index{node=\"" + node + "\",index=\"applied\"}"), std::string::npos);

@@ -107,6 +107,17 @@ void BrokerProbe::render_cluster(Exposition& out, const ClusterView& cluster) {
   out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "first"}}, static_cast<double>(cluster.first_index));
   out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "last"}}, static_cast<double>(cluster.last_index));
   out.sample("dispo_cluster_log_index", {{"node", node}, {"index", "applied"}}, static_cast<double>(cluster.applied_index));
+  if (cluster.members.empty()) return;
+  out.family("dispo_cluster_member_in_touch", "gauge",
+             "On the leader: 1 when the member answered within an election timeout, 0 when it is silent");
+  for (const auto& member : cluster.members)
+    out.sample("dispo_cluster_member_in_touch", {{"node", node}, {"member", std::to_string(member.id)}},
+               member.in_touch ? 1 : 0);
+  out.family("dispo_cluster_member_behind_entries", "gauge",
+             "On the leader: entries of its log the member does not hold yet");
+  for (const auto& member : cluster.members)
+    out.sample("dispo_cluster_member_behind_entries", {{"node", node}, {"member", std::to_string(member.id)}},
+               static_cast<double>(member.behind));
 }
 
 void BrokerProbe::render_places(Exposition& out, const Context& context) const {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "state/broker_state.h"
 #include "storage/store.h"
@@ -39,6 +40,14 @@ class BrokerProbe {
     std::uint64_t first_index = 0;  // the oldest entry kept in the Raft log
     std::uint64_t last_index = 0;   // the newest entry appended here
     std::uint64_t applied_index = 0;
+    // On the leader: each other member, whether it answered within an election timeout and how
+    // many entries of the leader's log it lacks. Empty elsewhere.
+    struct Member {
+      std::uint64_t id = 0;
+      bool in_touch = false;
+      std::uint64_t behind = 0;
+    };
+    std::vector<Member> members;
   };
 
   struct Context {

@@ -7,6 +7,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@ extern "C" {
 #include <exception>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -150,6 +152,10 @@ class ReplicatedLog::Impl {
   std::deque<Queued> queue_;  // guarded by mutex_
   bool stopping_ = false;     // guarded by mutex_
   Status status_;             // guarded by mutex_
+  // Loop thread: when the leader last heard from each member. libraft's own flag (recent_recv)
+  // is reset every election timeout, so it is sampled at each refresh and the time kept here.
+  std::map<std::uint64_t, std::chrono::steady_clock::time_point> heard_at_;
+  bool leading_ = false;
 };
 
 std::unique_ptr<ReplicatedLog> ReplicatedLog::start(Options options, StateMachine machine) {
@@ -467,12 +473,28 @@ void ReplicatedLog::Impl::refresh_status() {
   now.last_index = raft_last_index(&raft_);
   now.last_applied = raft_last_applied(&raft_);
   now.snapshot_index = raft_.log.snapshot.last_index;
+  // A leader's progress array runs parallel to its configuration's servers.
+  const raft_progress* progress = now.role == Role::leader ? raft_.leader_state.progress : nullptr;
+  const auto time = std::chrono::steady_clock::now();
+  if (progress == nullptr || !leading_) heard_at_.clear();  // silences count from taking the lead
+  leading_ = progress != nullptr;
   for (unsigned i = 0; i < raft_.configuration.n; ++i) {
     const raft_server& server = raft_.configuration.servers[i];
-    now.members.push_back({server.id, server.address == nullptr ? "" : server.address,
-                           server.role == RAFT_VOTER     ? Vote::voter
-                           : server.role == RAFT_STANDBY ? Vote::standby
-                                                         : Vote::spare});
+    MemberState member{server.id, server.address == nullptr ? "" : server.address,
+                       server.role == RAFT_VOTER     ? Vote::voter
+                       : server.role == RAFT_STANDBY ? Vote::standby
+                                                     : Vote::spare};
+    if (progress != nullptr) {
+      const bool self = server.id == raft_.id;
+      auto heard = heard_at_.try_emplace(server.id, time).first;
+      if (self || progress[i].recent_recv) heard->second = time;
+      const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(time - heard->second);
+      member.progress_known = true;
+      member.replicated_index = self ? now.last_index : progress[i].match_index;
+      member.silent_ms = static_cast<std::uint64_t>(silent.count());
+      member.in_touch = silent <= std::chrono::milliseconds(options_.election_timeout_ms);
+    }
+    now.members.push_back(std::move(member));
   }
   std::lock_guard lock(mutex_);
   status_ = std::move(now);

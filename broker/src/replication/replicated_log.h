@@ -77,6 +77,14 @@ class ReplicatedLog {
     std::uint64_t id = 0;
     std::string address;
     Vote vote = Vote::voter;
+    // Known on the leader only (libraft's replication progress): the last entry of its log this
+    // member holds, how long since it last answered — at least: libraft's flag of an answer stays
+    // set until its next reset, up to an election timeout later (0 for the leader itself; counted
+    // from when this member took the lead) — and whether that is within an election timeout.
+    bool progress_known = false;
+    std::uint64_t replicated_index = 0;
+    std::uint64_t silent_ms = 0;
+    bool in_touch = false;
   };
   struct Status {
     Role role = Role::unavailable;

@@ -5,6 +5,7 @@
 #include "dispo/broker/broker.h"
 #include "dispo/broker/metrics.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -260,7 +261,12 @@ void Broker::Impl::publish_metrics() {
   if (cluster) {
     const auto status = cluster->status();
     view = {options.node_id, to_string(status.role), status.leader_id, status.first_index, status.last_index,
-            status.last_applied};
+            status.last_applied, {}};
+    for (const auto& member : status.members) {
+      if (!member.progress_known || member.id == options.node_id) continue;
+      view.members.push_back({member.id, member.in_touch,
+                              status.last_index - std::min(status.last_index, member.replicated_index)});
+    }
   }
   const BrokerProbe::Context context{state, *store, options.data_dir, batch.committed_sequence(), storage.degraded(),
                                      wire::now_ms(), cluster ? &view : nullptr};

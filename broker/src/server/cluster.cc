@@ -401,6 +401,11 @@ std::string Cluster::status_reply(std::uint64_t request_id, std::uint64_t sequen
     state->raft_address = member.address;
     state->vote = wire_vote(member.vote);
     state->api = api_of(member.id);
+    if (member.progress_known) {
+      state->replicated_index = member.replicated_index;
+      state->contact = member.in_touch ? wire::MemberContact::in_touch : wire::MemberContact::out_of_touch;
+      state->silent_ms = member.silent_ms;
+    }
     if (member.id == status.leader_id) view.leader_api = state->api.empty() ? member.address : state->api;
     view.members.push_back(std::move(state));
   }

@@ -5,9 +5,13 @@
 #include <string>
 
 #include "dispo/clients/terminal_output.h"
+#include "french.h"
 
 namespace dispo::client {
 namespace {
+
+using cli::decimal;
+using cli::fit;
 
 constexpr const char* kProgram = "dispo-admin";
 
@@ -47,6 +51,17 @@ const char* vote_name(wire::MemberVote vote) {
   return "?";
 }
 
+// What the leader knows of a member: itself, up to date, behind by some entries, or silent.
+std::string member_state(const wire::ClusterMemberStateT& member, const wire::ClusterStatusT& view) {
+  if (member.contact == wire::MemberContact::unknown) return "?";
+  if (member.id == view.node_id) return "leader";
+  if (member.contact == wire::MemberContact::out_of_touch)
+    return "injoignable depuis " + decimal(static_cast<double>(member.silent_ms) / 1000.0, 1) + " s au moins";
+  if (member.replicated_index >= view.last_index) return "à jour";
+  const std::uint64_t behind = view.last_index - member.replicated_index;
+  return "en retard de " + std::to_string(behind) + (behind > 1 ? " entrées" : " entrée");
+}
+
 int print_status(const ReplyMessage& reply, bool json) {
   const auto* status = reply->body_as_ClusterStatus();
   if (status == nullptr) return report_failure(kProgram, make_error(wire::Status::malformed, "réponse inattendue du broker"));
@@ -64,15 +79,18 @@ int print_status(const ReplyMessage& reply, bool json) {
               static_cast<unsigned long long>(view->first_index), static_cast<unsigned long long>(view->last_index),
               static_cast<unsigned long long>(view->applied_index),
               static_cast<unsigned long long>(view->snapshot_index));
-  std::printf("%-6s %-22s %-28s %s\n", "NŒUD", "ADRESSE RAFT", "ADRESSE DES REQUÊTES", "VOTE");
+  const bool leads = view->role == wire::ClusterRole::leader;
+  print_text(fit("NŒUD", 6) + " " + fit("ADRESSE RAFT", 22) + " " + fit("ADRESSE DES REQUÊTES", 28) + " " +
+             fit(leads ? "ÉTAT (vu du leader)" : "ÉTAT", 36) + " VOTE\n");
   for (const auto& member : view->members) {
-    print_text(std::to_string(member->id) + std::string(member->id < 10 ? "      " : "     "));
-    char line[256];
-    std::snprintf(line, sizeof line, "%-22s %-28s %s%s\n", member->raft_address.c_str(),
-                  member->api.empty() ? "-" : member->api.c_str(), vote_name(member->vote),
-                  member->id == view->leader_id ? " (leader)" : "");
-    print_text(line);
+    print_text(fit(std::to_string(member->id), 6) + " " + fit(member->raft_address, 22) + " " +
+               fit(member->api.empty() ? "-" : member->api, 28) + " " +
+               fit(member_state(*member, *view), 36) + " " + vote_name(member->vote) +
+               (member->id == view->leader_id ? " (leader)" : "") + "\n");
   }
+  if (!leads && view->leader_id != 0)
+    std::printf("(l'état de chaque membre, à jour ou injoignable, est connu du leader : nœud %llu)\n",
+                static_cast<unsigned long long>(view->leader_id));
   return kOk;
 }
 
