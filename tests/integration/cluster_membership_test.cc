@@ -27,12 +27,6 @@ CommandResult admin(const std::vector<std::string>& arguments, const std::string
   return run_command(argv, 60s);
 }
 
-// A member's event log, once it is stopped (it must exit cleanly).
-EventLog stopped_event_log(BrokerProcess& member) {
-  EXPECT_EQ(member.stop(), 0) << member.log();
-  return event_log(member);
-}
-
 TEST(ClusterMembershipTest, AMemberIsAddedAndAnotherRemovedWhilePublishersWriteAndNothingIsLost) {
   Cluster cluster;
   zmq::context_t context;
@@ -109,10 +103,7 @@ TEST(ClusterMembershipTest, AMemberIsAddedAndAnotherRemovedWhilePublishersWriteA
     EXPECT_TRUE(poll_until([&] { return sequence_of(context, *member) >= std::max(acks.rbegin()->first, last_write); }, 20s))
         << member->data_dir();
   }
-  const EventLog first = stopped_event_log(*remaining[0]);
-  for (std::size_t i = 1; i < remaining.size(); ++i)
-    EXPECT_TRUE(stopped_event_log(*remaining[i]) == first) << remaining[i]->data_dir() << " differs from member 4";
-  expect_acknowledged_once_in(first, acks);
+  expect_acknowledged_once_in(stop_all_with_the_same_event_log(remaining), acks);
 }
 
 TEST(ClusterMembershipTest, TheLeadershipGoesWhereTheOperatorSaysAndCurrentReadsFollowIt) {
@@ -204,10 +195,8 @@ TEST(ClusterMembershipTest, OverTheEncryptedLinkAMemberJoinsWithTheSharedKeyAndC
 
   const Acknowledged acks = publishers.acks();
   EXPECT_TRUE(poll_until([&] { return sequence_of(context, fourth) >= acks.rbegin()->first; }, 20s)) << fourth.log();
-  const EventLog first = stopped_event_log(fourth);
-  for (int i = 0; i < kMembers; ++i)
-    EXPECT_TRUE(stopped_event_log(cluster.member(i)) == first) << "member " << i + 1 << " differs from member 4";
-  expect_acknowledged_once_in(first, acks);
+  expect_acknowledged_once_in(
+      stop_all_with_the_same_event_log({&fourth, &cluster.member(0), &cluster.member(1), &cluster.member(2)}), acks);
 }
 
 // At 3 a.m. the operator asks which member is down: the leader says, for each, whether it is up to

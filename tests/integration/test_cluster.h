@@ -244,13 +244,20 @@ bool poll_until(Predicate done, std::chrono::milliseconds timeout) {
   return true;
 }
 
-// Stops every member (each must exit cleanly) and expects their event logs identical; member 1's.
-inline EventLog stop_all_with_the_same_event_log(Cluster& cluster) {
-  for (int i = 0; i < kMembers; ++i) EXPECT_EQ(cluster.member(i).stop(), 0) << cluster.member(i).log();
-  EventLog first = event_log(cluster.member(0));
-  for (int i = 1; i < kMembers; ++i)
-    EXPECT_TRUE(event_log(cluster.member(i)) == first) << "member " << i + 1 << "'s event log differs from member 1's";
+// Stops `members` (each must exit cleanly) and expects their event logs identical; the first's.
+inline EventLog stop_all_with_the_same_event_log(const std::vector<BrokerProcess*>& members) {
+  for (BrokerProcess* member : members) EXPECT_EQ(member->stop(), 0) << member->log();
+  EventLog first = event_log(*members.front());
+  for (std::size_t i = 1; i < members.size(); ++i)
+    EXPECT_TRUE(event_log(*members[i]) == first)
+        << members[i]->data_dir() << "'s event log differs from " << members.front()->data_dir() << "'s";
   return first;
+}
+// The same for the cluster's first members; member 1's.
+inline EventLog stop_all_with_the_same_event_log(Cluster& cluster) {
+  std::vector<BrokerProcess*> members;
+  for (int i = 0; i < kMembers; ++i) members.push_back(&cluster.member(i));
+  return stop_all_with_the_same_event_log(members);
 }
 
 // Waits (60 s at most: a member catching up by snapshot on a loaded machine under the sanitizers)
