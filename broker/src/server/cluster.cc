@@ -281,12 +281,6 @@ void Cluster::hand_over_leadership() {
 Cluster::Turn Cluster::turn() {
   const ReplicatedLog::Status status = log_->status();
   const auto now = std::chrono::steady_clock::now();
-  if ((status.role == ReplicatedLog::Role::leader && ready_) ||
-      (status.role == ReplicatedLog::Role::follower && status.leader_id != 0)) {
-    last_in_touch_ = now;
-  }
-  lag_ms_.store(static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now - last_in_touch_).count()));
   if (status.role != ReplicatedLog::Role::leader) {
     if (ready_) logger()->warn("cluster: member {} no longer leads", options_.node_id);
     ready_ = false;
@@ -307,6 +301,14 @@ Cluster::Turn Cluster::turn() {
       }
     }
   }
+  // After the barrier's outcome: the turn a new leader becomes ready, its answers (the first
+  // writes it acknowledges) do not say it was out of touch.
+  if ((status.role == ReplicatedLog::Role::leader && ready_) ||
+      (status.role == ReplicatedLog::Role::follower && status.leader_id != 0)) {
+    last_in_touch_ = now;
+  }
+  lag_ms_.store(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - last_in_touch_).count()));
   Turn turn;
   turn.reload = foreign_applied_.exchange(false);
   // The leader's api endpoint, for refusals (their text and Reply.leader_api): looked up again only
