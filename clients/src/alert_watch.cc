@@ -33,7 +33,7 @@ Result<ReplyMessage> fetch_alerts(Session& session, std::optional<std::uint64_t>
 }  // namespace
 
 AlertWatch::AlertWatch(zmq::context_t& context, AlertWatchOptions options)
-    : context_(&context), options_(std::move(options)), feed_(context, zmq::socket_type::sub) {
+    : context_(&context), options_(std::move(options)) {
   if (options_.session.client_id.empty()) options_.session.client_id = random_client_id();
   if (options_.owner.empty() && options_.session.keys.empty()) options_.owner = options_.session.client_id;
 }
@@ -43,12 +43,9 @@ AlertWatch::~AlertWatch() = default;
 Result<void> AlertWatch::start() {
   if (!session_) {  // a start() that failed on the fetch is retried from the fetch
     try {
-      feed_.set(zmq::sockopt::linger, 0);
-      feed_.set(zmq::sockopt::rcvhwm, 100'000);
-      apply_client_keys(feed_, options_.session.keys);
-      feed_.set(zmq::sockopt::subscribe,
-                options_.owner.empty() ? std::string(wire::kAlertPrefix) : wire::alert_topic(options_.owner));
-      connect_to_each(feed_, options_.feed);
+      feed_.emplace(*context_, options_.session.keys, 100'000);
+      feed_->subscribe(options_.owner.empty() ? std::string(wire::kAlertPrefix) : wire::alert_topic(options_.owner));
+      feed_->connect(options_.feed);
       session_.emplace(*context_, options_.session);
     } catch (const zmq::error_t& error) {
       return make_error(wire::Status::invalid, "adresse du broker ou du flux invalide (" + options_.feed + ", " +
@@ -86,13 +83,13 @@ void AlertWatch::take(wire::AlertT alert) {
 void AlertWatch::drain_feed() {
   while (true) {
     zmq::message_t topic;
-    if (!feed_.recv(topic, zmq::recv_flags::dontwait)) return;
+    if (!feed_->socket().recv(topic, zmq::recv_flags::dontwait)) return;
     if (!topic.more()) continue;
     zmq::message_t body;
-    (void)feed_.recv(body, zmq::recv_flags::none);
+    (void)feed_->socket().recv(body, zmq::recv_flags::none);
     for (bool more = body.more(); more;) {  // not [topic, Message]: drop the rest
       zmq::message_t extra;
-      (void)feed_.recv(extra, zmq::recv_flags::none);
+      (void)feed_->socket().recv(extra, zmq::recv_flags::none);
       more = extra.more();
     }
     auto message = wire::decode(body.data(), body.size(), SIZE_MAX);
@@ -138,13 +135,9 @@ Result<std::vector<wire::AlertT>> AlertWatch::poll(std::chrono::milliseconds wai
     if (now >= deadline) break;
     const auto until_refetch = last_heard_ + options_.refetch_interval - now;
     const auto left = std::min<Clock::duration>(deadline - now, std::max<Clock::duration>(until_refetch, {}));
-    zmq::pollitem_t item{feed_.handle(), 0, ZMQ_POLLIN, 0};
-    try {
-      zmq::poll(&item, 1, std::chrono::duration_cast<std::chrono::milliseconds>(left) + std::chrono::milliseconds(1));
-    } catch (const zmq::error_t& error) {
-      if (error.num() == EINTR) break;  // a signal: let the caller look at its flags
-      throw;
-    }
+    const auto waited =
+        feed_->wait(std::chrono::duration_cast<std::chrono::milliseconds>(left) + std::chrono::milliseconds(1));
+    if (waited == FeedSubscription::Waited::interrupted) break;  // a signal: let the caller look at its flags
   }
   std::vector<wire::AlertT> out = std::move(ready_);
   ready_.clear();

@@ -1,6 +1,5 @@
 #include "feed_reader.h"
 
-#include <cerrno>
 #include <cstdint>
 
 #include "dispo/schemas/feed_topics.h"
@@ -9,47 +8,38 @@ namespace dispo::client {
 
 FeedReader::FeedReader(zmq::context_t& context, const std::string& endpoint,
                        const std::string& departement, const ClientKeys& keys, int high_water_mark)
-    : socket_(context, zmq::socket_type::sub) {
-  socket_.set(zmq::sockopt::linger, 0);
-  // Bounded: a stalled board must not grow without limit nor fill the broker's queue for nothing;
-  // what it cannot take is dropped upstream, and the sequence numbers tell it (gap, resync).
-  socket_.set(zmq::sockopt::rcvhwm, high_water_mark);
-  apply_client_keys(socket_, keys);
+    // Bounded: a stalled board must not grow without limit nor fill the broker's queue for nothing;
+    // what it cannot take is dropped upstream, and the sequence numbers tell it (gap, resync).
+    : feed_(context, keys, high_water_mark) {
   if (departement.empty()) {
-    socket_.set(zmq::sockopt::subscribe, std::string(wire::kEventPrefix));
-    socket_.set(zmq::sockopt::subscribe, std::string(wire::kHeartbeatPrefix));
+    feed_.subscribe(std::string(wire::kEventPrefix));
+    feed_.subscribe(std::string(wire::kHeartbeatPrefix));
   } else {
-    socket_.set(zmq::sockopt::subscribe, wire::event_topic(departement));
-    socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(departement));
-    socket_.set(zmq::sockopt::subscribe, wire::heartbeat_topic(wire::kLivenessTerritory));
+    feed_.subscribe(wire::event_topic(departement));
+    feed_.subscribe(wire::heartbeat_topic(departement));
+    feed_.subscribe(wire::heartbeat_topic(wire::kLivenessTerritory));
   }
-  connect_to_each(socket_, endpoint);
+  feed_.connect(endpoint);
 }
 
 bool FeedReader::wait(std::chrono::milliseconds wait) {
-  zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-  try {
-    return zmq::poll(&item, 1, std::max(wait, std::chrono::milliseconds(0))) > 0;
-  } catch (const zmq::error_t& error) {
-    if (error.num() == EINTR) return false;  // a signal: let the caller look at its flags
-    throw;
-  }
+  return feed_.wait(wait) == FeedSubscription::Waited::message;  // a signal: false, the caller looks at its flags
 }
 
 std::optional<FeedItem> FeedReader::read() {
   while (true) {
     zmq::message_t topic;
-    if (!socket_.recv(topic, zmq::recv_flags::dontwait)) return std::nullopt;
+    if (!feed_.socket().recv(topic, zmq::recv_flags::dontwait)) return std::nullopt;
     if (!topic.more()) {
       ++dropped_;
       continue;
     }
     zmq::message_t body;
-    (void)socket_.recv(body, zmq::recv_flags::none);  // multipart messages arrive whole
+    (void)feed_.socket().recv(body, zmq::recv_flags::none);  // multipart messages arrive whole
     if (body.more()) {  // not [topic, Message]: drain the rest and drop it
       for (bool more = true; more;) {
         zmq::message_t extra;
-        (void)socket_.recv(extra, zmq::recv_flags::none);
+        (void)feed_.socket().recv(extra, zmq::recv_flags::none);
         more = extra.more();
       }
       ++dropped_;

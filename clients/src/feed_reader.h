@@ -12,6 +12,7 @@
 
 #include <zmq.hpp>
 
+#include "dispo/clients/feed_subscription.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/wire.h"
 
@@ -33,8 +34,9 @@ class FeedReader {
   // Connects to `endpoint` — to each member of a comma-separated list — (with CURVE `keys` unless empty) and subscribes to the events and
   // heartbeats of `departement`, or of every territory the principal may receive when it is
   // empty. At most `high_water_mark` messages wait here unread (0 = unbounded); past them the
-  // broker drops, and the reader of the sequence numbers sees a gap. Throws zmq::error_t on a
-  // malformed endpoint (the Board converts it).
+  // broker drops, and the reader of the sequence numbers sees a gap. A feed that refuses the key is
+  // dialled again (FeedSubscription). Throws zmq::error_t on a malformed endpoint (the Board
+  // converts it).
   FeedReader(zmq::context_t& context, const std::string& endpoint, const std::string& departement,
              const ClientKeys& keys, int high_water_mark);
 
@@ -48,7 +50,7 @@ class FeedReader {
   std::uint64_t dropped() const { return dropped_; }
 
  private:
-  zmq::socket_t socket_;
+  FeedSubscription feed_;
   std::uint64_t dropped_ = 0;
 };
 

@@ -72,10 +72,6 @@ std::vector<std::string> endpoint_list(std::string_view list) {
   return endpoints;
 }
 
-void connect_to_each(zmq::socket_t& socket, std::string_view list) {
-  for (const auto& endpoint : endpoint_list(list)) socket.connect(endpoint);
-}
-
 Session::~Session() {
   // Stop the handshake monitor before the socket closes, so that libzmq's monitor socket is gone
   // before the next session of this context starts its own.
@@ -117,6 +113,7 @@ void Session::connect() {
   monitor_.connect(events);
   handshake_succeeded_ = false;
   broker_absent_ = false;
+  connection_lost_ = false;
   authentication_failure_.reset();
   socket_.connect(endpoints_[current_]);
 }
@@ -150,6 +147,7 @@ void Session::read_handshake_events() {
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
         handshake_succeeded_ = true;
         broker_absent_ = false;
+        connection_lost_ = false;
         failed_handshakes_ = 0;
         break;
       case ZMQ_EVENT_CONNECT_RETRIED:
@@ -189,7 +187,9 @@ void Session::read_handshake_events() {
         // (libzmq reports a failed one as this, after HANDSHAKE_FAILED_* when it has details, or
         // alone when the broker hung up first). Twice in a row: without keys, it wants CURVE;
         // with keys, it cannot read our hello: another broker's public key. Once may be a restart.
-        // After a success, a disconnection is the broker going away: the session reconnects.
+        // After a success, a disconnection is the broker going away, and the request waiting with
+        // it: a call sends it again (to the next member of a cluster) at once.
+        if (handshake_succeeded_) connection_lost_ = true;
         if (handshake_succeeded_ || authentication_failure_ || ++failed_handshakes_ < 2) break;
         if (options_.keys.empty()) {
           authentication_failure_ = make_error(
@@ -248,7 +248,13 @@ std::uint64_t Session::send(const wire::RequestBodyUnion& body) {
   return request_id;
 }
 
-std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
+std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) { return receive(wait, false); }
+
+// Nobody listening counts only in a cluster, where another member answers: a single broker being
+// restarted is waited for, as before.
+bool Session::member_gone() const { return connection_lost_ || (broker_absent_ && endpoints_.size() > 1); }
+
+std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait, bool until_lost) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -267,6 +273,7 @@ std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait) {
     if (items[1].revents & ZMQ_POLLIN) {
       read_handshake_events();
       if (authentication_failure_) return std::nullopt;  // call() says why
+      if (until_lost && member_gone() && !(items[0].revents & ZMQ_POLLIN)) return std::nullopt;
       if (!(items[0].revents & ZMQ_POLLIN)) continue;
     }
     zmq::message_t frame;
@@ -313,13 +320,20 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
     while (std::chrono::steady_clock::now() < deadline) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
-      auto reply = receive(left);
+      auto reply = receive(left, true);
       if (authentication_failure_) {
         if (++key_refusals >= endpoints_.size()) return *authentication_failure_;  // no retry can succeed
         redirected = true;
         break;
       }
-      if (!reply) break;
+      if (!reply) {
+        // The member is gone — its connection closed under the call (killed, stopped), or nobody
+        // listens there (a dead leader a refusal still names): on to the next one at once, paced
+        // like a redirect, rather than after the timeout.
+        redirected = member_gone() && redirects < max_redirects;
+        if (redirected) ++lost_connections_;
+        break;
+      }
       if ((*reply)->request_id() != request_id) continue;  // late reply to an earlier call
       if ((*reply)->status() == wire::Status::ok) return std::move(*reply);
       const auto* text = (*reply)->message();

@@ -160,6 +160,26 @@ TEST(ClusterTest, AFollowerRefusesAWriteAndNamesTheLeadersEndpointWhereASessionF
 }
 
 
+// A call waiting on the leader when it dies (kill -9) goes to the next member as soon as the
+// connection closes, not after the session's timeout (a minute here): a writer waits for the
+// election, not for its timeout on a member that is gone.
+TEST(ClusterTest, ACallWaitingOnALeaderThatDiesGoesToTheNextMemberAtOnceNotAfterItsTimeout) {
+  Cluster cluster;
+  zmq::context_t context;
+  client::Session writer(context, {all_members(cluster, &BrokerProcess::api, 0), 60s, 1, "writer"});
+  auto registered = writer.call(registration_of(make_facility(kFacility, 1, 10)));
+  ASSERT_TRUE(registered) << registered.error().message;
+  const auto leader = static_cast<int>((*registered)->served_by()) - 1;
+  ASSERT_EQ(writer.endpoint(), cluster.member(leader).api());
+  ASSERT_EQ(writer.lost_connections(), 0u);
+
+  cluster.member(leader).kill9();
+  auto written = writer.call(update_of(kFacility, "u1", 4));
+  ASSERT_TRUE(written) << written.error().message << "\n" << cluster.logs();
+  EXPECT_NE((*written)->served_by(), static_cast<std::uint64_t>(leader + 1));
+  EXPECT_GE(writer.lost_connections(), 1u) << "the call waited for its timeout on the dead leader";
+}
+
 // Twenty on-call workers, each starting from a different member, ask for the same last place while
 // the leader is killed: the conditional write stays linearizable across the leader change — exactly
 // one hold, everyone else told the place is gone, the same on every member.

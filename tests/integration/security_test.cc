@@ -14,6 +14,7 @@
 
 #include "broker_process.h"
 #include "dispo/clients/board.h"
+#include "dispo/clients/feed_subscription.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/curve_keys.h"
 #include "temp_dir.h"
@@ -57,10 +58,10 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE(call(admin_, update_of("620000001", "u1", 4)));
   }
 
-  // Grants a principal with fresh keys and returns those keys.
+  // Grants a principal with fresh keys (or `keys`) and returns those keys.
   client::ClientKeys grant(const std::string& name, wire::Role role, std::vector<std::string> facilities,
-                           std::vector<std::string> departements) {
-    const auto keys = wire::generate_key_pair();
+                           std::vector<std::string> departements,
+                           const wire::CurveKeyPair& keys = wire::generate_key_pair()) {
     wire::PrincipalGrantT grant;
     grant.principal = std::make_unique<wire::PrincipalT>();
     grant.principal->name = name;
@@ -250,6 +251,33 @@ TEST_F(SecurityTest, TheFeedCarriesOnlyThePrincipalsTerritory) {
   EXPECT_EQ(available(), 6);
   EXPECT_EQ(board.facilities().count("620000001"), 0u);
   EXPECT_EQ(board.resync_count(), 0u) << board.last_resync_reason();
+}
+
+// A member of a cluster refuses a key whose grant it has not applied yet (issue #16), and libzmq
+// never dials a feed that refused its key again: that member's feed stayed silent to the
+// subscriber for as long as both ran. FeedSubscription (Board, AlertWatch, the web gateway) dials
+// it again until the key is taken.
+TEST_F(SecurityTest, AFeedThatRefusedAKeyGrantedAMomentLaterIsDialledAgainAndDelivers) {
+  const auto pair = wire::generate_key_pair();
+  client::FeedSubscription feed(context_, {broker_public_, pair.public_key, pair.secret_key}, 1000);
+  feed.subscribe("hb/59/");
+  feed.subscribe("ev/59/");
+  feed.connect(broker_->feed());
+  const auto refused_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (feed.redials() == 0 && std::chrono::steady_clock::now() < refused_by) (void)feed.wait(milliseconds(20));
+  ASSERT_GE(feed.redials(), 1u) << "the refusal was not seen, or the feed not dialled again";
+
+  grant("astreinte-59-tardive", wire::Role::on_call, {}, {"59"}, pair);
+  std::string topic;
+  const auto heard_by = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (topic.empty() && std::chrono::steady_clock::now() < heard_by) {
+    if (feed.wait(milliseconds(100)) != client::FeedSubscription::Waited::message) continue;
+    std::vector<zmq::message_t> frames;
+    ASSERT_TRUE(zmq::recv_multipart(feed.socket(), std::back_inserter(frames)));
+    topic = frames.at(0).to_string();
+  }
+  EXPECT_TRUE(topic == "hb/59/" || topic == "ev/59/") << "nothing of its territory came once granted: \"" << topic
+                                                      << "\"\n" << broker_->log();
 }
 
 // Placement requests (issue #3): a hospital opens hospital requests and follows only its own;

@@ -237,7 +237,9 @@ void EventHub::set_reachable(bool reachable) {
   broadcast(text);
 }
 
-void EventHub::drain_alerts(zmq::socket_t& alerts) {
+void EventHub::drain_alerts(client::FeedSubscription& feed) {
+  feed.redial_due();
+  zmq::socket_t& alerts = feed.socket();
   for (int i = 0; i < 1000; ++i) {
     zmq::message_t topic;
     if (!alerts.recv(topic, zmq::recv_flags::dontwait)) return;
@@ -263,12 +265,9 @@ void EventHub::run() {
   board_options.on_event = [this](const wire::FeedEventT& event) { on_event(event); };
   board_options.on_snapshot = [this](std::uint64_t sequence) { on_snapshot(sequence); };
   client::Board board(*context_, board_options);
-  zmq::socket_t alerts(*context_, zmq::socket_type::sub);
-  alerts.set(zmq::sockopt::linger, 0);
-  alerts.set(zmq::sockopt::rcvhwm, 10'000);
-  client::apply_client_keys(alerts, options_.board.keys);
-  alerts.set(zmq::sockopt::subscribe, std::string(wire::kAlertPrefix));
-  client::connect_to_each(alerts, options_.board.feed);
+  client::FeedSubscription alerts(*context_, options_.board.keys, 10'000);
+  alerts.subscribe(std::string(wire::kAlertPrefix));
+  alerts.connect(options_.board.feed);
 
   if (auto started = board.start(); !started) {
     spdlog::warn("dispo-web: live board not started yet: {} (retrying)", started.error().message);

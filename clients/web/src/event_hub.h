@@ -24,6 +24,7 @@
 #include <zmq.hpp>
 
 #include "dispo/clients/board.h"
+#include "dispo/clients/feed_subscription.h"
 #include "web_sessions.h"
 
 namespace dispo::web {
@@ -78,7 +79,7 @@ class EventHub {
   void run();
   void on_event(const wire::FeedEventT& event);
   void on_snapshot(std::uint64_t sequence);
-  void drain_alerts(zmq::socket_t& alerts);
+  void drain_alerts(client::FeedSubscription& alerts);
   void broadcast(const std::string& text);
   void set_reachable(bool reachable);
   void end_person(const std::string& name);

@@ -7,6 +7,7 @@
 
 #include "dispo/schemas/curve_keys.h"
 #include "dispo/schemas/web_secrets.h"
+#include "test_cluster.h"
 #include "watchers.h"
 #include "wire_helpers.h"
 
@@ -37,7 +38,19 @@ WebGateway::WebGateway(std::vector<std::string> web_flags) : keys_(dir_ / "keys"
                                             std::vector<std::string>{"--curve-key", (keys_ / "broker.key").string()});
   broker_->set_probe_keys(admin_);
   broker_->start();
+  set_up(std::move(web_flags));
+}
 
+WebGateway::WebGateway(OnCluster, std::vector<std::string> web_flags) : keys_(dir_ / "keys") {
+  cluster_ = std::make_unique<Cluster>(false, false, true);
+  admin_ = cluster_->client_keys();
+  broker_public_ = admin_.broker_public;
+  std::filesystem::create_directories(keys_);
+  std::filesystem::copy_file(cluster_->key_flags().at(3), keys_ / "broker.pub");  // --broker-key's file
+  set_up(std::move(web_flags));
+}
+
+void WebGateway::set_up(std::vector<std::string> web_flags) {
   admin_call(registration_of(facility_in("590000001", "59")));
   admin_call(registration_of(facility_in("620000001", "62")));
   const auto gateway = grant("dispo-web", wire::Role::gateway, {}, {});
@@ -48,12 +61,20 @@ WebGateway::WebGateway(std::vector<std::string> web_flags) : keys_(dir_ / "keys"
 
 WebGateway::~WebGateway() {
   web_.stop();
-  broker_->stop();
+  if (broker_) broker_->stop();
+}
+
+std::string WebGateway::brokers() const {
+  return cluster_ ? all_members(*cluster_, &BrokerProcess::api, 0) : broker_->api();
+}
+
+std::string WebGateway::feeds() const {
+  return cluster_ ? all_members(*cluster_, &BrokerProcess::feed, 0) : broker_->feed();
 }
 
 std::vector<std::string> WebGateway::web_command(int port, std::vector<std::string> flags) const {
   std::filesystem::create_directories(dir_ / "assets");
-  std::vector<std::string> argv = {web_binary(), "--broker", broker_->api(), "--feed", broker_->feed(),
+  std::vector<std::string> argv = {web_binary(), "--broker", brokers(), "--feed", feeds(),
                                    "--listen", "127.0.0.1:" + std::to_string(port), "--key",
                                    (keys_ / "dispo-web.key").string(), "--broker-key", (keys_ / "broker.pub").string(),
                                    "--assets", (dir_ / "assets").string()};
@@ -91,7 +112,11 @@ std::string WebGateway::web_log() const {
 }
 
 Result<client::ReplyMessage> WebGateway::admin_try(wire::RequestBodyUnion body) {
-  client::Session session(context_, {broker_->api(), std::chrono::milliseconds(5000), 1, "web-test", admin_});
+  // A cluster's members are tried in turn until the leader answers (through an election too).
+  client::Session session(context_, cluster_ ? client::SessionOptions{brokers(), std::chrono::milliseconds(500), 20,
+                                                                      "web-test", admin_}
+                                             : client::SessionOptions{brokers(), std::chrono::milliseconds(5000), 1,
+                                                                      "web-test", admin_});
   return session.call(std::move(body));
 }
 
@@ -135,7 +160,9 @@ Browser WebGateway::signed_in(const std::string& name, wire::Role role, std::vec
   const std::string code = web_account(name, role, std::move(facilities), std::move(departements));
   Browser browser = this->browser();
   const auto enrolled = browser.enrol(name, code, kPassword);
-  if (enrolled.status != 200) throw std::runtime_error("enrolment of " + name + " failed: " + enrolled.body);
+  if (enrolled.status != 200)
+    throw std::runtime_error("enrolment of " + name + " failed (HTTP " + std::to_string(enrolled.status) +
+                             "): " + enrolled.body + "\n" + web_log());
   return browser;
 }
 

@@ -25,6 +25,7 @@
 
 #include <zmq.hpp>
 
+#include "dispo/clients/feed_subscription.h"
 #include "dispo/clients/session.h"
 #include "dispo/schemas/wire.h"
 
@@ -75,7 +76,7 @@ class AlertWatch {
   zmq::context_t* context_;
   AlertWatchOptions options_;
   std::optional<Session> session_;
-  zmq::socket_t feed_;
+  std::optional<FeedSubscription> feed_;  // from start()
   std::uint64_t delivered_ = 0;     // alerts up to it were returned (or acknowledged before start)
   std::uint64_t acknowledged_ = 0;
   std::uint64_t fetches_ = 0;

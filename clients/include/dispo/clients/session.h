@@ -50,10 +50,6 @@ void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys);
 // single endpoint gives a list of one.
 std::vector<std::string> endpoint_list(std::string_view list);
 
-// Connects `socket` (a SUB) to every endpoint of `list`: a client of a cluster hears every
-// member's feed, so that one member's death leaves the others' copy of the same events flowing.
-void connect_to_each(zmq::socket_t& socket, std::string_view list);
-
 struct SessionOptions {
   std::string broker = kDefaultBroker;              // api endpoint, or a cluster's, comma-separated
   std::chrono::milliseconds timeout{2500};          // per attempt
@@ -121,13 +117,21 @@ class Session {
   const std::string& broker() const { return options_.broker; }
   // The endpoint this session is connected to now (a cluster: the member that last answered).
   const std::string& endpoint() const { return endpoints_[current_]; }
+  // Times a call was sent again at once, elsewhere, because the member it waited on was gone (its
+  // connection closed, or nobody listened there) rather than after the timeout.
+  std::uint64_t lost_connections() const { return lost_connections_; }
 
  private:
   void connect();
   std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body,
                      const std::string& on_behalf_of = {}) const;
-  // Reads the monitor's events: sets handshake_succeeded_, broker_absent_ or authentication_failure_.
+  // Reads the monitor's events: sets handshake_succeeded_, broker_absent_, authentication_failure_
+  // or connection_lost_.
   void read_handshake_events();
+  // receive(), which also returns (nothing) as soon as the member is gone (member_gone()).
+  std::optional<ReplyMessage> receive(std::chrono::milliseconds wait, bool until_lost);
+  // Its connection closed after a handshake, or (a cluster's member) nobody listens there.
+  bool member_gone() const;
 
   // The next member of the list (nothing to do with one endpoint), connected afresh.
   void next_member();
@@ -144,6 +148,8 @@ class Session {
   bool broker_absent_ = false;             // the last connection attempt found nobody listening
   int failed_handshakes_ = 0;              // without detail, in a row (the broker closed during it)
   std::optional<Error> authentication_failure_;
+  bool connection_lost_ = false;           // closed after a handshake succeeded (the member went away)
+  std::uint64_t lost_connections_ = 0;
   std::uint64_t next_request_id_ = 1;
 };
 
