@@ -1,22 +1,16 @@
 #include "dispo/clients/feed_subscription.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <cstring>
 
 #include "logger.h"
+#include "socket_events.h"
 
 namespace dispo::client {
 namespace {
 
 constexpr std::chrono::milliseconds kFirstDelay{250};
 constexpr std::chrono::milliseconds kLongestDelay{5000};
-
-std::string monitor_endpoint() {
-  static std::atomic<std::uint64_t> next{0};
-  return "inproc://dispo-feed-handshake-" + std::to_string(next++);
-}
 
 }  // namespace
 
@@ -25,15 +19,9 @@ FeedSubscription::FeedSubscription(zmq::context_t& context, const ClientKeys& ke
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::rcvhwm, high_water_mark);
   apply_client_keys(socket_, keys);
-  const std::string events = monitor_endpoint();
-  if (zmq_socket_monitor(socket_.handle(), events.c_str(),
-                         ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
-    throw zmq::error_t();
-  }
-  monitor_ = zmq::socket_t(context, zmq::socket_type::pair);
-  monitor_.set(zmq::sockopt::linger, 0);
-  monitor_.connect(events);
+  monitor_ = watch_socket(context, socket_,
+                          ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
 }
 
 FeedSubscription::~FeedSubscription() {
@@ -49,18 +37,11 @@ void FeedSubscription::connect(std::string_view list) {
 }
 
 void FeedSubscription::read_handshakes() {
-  while (true) {
-    zmq::message_t event;
-    if (!monitor_.recv(event, zmq::recv_flags::dontwait)) return;
-    zmq::message_t address;
-    if (event.more()) (void)monitor_.recv(address, zmq::recv_flags::dontwait);
-    if (event.size() < 6) continue;
-    std::uint16_t id = 0;
-    std::memcpy(&id, event.data(), sizeof id);
+  while (auto event = next_socket_event(monitor_)) {
     const auto at = std::find_if(feeds_.begin(), feeds_.end(),
-                                 [&](const Feed& feed) { return feed.endpoint == address.to_string_view(); });
+                                 [&](const Feed& feed) { return feed.endpoint == event->address; });
     if (at == feeds_.end()) continue;
-    if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+    if (event->id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
       if (at->delay.count() > 0) log()->info("feed {}: key accepted, subscribed", at->endpoint);
       at->delay = {};
       at->due = {};

@@ -1,13 +1,14 @@
 #include "dispo/clients/session.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <cstdio>
 #include <random>
 #include <thread>
 #include <utility>
+
+#include "socket_events.h"
 
 namespace dispo::client {
 
@@ -85,15 +86,6 @@ void apply_client_keys(zmq::socket_t& socket, const ClientKeys& keys) {
   socket.set(zmq::sockopt::curve_secretkey, keys.secret_key);
 }
 
-namespace {
-
-std::string monitor_endpoint() {
-  static std::atomic<std::uint64_t> next{0};
-  return "inproc://dispo-session-handshake-" + std::to_string(next++);
-}
-
-}  // namespace
-
 void Session::connect() {
   if (socket_.handle() != nullptr) zmq_socket_monitor(socket_.handle(), nullptr, 0);
   socket_ = zmq::socket_t(*context_, zmq::socket_type::dealer);
@@ -101,16 +93,10 @@ void Session::connect() {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);
-  const std::string events = monitor_endpoint();
-  if (zmq_socket_monitor(socket_.handle(), events.c_str(),
-                         ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
-                             ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED) != 0) {
-    throw zmq::error_t();
-  }
-  monitor_ = zmq::socket_t(*context_, zmq::socket_type::pair);
-  monitor_.set(zmq::sockopt::linger, 0);
-  monitor_.connect(events);
+  monitor_ = watch_socket(*context_, socket_,
+                          ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                              ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED);
   handshake_succeeded_ = false;
   broker_absent_ = false;
   connection_lost_ = false;
@@ -132,16 +118,9 @@ void Session::next_member() {
 }
 
 void Session::read_handshake_events() {
-  while (true) {
-    zmq::message_t event;
-    if (!monitor_.recv(event, zmq::recv_flags::dontwait)) return;
-    zmq::message_t address;
-    if (event.more()) (void)monitor_.recv(address, zmq::recv_flags::dontwait);
-    if (event.size() < 6) continue;
-    std::uint16_t id = 0;
-    std::uint32_t value = 0;
-    std::memcpy(&id, event.data(), sizeof id);
-    std::memcpy(&value, static_cast<const char*>(event.data()) + sizeof id, sizeof value);
+  while (auto event = next_socket_event(monitor_)) {
+    const std::uint16_t id = event->id;
+    const std::uint32_t value = event->value;
     const std::string at = " avec le broker à " + options_.broker;
     switch (id) {
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
