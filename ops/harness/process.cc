@@ -6,7 +6,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +16,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -210,19 +214,44 @@ int bind_loopback(int port) {
   return bound;
 }
 
+// Claims `port` for this test process until it exits: a lock on a file named after it, which
+// every test process takes before handing a port out. Two tests running side by side (ctest -j2)
+// could otherwise pick the same free port and both write it into a broker's configuration, the
+// second finding it taken seconds later (seen in a clean-clone run: a cluster member could not
+// listen). The lock goes with the process, however it ends. False if another process holds it,
+// or this one handed it out already.
+bool claim(int port) {
+  static std::mutex mutex;
+  static std::set<int> claimed;
+  const std::lock_guard lock(mutex);
+  if (claimed.count(port) != 0) return false;
+  const std::string folder = "/tmp/dispo-test-ports";
+  ::mkdir(folder.c_str(), 0777);  // already there, as a rule
+  const std::string path = folder + "/" + std::to_string(port);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return true;  // no shared folder: the bind check alone, as before
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  claimed.insert(port);  // the descriptor stays open: the lock lasts as long as the process
+  return true;
+}
+
 }  // namespace
 
 int free_port() {
   // Below the ephemeral range: there every outgoing connection of every process takes its local
   // port, and one may take a port chosen here before the broker binds it, seconds later (seen
-  // with several suites at once). Above 10000, at random, checked by binding it.
+  // with several suites at once). Above 10000, at random, claimed against the other test
+  // processes, and checked by binding it.
   static thread_local std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
   const int low = ephemeral_low();
   if (low > 10000 + 1000) {
     std::uniform_int_distribution<int> pick(std::max(10000, low - 12000), low - 1);
     for (int attempt = 0; attempt < 100; ++attempt) {
       const int port = pick(random);
-      if (bind_loopback(port) == port) return port;
+      if (claim(port) && bind_loopback(port) == port) return port;
     }
   }
   return bind_loopback(0);

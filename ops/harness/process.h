@@ -44,7 +44,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
                           const std::vector<std::string>& extra_env = {});
 
 // A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's ephemeral range (where
-// other processes' outgoing connections could take it before it is bound).
+// other processes' outgoing connections could take it before it is bound), and handed to no other
+// test process for as long as this one lives (a lock under /tmp/dispo-test-ports).
 int free_port();
 
 }  // namespace dispo::testing
