@@ -30,7 +30,7 @@ Board::Board(zmq::context_t& context, BoardOptions options)
 
 Board::~Board() = default;
 
-Result<void> Board::start() {
+Result<void> Board::start(const std::function<bool()>& go_on) {
   try {
     feed_ = std::make_unique<FeedReader>(*context_, options_.feed, options_.departement, options_.keys,
                                          options_.feed_high_water_mark);
@@ -42,6 +42,7 @@ Result<void> Board::start() {
   const auto deadline = Clock::now() + options_.snapshot_timeout * options_.start_attempts;
   while (phase_ != Phase::in_sync) {
     if (snapshot_error_) return *snapshot_error_;
+    if (go_on && !go_on()) return make_error(wire::Status::unavailable, "attente de l'état initial interrompue");
     if (Clock::now() >= deadline) {
       const double seconds = std::chrono::duration<double>(options_.snapshot_timeout).count() *
                              options_.start_attempts;

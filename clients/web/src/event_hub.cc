@@ -210,6 +210,7 @@ void EventHub::check_people(client::Session& session) {
     for (const auto& [pointer, sink] : sinks_) names.insert(sink->person().name);
   }
   for (const auto& name : names) {
+    if (!running_) return;  // each call may wait for its timeout: stopping does not
     wire::RequestBodyUnion body;
     body.Set(wire::SubscriptionQueryT{});
     auto reply = session.call_for(name, std::move(body));
@@ -269,7 +270,8 @@ void EventHub::run() {
   alerts.subscribe(std::string(wire::kAlertPrefix));
   alerts.connect(options_.board.feed);
 
-  if (auto started = board.start(); !started) {
+  // Stopping while the brokers are unreachable does not wait for the snapshot's attempts.
+  if (auto started = board.start([this] { return running_.load(); }); !started && running_) {
     spdlog::warn("dispo-web: live board not started yet: {} (retrying)", started.error().message);
     set_reachable(false);
   }

@@ -212,6 +212,24 @@ TEST(WebServerTest, BeyondLoopbackWithTlsItListens) {
   web.stop();
 }
 
+TEST(WebServerTest, StopsAtOnceWhileItsBrokerIsUnreachable) {
+  // The live board waits up to 5 s for its first snapshot (2 attempts of 2.5 s); a SIGTERM in
+  // that wait (systemctl stop while the broker is down) ends the program without finishing it.
+  TempDir dir;
+  const int port = free_port();
+  const std::string nowhere = "tcp://127.0.0.1:" + std::to_string(free_port());
+  Process web = Process::start({web_binary(), "--listen", "127.0.0.1:" + std::to_string(port), "--broker", nowhere,
+                                "--feed", nowhere},
+                               (dir / "web.log").string());
+  HttpResult answer;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  do {
+    answer = http_request(port, "GET", "/api/v1/session", {}, {}, std::chrono::seconds(1));
+  } while (answer.status != 401 && std::chrono::steady_clock::now() < end);
+  ASSERT_EQ(answer.status, 401) << "dispo-web listening";
+  EXPECT_EQ(web.stop(std::chrono::milliseconds(2000)), 0) << "-999: still running 2 s after SIGTERM";
+}
+
 TEST(WebServerTest, RefusesToListenBeyondLoopbackWithoutTls) {
   const auto refused = run_command({web_binary(), "--listen", "0.0.0.0:" + std::to_string(free_port())});
   EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;

@@ -75,8 +75,10 @@ class Board {
   // Subscribes to the feed and waits for the first snapshot, at most
   // start_attempts × snapshot_timeout. Errors: `invalid` for a malformed endpoint, `unavailable`
   // (French message) when the broker does not answer, the broker's own status when it refuses.
-  // Call once.
-  Result<void> start();
+  // `go_on`, if given, is asked every 50 ms at most: once it says false, start() gives up at once
+  // with `unavailable` (a program being stopped while its brokers are unreachable). Either way,
+  // poll() goes on from where start() left off. Call once.
+  Result<void> start(const std::function<bool()>& go_on = {});
 
   // Processes what arrives on the feed and the api for at most `wait` (returns earlier as soon as
   // the facilities changed). Returns true if facilities() changed. Re-synchronises as described
