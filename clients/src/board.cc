@@ -16,8 +16,7 @@ constexpr std::size_t kMaxBuffered = 1'000'000;          // beyond this, drop th
 
 std::chrono::milliseconds until(std::chrono::steady_clock::time_point deadline) {
   return std::max(std::chrono::milliseconds(0),
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                      deadline - std::chrono::steady_clock::now()));
+                  std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
 }
 
 }  // namespace

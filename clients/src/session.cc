@@ -198,7 +198,7 @@ Result<bool> Session::wait_for_handshake(std::chrono::milliseconds wait) {
     if (authentication_failure_) return *authentication_failure_;
     if (handshake_succeeded_) return true;
     if (broker_absent_) return false;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     zmq::pollitem_t item{monitor_.handle(), 0, ZMQ_POLLIN, 0};
     try {
@@ -236,8 +236,9 @@ bool Session::member_gone() const { return connection_lost_ || (broker_absent_ &
 std::optional<ReplyMessage> Session::receive(std::chrono::milliseconds wait, bool until_lost) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    // Rounded up: a wait under a millisecond truncated to 0 polled without sleeping, and a caller
+    // looping on short waits spun a core (dispo-bench's feed publisher did, on a 2-core machine).
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}, {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
     int ready = 0;
     try {
@@ -297,8 +298,7 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
     bool redirected = false;
     while (std::chrono::steady_clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       auto reply = receive(left, true);
       if (authentication_failure_) {
         if (++key_refusals >= endpoints_.size()) return *authentication_failure_;  // no retry can succeed

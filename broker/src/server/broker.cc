@@ -301,7 +301,9 @@ void Broker::Impl::turn() {
   api.add_security_items(items);
   auto next = housekeeping.next_due();
   if (const auto rebind = feed.next_rebind()) next = std::min(next, *rebind);
-  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
+  // Rounded up, so that the loop sleeps until the deadline rather than polling without waiting
+  // through its last millisecond.
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
   if (!intake.empty() && open) wait = std::chrono::milliseconds(0);  // requests wait for their turn
   if (reload_pending) wait = std::min(wait, kReloadEvery);  // a follower's reads stay that fresh
   if (cluster && cluster->changes_in_flight()) wait = std::min(wait, std::chrono::milliseconds(10));
