@@ -51,6 +51,7 @@ Session::Session(zmq::context_t& context, SessionOptions options)
     : context_(&context), options_(std::move(options)), next_request_id_(first_request_id()) {
   if (options_.client_id.empty()) options_.client_id = random_client_id();
   if (options_.attempts < 1) options_.attempts = 1;
+  if (!options_.seen) options_.seen = std::make_shared<std::atomic<std::uint64_t>>(0);
   endpoints_ = endpoint_list(options_.broker);
   // Every member's address is checked now (ZeroMQ refuses a malformed one when connecting), so
   // that a typo in the third one is said at once, not at the first failover.
@@ -214,10 +215,16 @@ std::string Session::encode(std::uint64_t request_id, const wire::RequestBodyUni
   flatbuffers::FlatBufferBuilder builder(256);
   auto client_id = builder.CreateString(options_.client_id);
   auto person = on_behalf_of.empty() ? flatbuffers::Offset<flatbuffers::String>() : builder.CreateString(on_behalf_of);
-  auto request =
-      wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder), person, options_.current);
+  auto request = wire::CreateRequest(builder, request_id, client_id, body.type, body.Pack(builder), person,
+                                     options_.current, options_.seen->load(std::memory_order_relaxed));
   wire::finish(builder, request);
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+}
+
+void Session::raise_seen(std::uint64_t sequence) {
+  std::uint64_t seen = options_.seen->load(std::memory_order_relaxed);
+  while (sequence > seen && !options_.seen->compare_exchange_weak(seen, sequence, std::memory_order_relaxed)) {
+  }
 }
 
 std::uint64_t Session::send(const wire::RequestBodyUnion& body) {
@@ -314,7 +321,10 @@ Result<ReplyMessage> Session::call_encoded(std::uint64_t request_id, const std::
         break;
       }
       if ((*reply)->request_id() != request_id) continue;  // late reply to an earlier call
-      if ((*reply)->status() == wire::Status::ok) return std::move(*reply);
+      if ((*reply)->status() == wire::Status::ok) {
+        raise_seen((*reply)->sequence());
+        return std::move(*reply);
+      }
       const auto* text = (*reply)->message();
       Error refused = make_error((*reply)->status(), text ? text->str() : "refusé par le broker");
       if (refused.status != wire::Status::not_leader) return refused;

@@ -148,6 +148,55 @@ TEST(ClusterMembershipTest, TheLeadershipGoesWhereTheOperatorSaysAndCurrentReads
   EXPECT_EQ(found.err, "");
 }
 
+// Read your writes across sessions (dispo-web's pool): sessions sharing their `seen` counter ask
+// every read for a state at least as new as the newest answer any of them got (Request.at_least).
+// A reader whose list starts with a follower never shows less than the write just acknowledged
+// through the other session: the follower, behind, sends it to the leader. Without the field the
+// follower answers from its state, a heartbeat or a reload behind, and the test fails.
+TEST(ClusterMembershipTest, AReadNeverShowsLessThanAWriteASharingSessionSawAcknowledged) {
+  Cluster cluster;
+  zmq::context_t context;
+  LeaderFollower admin_writer(context, cluster, "admin");
+  ASSERT_TRUE(admin_writer.call(registration_of(make_facility(kFacility, 1, 200)))) << cluster.logs();
+  const int leader = admin_writer.leader();
+  const int follower = (leader + 1) % kMembers;
+
+  auto seen = std::make_shared<std::atomic<std::uint64_t>>(0);
+  client::SessionOptions writing{all_members(cluster, &BrokerProcess::api, leader), 2s, 3, "pool-writer"};
+  writing.seen = seen;
+  client::SessionOptions reading{all_members(cluster, &BrokerProcess::api, follower), 2s, 3, "pool-reader"};
+  reading.seen = seen;
+  client::Session writer(context, writing);
+  client::Session reader(context, reading);
+  for (int value = 1; value <= 30; ++value) {
+    auto written = writer.call(update_of(kFacility, "u1", value));
+    ASSERT_TRUE(written) << written.error().message;
+    auto read = reader.call(snapshot_request());
+    ASSERT_TRUE(read) << read.error().message;
+    const wire::Snapshot* snapshot = (*read)->body_as_Snapshot();
+    ASSERT_NE(snapshot, nullptr);
+    ASSERT_GE(snapshot->sequence(), (*written)->sequence())
+        << "a read older than the write acknowledged before it, served by member " << (*read)->served_by();
+    ASSERT_EQ(snapshot->facilities()->size(), 1u);
+    EXPECT_EQ(snapshot->facilities()->Get(0)->units()->Get(0)->availability()->available(), value);
+  }
+
+  // A follower answers such a read itself once it has the sequence; asked for one it does not
+  // have, it names the leader.
+  client::SessionOptions pinned{cluster.member(follower).api(), 2s, 1, "follower-reader"};
+  pinned.follow_leader = false;
+  pinned.seen = std::make_shared<std::atomic<std::uint64_t>>(seen->load());
+  client::Session at_follower(context, pinned);
+  EXPECT_TRUE(poll_until([&] { return static_cast<bool>(at_follower.call(snapshot_request())); }, 10s))
+      << "the follower never reached the sequence " << seen->load();
+  pinned.seen->store(seen->load() + 1'000'000);
+  auto refused = at_follower.call(snapshot_request());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().status, wire::Status::not_leader) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("n'a pas encore la séquence"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find(cluster.member(leader).api()), std::string::npos) << refused.error().message;
+}
+
 // A département's cluster runs with the broker's key: a member joins over the encrypted member
 // link, given a copy of the shared broker.key as the operator does, restores the snapshot, votes,
 // and every acknowledged update is in the four identical event logs. Until it has the state it

@@ -350,6 +350,9 @@ Result<std::unique_ptr<Broker>> Broker::open(const BrokerOptions& options) {
       loop->current_confirmed = static_cast<bool>(confirmed);
       return confirmed;
     });
+    impl->dispatcher.set_behind_read_check([loop](std::uint64_t at_least, std::uint64_t sequence) {
+      return loop->cluster->refer_read_behind(at_least, sequence);
+    });
   }
   impl->dispatcher.set_log_reader([loop](const RequestOrigin& origin, std::uint64_t request_id, LogRead read) {
     return loop->batch.defer_log_read(origin, request_id, std::move(read));

@@ -480,6 +480,15 @@ std::vector<Cluster::Answer> Cluster::take_answers() {
   return std::exchange(answers_, {});
 }
 
+Result<void> Cluster::refer_read_behind(std::uint64_t at_least, std::uint64_t sequence) const {
+  const ReplicatedLog::Status status = log_->status();
+  if (status.leader_id == 0 || status.leader_id == options_.node_id) return {};
+  Error elsewhere = not_leading(status);
+  elsewhere.message = "ce nœud n'a pas encore la séquence " + std::to_string(at_least) + " (il en est à " +
+                      std::to_string(sequence) + ") ; " + elsewhere.message;
+  return elsewhere;
+}
+
 Result<void> Cluster::confirm_current() {
   if (!ready_) {
     const ReplicatedLog::Status status = log_->status();

@@ -98,6 +98,12 @@ class Cluster {
   // for here (2 s at most), confirmed it still does once every earlier entry is applied.
   Result<void> confirm_current();
 
+  // A read asking for a state at `at_least` (Request.at_least) while this member's is at
+  // `sequence`, behind it: answered here when this member leads (nobody has more) or knows no
+  // leader (cut off, it answers with what it has, its lag saying how old); else refused with
+  // not_leader naming the leader, who has it.
+  Result<void> refer_read_behind(std::uint64_t at_least, std::uint64_t sequence) const;
+
   // Before this member stops (a restart, an upgrade, a maintenance): if it leads, hands the
   // leadership to the most up-to-date follower and waits for it (about an election timeout at
   // most), so that writers find the next leader without waiting for an election. Logged.

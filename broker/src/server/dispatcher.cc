@@ -132,10 +132,16 @@ std::string Dispatcher::handle(const RequestOrigin& origin, const wire::Principa
 
   const RequestEntry& entry = *request_entry(request.body_type());  // known: checked above
   const HandlerInput input{*state_, *store_, request, context};
-  if (request.current() && current_read_check_ &&
-      (entry.handling == Handling::read || entry.handling == Handling::report)) {
-    if (auto current = current_read_check_(); !current) {
-      return refuse(peer, request.request_id(), current.error(), principal);
+  if (entry.handling == Handling::read || entry.handling == Handling::report) {
+    if (request.current() && current_read_check_) {
+      if (auto current = current_read_check_(); !current) {
+        return refuse(peer, request.request_id(), current.error(), principal);
+      }
+    }
+    if (request.at_least() > state_->sequence && behind_read_check_) {
+      if (auto behind = behind_read_check_(request.at_least(), state_->sequence); !behind) {
+        return refuse(peer, request.request_id(), behind.error(), principal);
+      }
     }
   }
   switch (entry.handling) {

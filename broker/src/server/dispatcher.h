@@ -76,6 +76,12 @@ class Dispatcher {
   using CurrentReadCheck = std::function<Result<void>()>;
   void set_current_read_check(CurrentReadCheck check) { current_read_check_ = std::move(check); }
 
+  // On a cluster member: checks that a read asking for a state at least at a sequence this
+  // member's state is behind (Request.at_least) may be answered here anyway; its error is the
+  // refusal. Without it the field is ignored (a single broker has every acknowledged write).
+  using BehindReadCheck = std::function<Result<void>(std::uint64_t at_least, std::uint64_t sequence)>;
+  void set_behind_read_check(BehindReadCheck check) { behind_read_check_ = std::move(check); }
+
   // Takes the reads of the event log (capacity --at, record, export) to answer them off the event
   // loop; returns false when it cannot take more (the request is then refused: unavailable).
   // Without it they are answered inline, by handle().
@@ -102,6 +108,7 @@ class Dispatcher {
   BackupHandler backup_;
   ClusterHandler cluster_;
   CurrentReadCheck current_read_check_;
+  BehindReadCheck behind_read_check_;
   LogReadHandler log_reader_;
 };
 

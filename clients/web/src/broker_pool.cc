@@ -5,6 +5,9 @@ namespace dispo::web {
 BrokerPool::BrokerPool(zmq::context_t& context, client::SessionOptions options, std::size_t threads,
                        std::size_t max_queued)
     : context_(&context), max_queued_(max_queued) {
+  // One counter for every worker's session: a read through one never shows less than a write
+  // another saw acknowledged (in a cluster, a follower behind it sends the read to the leader).
+  if (!options.seen) options.seen = std::make_shared<std::atomic<std::uint64_t>>(0);
   for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this, options] { work(options); });
 }
 

@@ -15,8 +15,10 @@
 // Not thread-safe: one Session per thread; the zmq::context_t may be shared.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 #include <string>
@@ -60,6 +62,11 @@ struct SessionOptions {
                          // the leader answers them after confirming it leads
   bool follow_leader = true;  // a cluster: go to the leader a refusal names (Reply.leader_api);
                               // false keeps the session on its list (a test pinned to a member)
+  // A cluster: the newest sequence this session was answered at, shared with every session given
+  // the same counter (null: one of its own). Each request asks for a state at least that new
+  // (Request.at_least), so a read never shows less than a write a sharing session saw acknowledged:
+  // a follower still behind it sends the read on to the leader. dispo-web's sessions share one.
+  std::shared_ptr<std::atomic<std::uint64_t>> seen{};
 };
 
 // A verified reply; owns its bytes.
@@ -125,6 +132,8 @@ class Session {
   void connect();
   std::string encode(std::uint64_t request_id, const wire::RequestBodyUnion& body,
                      const std::string& on_behalf_of = {}) const;
+  // The newest sequence an answer was at, shared (SessionOptions.seen): raised, never lowered.
+  void raise_seen(std::uint64_t sequence);
   // Reads the monitor's events: sets handshake_succeeded_, broker_absent_, authentication_failure_
   // or connection_lost_.
   void read_handshake_events();
