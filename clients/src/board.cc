@@ -1,7 +1,9 @@
 #include "dispo/clients/board.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <memory>
 #include <utility>
 
 #include "feed_reader.h"
@@ -66,8 +68,11 @@ Result<void> Board::request_snapshot() {
       rotated += (i ? "," : "") + members[(snapshot_attempts_ + i) % members.size()];
     }
     ++snapshot_attempts_;
-    session_.emplace(*context_, SessionOptions{rotated, options_.snapshot_timeout, 1,
-                                               options_.client_id, options_.keys});
+    SessionOptions asking{rotated, options_.snapshot_timeout, 1, options_.client_id, options_.keys};
+    // At least what the feed already said: a cluster's member still behind it sends the request to
+    // the leader, rather than answer a snapshot the next event would show a gap after.
+    asking.seen = std::make_shared<std::atomic<std::uint64_t>>(heard_);
+    session_.emplace(*context_, std::move(asking));
     wire::SnapshotRequestT request;
     request.departement = options_.departement;
     wire::RequestBodyUnion body;
@@ -178,6 +183,7 @@ bool Board::drain_feed() {
 }
 
 bool Board::handle(FeedItem item) {
+  heard_ = std::max({heard_, item.sequence, item.territory_sequence});
   if (phase_ != Phase::in_sync) {
     if (buffered_.size() >= kMaxBuffered) buffered_.erase(buffered_.begin());
     buffered_.push_back(std::move(item));

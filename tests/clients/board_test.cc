@@ -123,6 +123,9 @@ TEST_F(BoardTest, GapTriggersAFreshSnapshot) {
   EXPECT_EQ(available(board, "590000001", 0), 5);
   EXPECT_EQ(broker.snapshots_served(), 2u);
   EXPECT_NE(board.last_resync_reason().find("gap"), std::string::npos);
+  // The fresh snapshot asks for a state at least at the event that showed the gap: a cluster's
+  // member still behind it sends the request to the leader instead of answering an older state.
+  EXPECT_EQ(broker.last_snapshot_at_least(), 7u);
 }
 
 TEST_F(BoardTest, HeartbeatAheadTriggersAFreshSnapshot) {
@@ -136,6 +139,7 @@ TEST_F(BoardTest, HeartbeatAheadTriggersAFreshSnapshot) {
   EXPECT_EQ(board.sequence(), 6u);
   EXPECT_EQ(available(board, "590000001", 0), 6);
   EXPECT_NE(board.last_resync_reason().find("heartbeat"), std::string::npos);
+  EXPECT_GE(broker.last_snapshot_at_least(), 6u) << "at least what the heartbeat said";
 }
 
 TEST_F(BoardTest, HeartbeatAtTheCurrentSequenceKeepsTheBoardInSync) {

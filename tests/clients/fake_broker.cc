@@ -90,6 +90,7 @@ void FakeBroker::serve_request(zmq::socket_t& api, zmq::socket_t& xpub) {
   wire::ReplyT reply;
   reply.request_id = request->request_id();
   if (request->body_as_SnapshotRequest() != nullptr) {
+    last_snapshot_at_least_ = request->at_least();
     if (!answer_snapshots_) return;
     // Wait for the subscriber, as a real feed would have it by the time events matter.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -61,6 +61,8 @@ class FakeBroker {
 
   std::uint64_t sequence() const;
   std::size_t snapshots_served() const { return snapshots_served_; }
+  // Request.at_least of the last snapshot request (a board asks at least what its feed said).
+  std::uint64_t last_snapshot_at_least() const { return last_snapshot_at_least_; }
 
  private:
   struct Outgoing {
@@ -94,6 +96,7 @@ class FakeBroker {
 
   std::atomic<bool> answer_snapshots_{true};
   std::atomic<std::size_t> snapshots_served_{0};
+  std::atomic<std::uint64_t> last_snapshot_at_least_{0};
   std::atomic<bool> stop_{false};
   bool subscribed_ev_ = false;  // broker thread only
   bool subscribed_hb_ = false;

@@ -18,7 +18,9 @@
 // numbers, so the first copy of each is applied and the others dropped as already applied — and
 // the death of a member, the leader included, costs it nothing: no silence, no resync. Each
 // snapshot attempt asks the next member of the list, so a dead member delays a snapshot by one
-// `snapshot_timeout` at most.
+// `snapshot_timeout` at most; it asks for a state at least as new as the newest sequence the feed
+// named (Request.at_least), so a member still behind it sends it to the leader instead of
+// answering a snapshot the feed's next event would find a gap after.
 //
 // Not thread-safe: one Board per thread (the zmq::context_t may be shared).
 #pragma once
@@ -121,6 +123,7 @@ class Board {
   Facilities facilities_;
   std::uint64_t sequence_ = 0;
   std::map<std::string, std::uint64_t> territory_sequence_;  // last applied event of each territory
+  std::uint64_t heard_ = 0;  // the newest sequence the feed named (events, territories' heartbeats)
   std::uint32_t stale_after_s_ = 0;
   std::uint64_t resync_count_ = 0;
   std::string last_resync_reason_;
