@@ -16,10 +16,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
-#include <mutex>
 #include <optional>
 #include <random>
-#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -218,13 +216,10 @@ int bind_loopback(int port) {
 // every test process takes before handing a port out. Two tests running side by side (ctest -j2)
 // could otherwise pick the same free port and both write it into a broker's configuration, the
 // second finding it taken seconds later (seen in a clean-clone run: a cluster member could not
-// listen). The lock goes with the process, however it ends. False if another process holds it,
-// or this one handed it out already.
+// listen). The lock goes with the process, however it ends. False if it is held already — by
+// another process, or by this one (a flock belongs to the open file, so a second open of the same
+// file in this process is refused too: no port is handed out twice here either).
 bool claim(int port) {
-  static std::mutex mutex;
-  static std::set<int> claimed;
-  const std::lock_guard lock(mutex);
-  if (claimed.count(port) != 0) return false;
   const std::string folder = "/tmp/dispo-test-ports";
   ::mkdir(folder.c_str(), 0777);  // already there, as a rule
   const std::string path = folder + "/" + std::to_string(port);
@@ -234,8 +229,7 @@ bool claim(int port) {
     ::close(fd);
     return false;
   }
-  claimed.insert(port);  // the descriptor stays open: the lock lasts as long as the process
-  return true;
+  return true;  // the descriptor stays open: the lock lasts as long as the process
 }
 
 }  // namespace
