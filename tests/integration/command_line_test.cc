@@ -1,8 +1,12 @@
 // Issue #11, "clear words": every binary has --version, and CLI11's own messages come out in
-// French from each of them (dispo, dispo-admin, dispo-publish, dispo-sim, dispo-broker).
+// French from each of them (dispo, dispo-admin, dispo-publish, dispo-sim, dispo-broker); a
+// cluster member's flags given wrong are said so.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "broker_process.h"
+#include "temp_dir.h"
 #include "dispo/schemas/version.h"
 
 namespace dispo::testing {
@@ -55,6 +59,30 @@ TEST(CommandLineTest, EveryBinarySaysTheCommandLineLibrarysErrorsInFrench) {
     EXPECT_TRUE(contains(help.out, "Utilisation")) << binary.name << ":\n" << help.out;
     EXPECT_FALSE(contains(help.out, "Usage:")) << binary.name << ":\n" << help.out;
     EXPECT_FALSE(contains(help.out, "Print this help")) << binary.name << ":\n" << help.out;
+  }
+}
+
+// A member's flags given wrong: the broker says which and what it wants, exits 2 and creates
+// nothing (its data directory stays absent).
+TEST(CommandLineTest, ABrokerGivenItsClusterFlagsWrongSaysWhatIsMissingAndStartsNothing) {
+  TempDir dir;
+  const std::string data = (dir / "data").string();
+  const std::string members = "1=127.0.0.1:7411,2=127.0.0.1:7412,3=127.0.0.1:7413";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--node-id", "1"}, "--node-id demande --cluster"},
+      {{"--cluster", members}, "--cluster demande --node-id, le numéro de ce nœud (1 ou plus)"},
+      {{"--node-id", "0", "--cluster", members}, "--cluster demande --node-id"},
+      {{"--node-id", "4", "--cluster", members}, "le nœud 4 (--node-id) n'est pas dans --cluster"},
+      {{"--node-id", "1", "--cluster", "1=127.0.0.1:7411,1=127.0.0.1:7412"}, "le nœud 1 figure deux fois"},
+      {{"--node-id", "1", "--cluster", "1=127.0.0.1:99999"}, "n'est pas HÔTE:PORT"},
+  };
+  for (const auto& [flags, said] : cases) {
+    std::vector<std::string> argv = {broker_binary(), "--data", data};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const auto result = run_command(argv);
+    EXPECT_EQ(result.exit_code, 2) << said << ": " << result.err;
+    EXPECT_TRUE(contains(result.err, said)) << result.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "data")) << "created despite: " << result.err;
   }
 }
 

@@ -213,7 +213,9 @@ int main(int argc, char** argv) {
   options.insecure_tcp_loopback = insecure_tcp_loopback;
   if (!cluster_spec.empty() || options.node_id != 0) {
     if (cluster_spec.empty() || options.node_id == 0) {
-      std::fprintf(stderr, "dispo-broker : --node-id et --cluster vont ensemble (voir dispo-broker --help)\n");
+      std::fprintf(stderr, "dispo-broker : %s (voir dispo-broker --help)\n",
+                   cluster_spec.empty() ? "--node-id demande --cluster, la liste des nœuds"
+                                        : "--cluster demande --node-id, le numéro de ce nœud (1 ou plus)");
       return 2;
     }
     auto cluster = dispo::broker::parse_cluster(cluster_spec, cluster_api_spec);

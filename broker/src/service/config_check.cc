@@ -55,7 +55,8 @@ std::vector<std::string> check_config(const ConfigToCheck& config) {
   }
   if (config.options.node_id != 0 || !config.cluster.empty()) {
     if (config.options.node_id == 0 || config.cluster.empty()) {
-      problems.push_back("node-id et cluster vont ensemble");
+      problems.push_back(config.cluster.empty() ? "node-id demande cluster, la liste des nœuds"
+                                                : "cluster demande node-id, le numéro de ce nœud (1 ou plus)");
     } else if (auto members = parse_cluster(config.cluster, config.cluster_api); !members) {
       problems.push_back(members.error().message);
     } else if (std::none_of(members->begin(), members->end(),

@@ -48,7 +48,8 @@ TEST(ConfigCheckTest, ABadConfigurationIsRefusedWithTheReasonAndNothingIsCreated
       {data + "log-format = \"xml\"\n", "log-format"},
       {data + "node-id = 4\ncluster = \"1=127.0.0.1:7411,2=127.0.0.1:7412\"\n", "n'est pas dans cluster"},
       {data + "node-id = 1\ncluster = \"1=127.0.0.1\"\n", "HÔTE:PORT"},
-      {data + "node-id = 1\n", "vont ensemble"},
+      {data + "node-id = 1\n", "node-id demande cluster"},
+      {data + "cluster = \"1=127.0.0.1:7411,2=127.0.0.1:7412\"\n", "cluster demande node-id"},
   };
   for (const auto& c : cases) {
     const auto result = check(write(dir, "bad.toml", c.text));
