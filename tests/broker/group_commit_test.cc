@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <map>
 
+#include <rocksdb/write_batch.h>
+
 #include "hostile_text.h"
 #include "model/replies.h"
 #include "storage/backup.h"
@@ -75,9 +77,9 @@ class GroupCommitTest : public ::testing::Test {
     return admitted;
   }
 
-  AdmittedRequest update(int available) {
+  AdmittedRequest update(int available, const std::string& facility_id = "590000001") {
     wire::AvailabilityUpdateT update;
-    update.facility_id = "590000001";
+    update.facility_id = facility_id;
     update.unit_id = "u1";
     update.available = static_cast<std::uint16_t>(available);
     wire::RequestBodyUnion body;
@@ -192,6 +194,65 @@ TEST_F(GroupCommitTest, AFailedCommitRefusesTheUpdateAnswersTheSearchAgainAndThe
   EXPECT_EQ(status_of(replies["update"]), wire::Status::storage_error);
   EXPECT_EQ(matches_of(replies["search"]), 0u);
   EXPECT_EQ(batch->committed_sequence(), registered_sequence);
+}
+
+// The feed's chain of each territory (FeedEvent.previous) is bookkept once per batch, not once
+// per event: a batch of ten updates interleaved over two départements writes each territory's
+// last sequence once, and the store then holds what the state does, so the first event after a
+// reload links to the last one before it.
+TEST_F(GroupCommitTest, ABatchWritesEachTerritorysLastSequenceOnceAndAReloadKeepsTheChain) {
+  wire::FacilityT pas_de_calais = testing::plain_facility("620000001");
+  pas_de_calais.departement = "62";
+  wire::RegistrationT registration;
+  registration.facilities.push_back(std::make_unique<wire::FacilityT>(std::move(pas_de_calais)));
+  wire::RequestBodyUnion body;
+  body.Set(std::move(registration));
+  batch->begin(wire::now_ms());
+  batch->answer(request("register-62", std::move(body)));
+  ASSERT_EQ(status_of(batch->close().replies.at(0)), wire::Status::ok);
+
+  propose = true;
+  batch->begin(wire::now_ms());
+  for (int i = 0; i < 10; ++i) {
+    auto admitted = update(i + 1, i % 2 == 0 ? "590000001" : "620000001");
+    const std::string route = "update-" + std::to_string(i);
+    admitted.routing_id = zmq::message_t(route.data(), route.size());
+    batch->answer(std::move(admitted));
+  }
+  EXPECT_TRUE(batch->close().replies.empty());
+  ASSERT_EQ(proposed.size(), 1u);
+
+  struct TerritoryPuts : rocksdb::WriteBatch::Handler {
+    std::map<std::string, int> puts;
+    rocksdb::Status PutCF(std::uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      if (key.starts_with("territory/")) ++puts[key.ToString()];
+      return rocksdb::Status::OK();
+    }
+  } counted;
+  rocksdb::WriteBatch written(proposed[0].second);
+  ASSERT_TRUE(written.Iterate(&counted).ok());
+  EXPECT_EQ(counted.puts, (std::map<std::string, int>{{"territory/59", 1}, {"territory/62", 1}}));
+
+  auto closed = commit_proposed(1);
+  ASSERT_EQ(closed.replies.size(), 10u);
+  for (const auto& reply : closed.replies) EXPECT_EQ(status_of(reply), wire::Status::ok);
+  auto stored = store->territory_sequences();
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->at("59"), state.sequence - 1) << "the 59's last event is the batch's last but one";
+  EXPECT_EQ(stored->at("62"), state.sequence);
+  const std::uint64_t last_of_59 = stored->at("59");
+
+  ASSERT_TRUE(batch->load()) << "the state reloaded from the store";
+  propose = false;
+  batch->begin(wire::now_ms());
+  batch->answer(update(0));
+  closed = batch->close();
+  ASSERT_EQ(closed.publications.size(), 1u);
+  auto message = wire::decode(closed.publications[0].bytes.data(), closed.publications[0].bytes.size());
+  ASSERT_TRUE(message);
+  const auto* event = (*message)->body_as_FeedEvent();
+  ASSERT_NE(event, nullptr);
+  EXPECT_EQ(event->previous(), last_of_59) << "the 59's chain goes on from its last event before the reload";
 }
 
 // A cluster's leader proposes a batch and goes on with the next: each batch's replies wait for its

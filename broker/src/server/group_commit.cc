@@ -86,7 +86,7 @@ GroupCommit::Closed GroupCommit::close() {
   closing.closed_at = std::chrono::steady_clock::now();
   closing.durable = true;
   if (!pending_.empty()) {
-    if (!pending_.events.empty()) pending_.batch.set_last_sequence(parts_.state.sequence);
+    pending_.seal(parts_.state);
     auto ticket = commit_(pending_.batch);
     if (!ticket) {
       if (parts_.probe)

@@ -55,7 +55,7 @@ Result<InitReport> initialise_security(const std::filesystem::path& data_dir,
         std::tuple{admin_public, wire::CurveKeyPair{admin_keys.public_key, {}}, admin_name}}) {
     if (auto written = wire::write_key_file(path, keys, owner); !written) return written.error();
   }
-  pending.batch.set_last_sequence(state.sequence);
+  pending.seal(state);
   if (auto committed = (*store)->commit(pending.batch); !committed) return committed.error();
   return report;
 }

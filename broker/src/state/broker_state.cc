@@ -1,5 +1,7 @@
 #include "broker_state.h"
 
+#include <algorithm>
+
 namespace dispo::broker {
 
 Result<void> load_bookkeeping(const Store& store, BrokerState& state) {
@@ -13,6 +15,18 @@ Result<void> load_bookkeeping(const Store& store, BrokerState& state) {
   if (auto workflow = store.load_workflow(state.workflow); !workflow) return workflow.error();
   state.alert_matcher.invalidate();
   return {};
+}
+
+void PendingCommit::seal(const BrokerState& state) {
+  if (events.empty()) return;
+  batch.set_last_sequence(state.sequence);
+  std::vector<std::string_view> written;  // a batch's events are on a few territories
+  for (const StagedEvent& event : events) {
+    if (std::find(written.begin(), written.end(), event.territory) != written.end()) continue;
+    written.push_back(event.territory);
+    if (auto last = state.territory_sequence.find(event.territory); last != state.territory_sequence.end())
+      batch.set_territory_sequence(event.territory, last->second);
+  }
 }
 
 }  // namespace dispo::broker

@@ -46,7 +46,8 @@ struct StagedAlert {
 };
 
 // Writes staged for the next commit, and the feed events to publish once it is durable.
-// The event loop records the last sequence once per commit.
+// The sequence bookkeeping (the last sequence, each territory's last event) is written once per
+// commit, by seal().
 struct PendingCommit {
   explicit PendingCommit(Store::Batch batch) : batch(std::move(batch)) {}
 
@@ -55,6 +56,9 @@ struct PendingCommit {
   std::vector<StagedAlert> alerts;  // in each owner's number order
 
   bool empty() const { return batch.empty(); }
+  // Stages, once for the whole commit, the last sequence and the last event of each territory
+  // the staged events are on (as `state` has them now). Nothing without events.
+  void seal(const BrokerState& state);
   void clear() {
     batch.clear();
     events.clear();

@@ -45,7 +45,6 @@ std::uint64_t stage_event(BrokerState& state, PendingCommit& pending, const Requ
   wire::finish(builder, event);
   std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   pending.batch.append_event(sequence, bytes);
-  pending.batch.set_territory_sequence(territory, sequence);
   pending.events.push_back({std::string(territory), std::move(bytes)});
   return sequence;
 }
