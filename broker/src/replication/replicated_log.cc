@@ -83,6 +83,7 @@ struct Request {
   struct raft_transfer transfer{};
   struct raft_change change{};
   std::uint64_t member = 0;  // a membership change: whom it is about
+  int promotion_failure = 0;  // an add: why libraft did not make the spare a voter (then it is removed)
 };
 
 }  // namespace
@@ -130,6 +131,9 @@ class ReplicatedLog::Impl {
   static void on_transfer(struct raft_transfer* request);
   static void on_added(struct raft_change* request, int status);
   static void on_changed(struct raft_change* request, int status);
+  static void on_promoted(struct raft_change* request, int status);
+  static void on_spare_removed(struct raft_change* request, int status);
+  static void finish_unreachable(Request* owned, bool kept_spare);
   int submit_to_raft(Queued& item, Request* request);
   static void finish(Request* owned, int status, std::uint64_t index);
   static int fsm_apply(raft_fsm* fsm, const raft_buffer* buffer, void** result);
@@ -433,10 +437,40 @@ void ReplicatedLog::Impl::on_added(struct raft_change* change, int status) {
   if (status == 0) {
     owned->change = {};
     owned->change.data = owned;
-    status = raft_assign(&self->raft_, &owned->change, owned->member, RAFT_VOTER, &Impl::on_changed);
-    if (status == 0) return;  // on_changed finishes it
+    status = raft_assign(&self->raft_, &owned->change, owned->member, RAFT_VOTER, &Impl::on_promoted);
+    if (status == 0) return;  // on_promoted finishes it
   }
   finish(owned, status, 0);
+}
+
+// The promotion's outcome. libraft gives up on a spare that does not answer (RAFT_NOCONNECTION:
+// not started, wrong address): the spare is removed again, so that a failed add changes nothing.
+void ReplicatedLog::Impl::on_promoted(struct raft_change* change, int status) {
+  auto* owned = static_cast<Request*>(change->data);
+  Impl* self = owned->log;
+  if (status != RAFT_NOCONNECTION) {
+    finish(owned, status, 0);
+    return;
+  }
+  owned->promotion_failure = status;
+  owned->change = {};
+  owned->change.data = owned;
+  if (raft_remove(&self->raft_, &owned->change, owned->member, &Impl::on_spare_removed) != 0)
+    finish_unreachable(owned, true);
+}
+
+void ReplicatedLog::Impl::on_spare_removed(struct raft_change* change, int status) {
+  finish_unreachable(static_cast<Request*>(change->data), status != 0);
+}
+
+void ReplicatedLog::Impl::finish_unreachable(Request* owned, bool kept_spare) {
+  Impl* self = owned->log;
+  self->refresh_status();
+  Outcome outcome = self->outcome_with_leader(raft_strerror(owned->promotion_failure));
+  outcome.refusal = Refusal::unreachable;
+  outcome.kept_spare = kept_spare;
+  owned->done(outcome);
+  delete owned;
 }
 
 void ReplicatedLog::Impl::on_changed(struct raft_change* change, int status) {

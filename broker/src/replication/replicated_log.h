@@ -57,7 +57,9 @@ class ReplicatedLog {
   };
 
   // Why a request was not carried out, for the caller to say in its own words.
-  enum class Refusal { none, not_leader, unknown_member, known_member, change_in_progress, timed_out, other };
+  // unreachable: a member being added never answered (libraft gave up promoting it); the spare
+  // it was added as is removed again, unless `kept_spare` says that failed too.
+  enum class Refusal { none, not_leader, unknown_member, known_member, change_in_progress, timed_out, unreachable, other };
 
   // What became of a proposal (or a barrier, a membership change, a transfer).
   struct Outcome {
@@ -65,6 +67,7 @@ class ReplicatedLog {
     std::uint64_t index = 0;      // its Raft index when committed
     std::string error;            // otherwise: why (libraft's words, for the log)
     Refusal refusal = Refusal::none;
+    bool kept_spare = false;      // unreachable: the spare could not be removed again
     std::uint64_t leader_id = 0;  // the leader as this member knows it (0: none known)
     std::string leader_address;
   };

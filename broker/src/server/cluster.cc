@@ -364,10 +364,17 @@ wire::MemberVote wire_vote(ReplicatedLog::Vote vote) {
   return wire::MemberVote::spare;
 }
 
-// Why a change was not made, for the admin who asked for it.
-std::string change_refused(const ReplicatedLog::Outcome& outcome, std::uint64_t node) {
+// Why a change was not made, for the admin who asked for it (`address`: an added member's).
+std::string change_refused(const ReplicatedLog::Outcome& outcome, std::uint64_t node, const std::string& address) {
   const std::string member = "le nœud " + std::to_string(node);
   switch (outcome.refusal) {
+    case ReplicatedLog::Refusal::unreachable:
+      return member + " ne répond pas à " + address +
+             " : démarrez-le d'abord (dispo-broker --join, un répertoire de données vide, sa propre entrée dans "
+             "--cluster), puis relancez la commande ; " +
+             (outcome.kept_spare ? "il reste dans le cluster en attente, sans vote : retirez-le (dispo-admin cluster "
+                                   "remove " + std::to_string(node) + ")"
+                                 : std::string("rien n'a été changé"));
     case ReplicatedLog::Refusal::unknown_member: return member + " n'est pas dans le cluster";
     case ReplicatedLog::Refusal::known_member:
       return member + " (ou son adresse) est déjà dans le cluster : rien n'a été changé";
@@ -455,13 +462,13 @@ std::string Cluster::change(const wire::ClusterChange& change, std::uint64_t req
   route->delimiter = origin.delimiter;
   const wire::ClusterAction action = change.action();
   const std::uint64_t node = change.node_id();
-  auto done = [this, route, request_id, sequence, action, node](const ReplicatedLog::Outcome& outcome) {
+  auto done = [this, route, request_id, sequence, action, node, address](const ReplicatedLog::Outcome& outcome) {
     if (outcome.committed) {
       logger()->info("cluster: {} of member {} done", wire::EnumNameClusterAction(action), node);
       route->bytes = status_reply(request_id, sequence);
     } else {
       logger()->warn("cluster: {} of member {} refused: {}", wire::EnumNameClusterAction(action), node, outcome.error);
-      route->bytes = encode_error(request_id, make_error(wire::Status::conflict, change_refused(outcome, node)), sequence);
+      route->bytes = encode_error(request_id, make_error(wire::Status::conflict, change_refused(outcome, node, address)), sequence);
     }
     std::lock_guard lock(answers_mutex_);
     answers_.push_back(std::move(*route));
