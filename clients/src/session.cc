@@ -94,6 +94,10 @@ void Session::connect() {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);
+  // No handshake time limit: a call's own timeout says when a broker does not answer. libzmq's
+  // (30 s) only ended a handshake with a broker that accepts connections but is stopped or hung,
+  // and two of them read as a broker refusing the handshake (wants CURVE, another key).
+  socket_.set(zmq::sockopt::handshake_ivl, 0);
   monitor_ = watch_socket(*context_, socket_,
                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |

@@ -1,5 +1,6 @@
 #include "admin_cluster.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -22,11 +23,12 @@ struct ClusterArguments {
 };
 
 // One attempt per member: a change is not repeated behind the operator's back, but a member that
-// does not lead sends it on to the leader.
-Result<ReplyMessage> call(const ConnectionOptions& global, wire::RequestBodyUnion body) {
+// does not lead sends it on to the leader. `broker`: this endpoint instead of --broker's.
+Result<ReplyMessage> call(const ConnectionOptions& global, wire::RequestBodyUnion body, const std::string& broker = {}) {
   zmq::context_t context;
   auto options = session_options(global, kProgram);
   options.attempts = 1;
+  if (!broker.empty()) options.broker = broker;
   auto session = open_session(context, options);
   if (!session) return session.error();
   return session->call(std::move(body));
@@ -62,7 +64,44 @@ std::string member_state(const wire::ClusterMemberStateT& member, const wire::Cl
   return "en retard de " + std::to_string(behind) + (behind > 1 ? " entrées" : " entrée");
 }
 
-int print_status(const ReplyMessage& reply, bool json) {
+// The members as `view`'s node sees them (the leader knows each one's state; another node "?").
+void print_members(const wire::ClusterStatusT& view) {
+  const bool leads = view.role == wire::ClusterRole::leader;
+  print_text(fit("NŒUD", 6) + " " + fit("ADRESSE RAFT", 22) + " " + fit("ADRESSE DES REQUÊTES", 28) + " " +
+             fit(leads ? "ÉTAT (vu du leader)" : "ÉTAT", 36) + " VOTE\n");
+  for (const auto& member : view.members) {
+    print_text(fit(std::to_string(member->id), 6) + " " + fit(member->raft_address, 22) + " " +
+               fit(member->api.empty() ? "-" : member->api, 28) + " " +
+               fit(member_state(*member, view), 36) + " " + vote_name(member->vote) +
+               (member->id == view.leader_id ? " (leader)" : "") + "\n");
+  }
+}
+
+// A status answered by a node that does not lead: the members' states are the leader's to say,
+// so the leader it names is asked too (one attempt) and its table shown; when it does not answer,
+// or no longer leads, this node's table, with why.
+void print_members_from_the_leader(const ConnectionOptions& global, const wire::ClusterStatusT& view) {
+  wire::RequestBodyUnion body;
+  body.Set(wire::ClusterStatusRequestT{});
+  ConnectionOptions brief = global;  // a complement: a leader that does not answer at once is said so
+  brief.timeout_s = std::min(global.timeout_s, 3.0);
+  auto reply = call(brief, std::move(body), view.leader_api);
+  const auto* status = reply ? (*reply)->body_as_ClusterStatus() : nullptr;
+  if (status != nullptr && status->role() == wire::ClusterRole::leader) {
+    std::unique_ptr<wire::ClusterStatusT> leader(status->UnPack());
+    std::printf("les nœuds, vus du leader (nœud %llu) :\n", static_cast<unsigned long long>(leader->node_id));
+    print_members(*leader);
+    return;
+  }
+  print_members(view);
+  std::printf("(l'état de chaque membre, à jour ou injoignable, est connu du leader, nœud %llu, qui n'a pas répondu "
+              ": %s)\n",
+              static_cast<unsigned long long>(view.leader_id),
+              reply ? "il ne dirige plus le cluster" : reply.error().message.c_str());
+}
+
+// `global`: to ask the leader for the members' states when another node answered (nullptr: not).
+int print_status(const ReplyMessage& reply, bool json, const ConnectionOptions* global = nullptr) {
   const auto* status = reply->body_as_ClusterStatus();
   if (status == nullptr) return report_failure(kProgram, make_error(wire::Status::malformed, "réponse inattendue du broker"));
   if (json) return print_json(kProgram, status, "ClusterStatus");
@@ -79,18 +118,11 @@ int print_status(const ReplyMessage& reply, bool json) {
               static_cast<unsigned long long>(view->first_index), static_cast<unsigned long long>(view->last_index),
               static_cast<unsigned long long>(view->applied_index),
               static_cast<unsigned long long>(view->snapshot_index));
-  const bool leads = view->role == wire::ClusterRole::leader;
-  print_text(fit("NŒUD", 6) + " " + fit("ADRESSE RAFT", 22) + " " + fit("ADRESSE DES REQUÊTES", 28) + " " +
-             fit(leads ? "ÉTAT (vu du leader)" : "ÉTAT", 36) + " VOTE\n");
-  for (const auto& member : view->members) {
-    print_text(fit(std::to_string(member->id), 6) + " " + fit(member->raft_address, 22) + " " +
-               fit(member->api.empty() ? "-" : member->api, 28) + " " +
-               fit(member_state(*member, *view), 36) + " " + vote_name(member->vote) +
-               (member->id == view->leader_id ? " (leader)" : "") + "\n");
+  if (global != nullptr && view->role != wire::ClusterRole::leader && view->leader_id != 0 && !view->leader_api.empty()) {
+    print_members_from_the_leader(*global, *view);
+  } else {
+    print_members(*view);
   }
-  if (!leads && view->leader_id != 0)
-    std::printf("(l'état de chaque membre, à jour ou injoignable, est connu du leader : nœud %llu)\n",
-                static_cast<unsigned long long>(view->leader_id));
   return kOk;
 }
 
@@ -99,7 +131,7 @@ int run_status(const ConnectionOptions& global, const ClusterArguments& argument
   body.Set(wire::ClusterStatusRequestT{});
   auto reply = call(global, std::move(body));
   if (!reply) return report_failure(kProgram, reply.error());
-  return print_status(*reply, arguments.json);
+  return print_status(*reply, arguments.json, &global);
 }
 
 int run_change(const ConnectionOptions& global, wire::ClusterAction action, const ClusterArguments& arguments) {
@@ -133,7 +165,8 @@ void add_cluster_commands(CLI::App& app, const ConnectionOptions& connection, st
   auto* cluster = app.add_subcommand("cluster", "Cluster de brokers : état, ajout et retrait de nœuds, transfert de la direction");
   cluster->require_subcommand(1);
   auto* status = cluster->add_subcommand(
-      "status", "L'état du cluster vu par le premier nœud de --broker : son rôle, le leader, le journal, les nœuds");
+      "status", "L'état du cluster vu par le premier nœud de --broker qui répond : son rôle, le leader, le journal ;\n"
+      "les nœuds et leur état vus du leader (demandé aussi quand ce nœud ne dirige pas)");
   status->add_flag("--json", arguments->json, "Sortie JSON (ClusterStatus, noms du schéma)");
   auto* add = cluster->add_subcommand(
       "add", "Ajouter un nœud (démarré avec --join, répertoire vide) : il reçoit l'état, puis vote");
@@ -145,7 +178,10 @@ void add_cluster_commands(CLI::App& app, const ConnectionOptions& connection, st
       "transfer", "Transférer la direction (avant une maintenance du leader) au nœud ID, ou au suiveur le plus à jour");
   transfer->add_option("ID", arguments->node_id, "Numéro du nœud qui prend la direction (défaut : le plus à jour)");
   commands.push_back({status, [&connection, arguments] { return run_status(connection, *arguments); }});
-  commands.push_back({add, [&connection, arguments] { return run_change(connection, wire::ClusterAction::add, *arguments); }});
+  // An added member is sent the whole state, then the log, before it votes and the command answers.
+  commands.push_back({add, [&connection, &app, arguments] {
+                       return run_change(patient(connection, app, 120), wire::ClusterAction::add, *arguments);
+                     }});
   commands.push_back({remove, [&connection, arguments] { return run_change(connection, wire::ClusterAction::remove, *arguments); }});
   commands.push_back({transfer, [&connection, arguments] { return run_change(connection, wire::ClusterAction::transfer, *arguments); }});
 }

@@ -163,6 +163,8 @@ int run_backup(const client::ConnectionOptions& global, const AdminOptions& opti
 
 }  // namespace
 
+constexpr double kLongWait_s = 120;  // a backup's checkpoint
+
 int main(int argc, char** argv) {
   CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux, sauvegardes, cluster.",
                kProgram};
@@ -171,7 +173,10 @@ int main(int argc, char** argv) {
              "5 authentification refusée (clé absente, inconnue, révoquée, ou pas la clé publique du broker).\n");
   app.fallthrough();
   client::ConnectionOptions connection;
-  connection.timeout_s = 120;  // a checkpoint of a large base takes time; one attempt only
+  // One attempt of 10 s: a broker answers an administrative request in milliseconds, and a member
+  // that does not (stopped, hung) is said so then, not minutes later. A backup (a checkpoint of a
+  // large base) and a member added to a cluster wait longer: patient().
+  connection.timeout_s = 10;
   client::add_connection_options(app, connection);
   app.require_subcommand(1);
   AdminOptions options;
@@ -202,7 +207,7 @@ int main(int argc, char** argv) {
                                               {list, [&] { return run_list(connection, options); }},
                                               {revoke, [&] { return run_revoke(connection, options); }},
                                               {web_reset, [&] { return issue_enrolment(connection, options.name); }},
-                                              {backup, [&] { return run_backup(connection, options); }}};
+                                              {backup, [&] { return run_backup(client::patient(connection, app, kLongWait_s), options); }}};
   client::add_cluster_commands(app, connection, commands);
   return client::run_subcommands(app, commands, "grant, list, revoke, web-reset, backup ou cluster", argc, argv);
 }

@@ -80,6 +80,13 @@ std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std:
   return "utilisation incorrecte — " + wire::french_cli_error(error) + help;
 }
 
+ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app, double seconds) {
+  ConnectionOptions waiting = options;
+  const CLI::Option* timeout = app.get_option_no_throw("--timeout");
+  if (timeout == nullptr || timeout->count() == 0) waiting.timeout_s = seconds;
+  return waiting;
+}
+
 int run_subcommands(CLI::App& app, std::span<const Subcommand> subcommands, std::string_view names,
                     int argc, char** argv) {
   const std::string program = app.get_name();

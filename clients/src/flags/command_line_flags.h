@@ -21,6 +21,10 @@ namespace dispo::client {
 // to `app`. A key file that cannot be read is a usage error naming the file.
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
 
+// `options` for a request that may take long to answer (a backup's checkpoint, a member added to a
+// cluster and sent its state): a wait of `seconds`, unless --timeout was given on `app`'s line.
+ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app, double seconds);
+
 // Makes `app` (named `program`) speak French — help labels, -h/--help, --version — see
 // dispo/schemas/cli_french.h. Call right after constructing it, before adding anything.
 void prepare_command_line(CLI::App& app, std::string_view program);
