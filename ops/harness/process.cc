@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -249,6 +250,17 @@ int free_port() {
     }
   }
   return bind_loopback(0);
+}
+
+std::set<std::string> thread_names(pid_t pid) {
+  std::set<std::string> names;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    names.insert(name);
+  }
+  return names;
 }
 
 }  // namespace dispo::testing

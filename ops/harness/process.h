@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
 // other processes' outgoing connections could take it before it is bound), and handed to no other
 // test process for as long as this one lives (a lock under /tmp/dispo-test-ports).
 int free_port();
+
+// The names of a running process's threads, as `top -H` and `ps -L` show them.
+std::set<std::string> thread_names(pid_t pid);
 
 }  // namespace dispo::testing

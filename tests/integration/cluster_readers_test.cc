@@ -1,11 +1,12 @@
 // Issue #16, readers and operators: a board given every member's feed goes through a leader kill
 // without a resync; a follower's feed carries the alerts too; each member says its role, the
-// leader it knows and its log on /metrics, and is ready (/readyz) only while it reaches a majority
-// (three real members, test_cluster.h).
+// leader it knows and its log on /metrics, and is ready (/readyz) only while it reaches a majority;
+// its threads are named (three real members, test_cluster.h).
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "dispo/clients/alert_watch.h"
@@ -175,6 +176,10 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
     EXPECT_NE(metrics_of(i).find("dispo_cluster_log_index{node=\"" + node + "\",index=\"applied\"}"), std::string::npos);
     EXPECT_EQ(http_request(cluster.metrics_port(i), "GET", "/readyz").status, 200);
   }
+  // `top -H` on a member names its parts: the Raft log's thread, the metrics server's, the log reader's.
+  const std::set<std::string> threads = thread_names(cluster.member(leader).pid());
+  for (const char* part : {"dispo-raft", "dispo-metrics", "dispo-logread"})
+    EXPECT_TRUE(threads.contains(part)) << part << " not among the threads of member " << leader + 1;
 
   // The alert rules and the dashboard of ops/monitoring use only metrics a member serves — once
   // its metrics were rendered with the facility registered (about once a second).

@@ -7,6 +7,7 @@
 
 #include "dispo/broker/metrics.h"
 #include "dispo/schemas/host_port.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::broker {
 namespace {
@@ -142,7 +143,10 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& a
   impl->port = impl->acceptor.local_endpoint(error).port();
   impl->accept();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  impl->thread = std::thread([raw] {
+    wire::name_this_thread("dispo-metrics");
+    raw->io.run();
+  });
   return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
 }
 

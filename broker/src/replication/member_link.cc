@@ -21,6 +21,7 @@
 #include <zmq_addon.hpp>
 
 #include "dispo/schemas/curve_keys.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::broker {
 namespace {
@@ -352,6 +353,7 @@ void MemberLink::Impl::close_idle_streams() {
 }
 
 void MemberLink::Impl::run() {
+  wire::name_this_thread("dispo-link");
   auto last_sweep = Clock::now();
   while (!stop_.load()) {
     std::vector<zmq::pollitem_t> items = {{zap_.handle(), 0, ZMQ_POLLIN, 0},

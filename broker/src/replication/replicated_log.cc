@@ -24,6 +24,7 @@ extern "C" {
 
 #include "loopback_ports.h"
 #include "routed_transport.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::broker {
 namespace {
@@ -223,6 +224,7 @@ const char* to_string(ReplicatedLog::Role role) {
 // --- the log's thread -----------------------------------------------------------------------
 
 void ReplicatedLog::Impl::run(std::promise<std::string>* started) {
+  wire::name_this_thread("dispo-raft");
   std::string failure = open();
   started->set_value(failure);  // `started` is not touched again: start() may return now
   if (!failure.empty()) return;

@@ -7,13 +7,17 @@
 #include <stdexcept>
 
 #include "model/logger.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::broker {
 
 LogReader::LogReader(const Store& store) : store_(&store) {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    wire::name_this_thread("dispo-logread");
+    run();
+  });
 }
 
 LogReader::~LogReader() {

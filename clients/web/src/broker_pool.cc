@@ -1,4 +1,5 @@
 #include "broker_pool.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::web {
 
@@ -8,7 +9,12 @@ BrokerPool::BrokerPool(zmq::context_t& context, client::SessionOptions options, 
   // One counter for every worker's session: a read through one never shows less than a write
   // another saw acknowledged (in a cluster, a follower behind it sends the read to the leader).
   if (!options.seen) options.seen = std::make_shared<std::atomic<std::uint64_t>>(0);
-  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this, options] { work(options); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this, options] {
+      wire::name_this_thread("dispo-pool");
+      work(options);
+    });
+  }
 }
 
 BrokerPool::~BrokerPool() { stop(); }

@@ -8,6 +8,7 @@
 #include "dispo/schemas/feed_topics.h"
 #include "dispo/schemas/json.h"
 #include "dispo/schemas/wire.h"
+#include "dispo/schemas/thread_name.h"
 
 namespace dispo::web {
 namespace {
@@ -57,7 +58,10 @@ EventHub::~EventHub() { stop(); }
 
 void EventHub::start() {
   running_ = true;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    wire::name_this_thread("dispo-events");
+    run();
+  });
 }
 
 void EventHub::stop() {

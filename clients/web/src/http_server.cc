@@ -14,6 +14,7 @@
 #include "dispo/schemas/spdlog.h"
 
 #include "dispo/schemas/clock.h"
+#include "dispo/schemas/thread_name.h"
 #include "web_probe.h"
 
 namespace dispo::web {
@@ -477,7 +478,12 @@ std::uint16_t HttpServer::metrics_port() const {
 }
 
 void HttpServer::run() {
-  for (int i = 1; i < impl_->options.threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 1; i < impl_->options.threads; ++i) {
+    impl_->threads.emplace_back([this] {
+      wire::name_this_thread("dispo-http");
+      impl_->io.run();
+    });
+  }
   impl_->io.run();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();

@@ -4,6 +4,8 @@
 // cannot leave their folder, and refusal to listen beyond loopback without TLS.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.h"
@@ -227,6 +229,10 @@ TEST(WebServerTest, StopsAtOnceWhileItsBrokerIsUnreachable) {
     answer = http_request(port, "GET", "/api/v1/session", {}, {}, std::chrono::seconds(1));
   } while (answer.status != 401 && std::chrono::steady_clock::now() < end);
   ASSERT_EQ(answer.status, 401) << "dispo-web listening";
+  // Meanwhile, `top -H` names its parts: HTTP threads, the broker pool's, the live board's.
+  const std::set<std::string> threads = thread_names(web.pid());
+  for (const char* part : {"dispo-http", "dispo-pool", "dispo-events"})
+    EXPECT_TRUE(threads.contains(part)) << part << " not among dispo-web's threads";
   EXPECT_EQ(web.stop(std::chrono::milliseconds(2000)), 0) << "-999: still running 2 s after SIGTERM";
 }
 
