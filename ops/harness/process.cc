@@ -252,15 +252,21 @@ int free_port() {
   return bind_loopback(0);
 }
 
-std::set<std::string> thread_names(pid_t pid) {
-  std::set<std::string> names;
-  std::error_code error;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
-    std::string name;
-    std::getline(std::ifstream(task.path() / "comm"), name);
-    names.insert(name);
+std::set<std::string> thread_names(pid_t pid, const std::set<std::string>& expected,
+                                   std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (true) {
+    std::set<std::string> names;
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+      std::string name;
+      std::getline(std::ifstream(task.path() / "comm"), name);
+      names.insert(name);
+    }
+    const bool all = std::all_of(expected.begin(), expected.end(), [&](const auto& name) { return names.contains(name); });
+    if (all || std::chrono::steady_clock::now() >= until) return names;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return names;
 }
 
 }  // namespace dispo::testing

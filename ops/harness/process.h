@@ -49,7 +49,9 @@ CommandResult run_command(const std::vector<std::string>& argv,
 // test process for as long as this one lives (a lock under /tmp/dispo-test-ports).
 int free_port();
 
-// The names of a running process's threads, as `top -H` and `ps -L` show them.
-std::set<std::string> thread_names(pid_t pid);
+// The names of a running process's threads, as `top -H` and `ps -L` show them, read again until
+// each of `expected` is among them or `deadline` passes (a thread names itself once started).
+std::set<std::string> thread_names(pid_t pid, const std::set<std::string>& expected = {},
+                                   std::chrono::milliseconds deadline = std::chrono::seconds(5));
 
 }  // namespace dispo::testing

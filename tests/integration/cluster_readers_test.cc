@@ -177,8 +177,9 @@ TEST(ClusterTest, EachMemberSaysItsRoleAndLeaderAndIsReadyOnlyWithAMajority) {
     EXPECT_EQ(http_request(cluster.metrics_port(i), "GET", "/readyz").status, 200);
   }
   // `top -H` on a member names its parts: the Raft log's thread, the metrics server's, the log reader's.
-  const std::set<std::string> threads = thread_names(cluster.member(leader).pid());
-  for (const char* part : {"dispo-raft", "dispo-metrics", "dispo-logread"})
+  const std::set<std::string> parts = {"dispo-raft", "dispo-metrics", "dispo-logread"};
+  const std::set<std::string> threads = thread_names(cluster.member(leader).pid(), parts);
+  for (const auto& part : parts)
     EXPECT_TRUE(threads.contains(part)) << part << " not among the threads of member " << leader + 1;
 
   // The alert rules and the dashboard of ops/monitoring use only metrics a member serves — once

@@ -359,15 +359,15 @@ void MemberLink::Impl::run() {
     std::vector<zmq::pollitem_t> items = {{zap_.handle(), 0, ZMQ_POLLIN, 0},
                                           {router_.handle(), 0, ZMQ_POLLIN, 0},
                                           {nullptr, wake_[0], ZMQ_POLLIN, 0}};
-    std::vector<Item> what = {{Item::zap}, {Item::router}, {Item::wake}};
+    std::vector<Item> what = {{Item::zap, nullptr, 0, {}}, {Item::router, nullptr, 0, {}}, {Item::wake, nullptr, 0, {}}};
     for (auto& outbound : outbound_) {
       items.push_back({outbound->dealer.handle(), 0, ZMQ_POLLIN, 0});
-      what.push_back({Item::dealer, outbound.get()});
+      what.push_back({Item::dealer, outbound.get(), 0, {}});
       items.push_back({nullptr, outbound->listener, ZMQ_POLLIN, 0});
-      what.push_back({Item::listener, outbound.get()});
+      what.push_back({Item::listener, outbound.get(), 0, {}});
       for (const auto& [number, stream] : outbound->streams) {
         items.push_back({nullptr, stream.fd, ZMQ_POLLIN, 0});
-        what.push_back({Item::outbound_stream, outbound.get(), number});
+        what.push_back({Item::outbound_stream, outbound.get(), number, {}});
       }
     }
     for (const auto& [key, stream] : inbound_) {

@@ -230,8 +230,9 @@ TEST(WebServerTest, StopsAtOnceWhileItsBrokerIsUnreachable) {
   } while (answer.status != 401 && std::chrono::steady_clock::now() < end);
   ASSERT_EQ(answer.status, 401) << "dispo-web listening";
   // Meanwhile, `top -H` names its parts: HTTP threads, the broker pool's, the live board's.
-  const std::set<std::string> threads = thread_names(web.pid());
-  for (const char* part : {"dispo-http", "dispo-pool", "dispo-events"})
+  const std::set<std::string> parts = {"dispo-http", "dispo-pool", "dispo-events"};
+  const std::set<std::string> threads = thread_names(web.pid(), parts);
+  for (const auto& part : parts)
     EXPECT_TRUE(threads.contains(part)) << part << " not among dispo-web's threads";
   EXPECT_EQ(web.stop(std::chrono::milliseconds(2000)), 0) << "-999: still running 2 s after SIGTERM";
 }
