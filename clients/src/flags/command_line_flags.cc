@@ -13,7 +13,7 @@ void add_connection_options(CLI::App& app, ConnectionOptions& options) {
                  "lancé d'ici avec ses réglages par défaut)")
       ->envname("DISPO_BROKER")
       ->capture_default_str();
-  app.add_option("--timeout", options.timeout_s, "Attente d'une réponse, en secondes (2 tentatives)")
+  app.add_option("--timeout", options.timeout_s, "Attente d'une réponse à chaque tentative, en secondes")
       ->check(CLI::Range(0.05, 120.0))
       ->capture_default_str();
   auto* key = app.add_option_function<std::string>(
