@@ -94,10 +94,10 @@ void print_members_from_the_leader(const ConnectionOptions& global, const wire::
     return;
   }
   print_members(view);
-  std::printf("(l'état de chaque membre, à jour ou injoignable, est connu du leader, nœud %llu, qui n'a pas répondu "
-              ": %s)\n",
-              static_cast<unsigned long long>(view.leader_id),
-              reply ? "il ne dirige plus le cluster" : reply.error().message.c_str());
+  // The reason may quote what a broker sent: shown through print_text (wire::printable).
+  print_text("(l'état de chaque membre, à jour ou injoignable, est connu du leader, nœud " +
+             std::to_string(view.leader_id) + ", qui n'a pas répondu : " +
+             (reply ? std::string("il ne dirige plus le cluster") : reply.error().message) + ")\n");
 }
 
 // `global`: to ask the leader for the members' states when another node answered (nullptr: not).
