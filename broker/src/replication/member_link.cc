@@ -97,7 +97,7 @@ struct Item {
   enum Kind { zap, router, wake, dealer, listener, outbound_stream, inbound_stream } kind;
   Outbound* outbound = nullptr;
   std::uint64_t number = 0;
-  std::pair<std::string, std::uint64_t> inbound;
+  std::pair<std::string, std::uint64_t> inbound{};
 };
 
 }  // namespace
@@ -359,15 +359,15 @@ void MemberLink::Impl::run() {
     std::vector<zmq::pollitem_t> items = {{zap_.handle(), 0, ZMQ_POLLIN, 0},
                                           {router_.handle(), 0, ZMQ_POLLIN, 0},
                                           {nullptr, wake_[0], ZMQ_POLLIN, 0}};
-    std::vector<Item> what = {{Item::zap, nullptr, 0, {}}, {Item::router, nullptr, 0, {}}, {Item::wake, nullptr, 0, {}}};
+    std::vector<Item> what = {{Item::zap}, {Item::router}, {Item::wake}};
     for (auto& outbound : outbound_) {
       items.push_back({outbound->dealer.handle(), 0, ZMQ_POLLIN, 0});
-      what.push_back({Item::dealer, outbound.get(), 0, {}});
+      what.push_back({Item::dealer, outbound.get()});
       items.push_back({nullptr, outbound->listener, ZMQ_POLLIN, 0});
-      what.push_back({Item::listener, outbound.get(), 0, {}});
+      what.push_back({Item::listener, outbound.get()});
       for (const auto& [number, stream] : outbound->streams) {
         items.push_back({nullptr, stream.fd, ZMQ_POLLIN, 0});
-        what.push_back({Item::outbound_stream, outbound.get(), number, {}});
+        what.push_back({Item::outbound_stream, outbound.get(), number});
       }
     }
     for (const auto& [key, stream] : inbound_) {

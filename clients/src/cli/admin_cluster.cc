@@ -180,7 +180,7 @@ void add_cluster_commands(CLI::App& app, const ConnectionOptions& connection, st
   commands.push_back({status, [&connection, arguments] { return run_status(connection, *arguments); }});
   // An added member is sent the whole state, then the log, before it votes and the command answers.
   commands.push_back({add, [&connection, &app, arguments] {
-                       return run_change(patient(connection, app, 120), wire::ClusterAction::add, *arguments);
+                       return run_change(patient(connection, app), wire::ClusterAction::add, *arguments);
                      }});
   commands.push_back({remove, [&connection, arguments] { return run_change(connection, wire::ClusterAction::remove, *arguments); }});
   commands.push_back({transfer, [&connection, arguments] { return run_change(connection, wire::ClusterAction::transfer, *arguments); }});

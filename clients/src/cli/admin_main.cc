@@ -163,8 +163,6 @@ int run_backup(const client::ConnectionOptions& global, const AdminOptions& opti
 
 }  // namespace
 
-constexpr double kLongWait_s = 120;  // a backup's checkpoint
-
 int main(int argc, char** argv) {
   CLI::App app{"dispo-admin — administration d'un broker dispo en marche : principaux, sauvegardes, cluster.",
                kProgram};
@@ -207,7 +205,7 @@ int main(int argc, char** argv) {
                                               {list, [&] { return run_list(connection, options); }},
                                               {revoke, [&] { return run_revoke(connection, options); }},
                                               {web_reset, [&] { return issue_enrolment(connection, options.name); }},
-                                              {backup, [&] { return run_backup(client::patient(connection, app, kLongWait_s), options); }}};
+                                              {backup, [&] { return run_backup(client::patient(connection, app), options); }}};
   client::add_cluster_commands(app, connection, commands);
   return client::run_subcommands(app, commands, "grant, list, revoke, web-reset, backup ou cluster", argc, argv);
 }

@@ -80,10 +80,10 @@ std::string french_usage(const CLI::ParseError& error, const CLI::App& app, std:
   return "utilisation incorrecte — " + wire::french_cli_error(error) + help;
 }
 
-ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app, double seconds) {
+ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app) {
   ConnectionOptions waiting = options;
   const CLI::Option* timeout = app.get_option_no_throw("--timeout");
-  if (timeout == nullptr || timeout->count() == 0) waiting.timeout_s = seconds;
+  if (timeout == nullptr || timeout->count() == 0) waiting.timeout_s = 120;
   return waiting;
 }
 

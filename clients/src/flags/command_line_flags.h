@@ -22,8 +22,8 @@ namespace dispo::client {
 void add_connection_options(CLI::App& app, ConnectionOptions& options);
 
 // `options` for a request that may take long to answer (a backup's checkpoint, a member added to a
-// cluster and sent its state): a wait of `seconds`, unless --timeout was given on `app`'s line.
-ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app, double seconds);
+// cluster and sent its state): a wait of 120 s, unless --timeout was given on `app`'s line.
+ConnectionOptions patient(const ConnectionOptions& options, const CLI::App& app);
 
 // Makes `app` (named `program`) speak French — help labels, -h/--help, --version — see
 // dispo/schemas/cli_french.h. Call right after constructing it, before adding anything.
